@@ -1,0 +1,42 @@
+# align: PGXS build.  The install script align--<version>.sql is generated
+# from the SQL declarations that sit next to the C they declare (src/*.sql),
+# in the order listed in SQL_PARTS.  The version comes from align.control.
+
+EXTENSION = align
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = align
+OBJS = \
+	src/stage.o
+
+SQL_PARTS = \
+	src/header.sql \
+	src/stage.sql
+
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
+
+# pg_regress: every sql/NAME.sql is a test, run in name order.
+REGRESS = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers -Wno-sign-compare
+
+EXTRA_CLEAN = $(DATA_built) results regression.diffs regression.out
+
+PG_CONFIG ?= $(shell test -x /usr/lib/postgresql/15/bin/pg_config && echo /usr/lib/postgresql/15/bin/pg_config || echo pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
+	cat $(SQL_PARTS) > $@
+
+.PHONY: demo test bench
+demo:
+	bash test/demo.sh
+test:
+	bash test/check.sh
+bench:
+	bash test/bench.sh

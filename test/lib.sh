@@ -1,0 +1,96 @@
+# test/lib.sh: set-up shared by test/demo.sh, test/check.sh and test/bench.sh.
+#
+# Installs the Debian packages that are missing, builds and installs align,
+# and starts a throwaway PostgreSQL 15 cluster in a temporary directory that
+# listens only on a Unix socket inside that directory.  The cluster is stopped
+# and removed on exit, also on failure or Ctrl-C.  Works as root (the server
+# then runs as the postgres user, since it refuses root) and as a normal user
+# with sudo.
+
+set -euo pipefail
+
+ALIGN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PGBIN=/usr/lib/postgresql/15/bin
+export PG_CONFIG=$PGBIN/pg_config
+
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=()
+else
+    SUDO=(sudo)
+fi
+
+# Prints a progress line on stderr.
+say() { printf '==> %s\n' "$*" >&2; }
+
+# Installs whatever of the needed Debian packages is missing.
+align_packages() {
+    local needed=(postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap
+                  libtap-parser-sourcehandler-pgtap-perl make gcc "$@")
+    local missing=()
+    for p in "${needed[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+            || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "installing ${missing[*]}"
+        "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+# Builds align (warnings are errors) and installs it into PostgreSQL 15.
+align_build() {
+    say "building align"
+    make -C "$ALIGN_ROOT" -s -j2 PG_CONFIG="$PG_CONFIG" >/dev/null
+    "${SUDO[@]}" make -C "$ALIGN_ROOT" -s install PG_CONFIG="$PG_CONFIG" >/dev/null
+}
+
+# Runs a command as the cluster's owner.
+as_owner() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# Stops and removes the throwaway cluster.
+align_stop() {
+    if [ -n "${ALIGN_TMP:-}" ] && [ -d "$ALIGN_TMP" ]; then
+        if [ -f "$ALIGN_TMP/data/postmaster.pid" ]; then
+            as_owner "$PGBIN/pg_ctl" -D "$ALIGN_TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
+        fi
+        rm -rf "$ALIGN_TMP"
+    fi
+}
+
+# Starts a throwaway cluster; exports PGHOST/PGPORT/PGUSER/PGDATABASE for clients.
+# Extra server settings may be passed as arguments (-c name=value ...).
+align_start() {
+    ALIGN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/align-pg.XXXXXX")
+    trap align_stop EXIT
+    trap 'exit 130' INT TERM
+    chmod 755 "$ALIGN_TMP"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres: "$ALIGN_TMP"
+        export PGUSER=postgres
+    else
+        export PGUSER=$(id -un)
+    fi
+    say "starting a throwaway cluster in $ALIGN_TMP"
+    as_owner "$PGBIN/initdb" -D "$ALIGN_TMP/data" -U "$PGUSER" -A trust \
+        --no-sync -E UTF8 --locale=C >"$ALIGN_TMP/initdb.log" 2>&1 \
+        || { cat "$ALIGN_TMP/initdb.log" >&2; return 1; }
+    as_owner "$PGBIN/pg_ctl" -D "$ALIGN_TMP/data" -l "$ALIGN_TMP/server.log" -w \
+        -o "-c listen_addresses='' -c unix_socket_directories='$ALIGN_TMP' -c port=5432 -c fsync=off -c max_worker_processes=8 -c max_parallel_workers=4 $*" \
+        start >/dev/null \
+        || { cat "$ALIGN_TMP/server.log" >&2; return 1; }
+    export PGHOST=$ALIGN_TMP PGPORT=5432 PGDATABASE=postgres
+    export PATH="$PGBIN:$PATH"
+}
+
+# Runs psql quietly, stopping at the first error.
+align_psql() {
+    psql -X -q -v ON_ERROR_STOP=1 "$@"
+}

@@ -1,0 +1,54 @@
+-- The extension's catalogue: every member function carries the volatility,
+-- strictness and parallel label it should; types, operators, operator
+-- classes, casts and comments exist.
+BEGIN;
+SELECT plan(13);
+
+-- members of the extension, by kind
+CREATE TEMP VIEW align_functions AS
+SELECT p.oid, p.oid::regprocedure::text AS signature, p.provolatile, p.proisstrict,
+       p.proparallel, p.prokind
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'align';
+
+SELECT has_type('lead_stage', 'type lead_stage exists');
+SELECT is((SELECT typlen::int FROM pg_type WHERE typname = 'lead_stage'), 1, 'lead_stage is one byte');
+SELECT ok((SELECT typbyval FROM pg_type WHERE typname = 'lead_stage'), 'lead_stage is passed by value');
+
+SELECT is_empty($$SELECT signature FROM align_functions WHERE proparallel <> 's'$$,
+                'every align function is PARALLEL SAFE');
+SELECT is_empty($$SELECT signature FROM align_functions
+                  WHERE prokind = 'f' AND provolatile <> 'i'
+                    AND signature NOT LIKE 'funnel_%' AND signature NOT LIKE 'window_%'$$,
+                'every plain align function over stages is IMMUTABLE');
+SELECT is_empty($$SELECT signature FROM align_functions
+                  WHERE prokind = 'f' AND NOT proisstrict AND signature LIKE 'lead_stage%'$$,
+                'every lead_stage support function is STRICT');
+SELECT is_empty($$SELECT f.signature FROM align_functions f
+                  WHERE NOT EXISTS (SELECT 1 FROM pg_description c
+                                    WHERE c.objoid = f.oid AND c.classoid = 'pg_proc'::regclass)
+                    AND f.signature NOT LIKE 'lead_stage_%(%' $$,
+                'every user-facing function and aggregate has a COMMENT');
+
+SELECT ok(EXISTS (SELECT 1 FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod
+                  WHERE c.opcname = 'lead_stage_ops' AND a.amname = 'btree'
+                    AND c.opcdefault AND c.opcintype = 'lead_stage'::regtype),
+          'lead_stage_ops is the default btree operator class');
+SELECT ok(EXISTS (SELECT 1 FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod
+                  WHERE c.opcname = 'lead_stage_hash_ops' AND a.amname = 'hash'
+                    AND c.opcdefault AND c.opcintype = 'lead_stage'::regtype),
+          'lead_stage_hash_ops is the default hash operator class');
+SELECT has_cast('text', 'lead_stage', 'cast text -> lead_stage');
+SELECT is((SELECT castcontext::text FROM pg_cast
+           WHERE castsource = 'lead_stage'::regtype AND casttarget = 'text'::regtype),
+          'a', 'lead_stage -> text is an assignment cast');
+
+SELECT is((SELECT count(*)::int FROM lead_stages()), 12, 'lead_stages() returns 12 rows');
+SELECT results_eq($$SELECT stage::text FROM lead_stages()$$,
+                  ARRAY['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer',
+                        'evangelist', 'recycled', 'disqualified', 'lost', 'other'],
+                  'lead_stages() is in sort order');
+
+SELECT * FROM finish();
+ROLLBACK;
