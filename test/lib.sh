@@ -41,6 +41,10 @@ align_packages() {
 
 # Builds align (warnings are errors) and installs it into PostgreSQL 15.
 align_build() {
+    # One build-install-run at a time per machine: the install goes to
+    # PostgreSQL's shared directories, so two checkouts must not interleave.
+    exec 9>"${TMPDIR:-/tmp}/align-install.lock"
+    flock 9
     say "building align"
     make -C "$ALIGN_ROOT" -s -j2 PG_CONFIG="$PG_CONFIG" >/dev/null
     "${SUDO[@]}" make -C "$ALIGN_ROOT" -s install PG_CONFIG="$PG_CONFIG" >/dev/null
