@@ -43,7 +43,9 @@ align_packages() {
 align_build() {
     # One build-install-run at a time per machine: the install goes to
     # PostgreSQL's shared directories, so two checkouts must not interleave.
-    exec 9>"${TMPDIR:-/tmp}/align-install.lock"
+    local lock="${TMPDIR:-/tmp}/align-install.lock"
+    (umask 000; : >>"$lock") 2>/dev/null || true
+    exec 9>>"$lock"
     flock 9
     say "building align"
     make -C "$ALIGN_ROOT" -s -j2 PG_CONFIG="$PG_CONFIG" >/dev/null
