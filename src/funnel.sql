@@ -23,6 +23,10 @@ CREATE TYPE funnel (
     ALIGNMENT = double,
     STORAGE = extended
 );
+COMMENT ON FUNCTION funnel_in(cstring) IS 'funnel text input: the JSON funnel_out prints';
+COMMENT ON FUNCTION funnel_out(funnel) IS 'funnel text output: readable, canonical JSON';
+COMMENT ON FUNCTION funnel_recv(internal) IS 'funnel binary input (versioned, validated)';
+COMMENT ON FUNCTION funnel_send(funnel) IS 'funnel binary output (versioned)';
 COMMENT ON TYPE funnel IS
     'mergeable summary of a set of leads moving through a stage ladder: reached, exits, time to convert';
 
