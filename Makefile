@@ -12,12 +12,14 @@ OBJS = \
 	src/funnel.o \
 	src/funnel_io.o \
 	src/funnel_agg.o \
-	src/funnel_access.o
+	src/funnel_access.o \
+	src/window_funnel.o
 
 SQL_PARTS = \
 	src/header.sql \
 	src/stage.sql \
-	src/funnel.sql
+	src/funnel.sql \
+	src/window_funnel.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
