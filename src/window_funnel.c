@@ -271,6 +271,8 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	StringInfoData msg;
 	WFState    *st;
+	int64		window_us;
+	int			modes;
 	int			n;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
@@ -285,8 +287,11 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid window_funnel state: unsupported version")));
-	st = NewState(aggcxt, pq_getmsgint64(&msg), pq_getmsgint(&msg, 4));
-	n = pq_getmsgint(&msg, 4);
+	/* one read per statement: argument evaluation order is unspecified */
+	window_us = pq_getmsgint64(&msg);
+	modes = (int) pq_getmsgint(&msg, 4);
+	n = (int) pq_getmsgint(&msg, 4);
+	st = NewState(aggcxt, window_us, modes);
 	if (st->window_us < 0 || (st->modes & ~WF_MODES_ALL) || n < 0 ||
 		n > (msg.len - msg.cursor) / 9)
 		ereport(ERROR,
