@@ -7,11 +7,13 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).
 
 MODULE_big = align
 OBJS = \
-	src/stage.o
+	src/stage.o \
+	src/window.o
 
 SQL_PARTS = \
 	src/header.sql \
-	src/stage.sql
+	src/stage.sql \
+	src/window.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
