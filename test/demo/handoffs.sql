@@ -5,6 +5,7 @@
 --
 -- The views are the canonical reports, ready for a BI tool; the SELECTs at
 -- the end print the demo's summaries.  Months are calendar months in UTC.
+\set QUIET on
 SET TimeZone = 'UTC';
 
 -- One stream per lead: stage changes (owned by the stage's team) and
@@ -78,6 +79,14 @@ FROM lead_handoffs
 WHERE team = 'sales' AND gap IS NOT NULL
 GROUP BY ROLLUP (channel)
 ORDER BY channel NULLS LAST;
+
+\echo
+\echo '== The speed_to_lead view, as a BI tool reads it: two months'
+SELECT month, channel, handoffs, justify_hours(date_trunc('minute', median_gap)) AS median_gap,
+       justify_hours(date_trunc('minute', p90_gap)) AS p90_gap, round(sla_met::numeric, 3) AS sla_met
+FROM speed_to_lead
+WHERE month IN ('2026-05-01', '2026-06-01')
+ORDER BY month, channel;
 
 \echo
 \echo '== Time in stage: completed stays, and leads still in the stage at the end of the export'
