@@ -22,6 +22,12 @@
  *	- Rows whose at is smaller than an earlier row's at in the same
  *	  partition are an error (22000): the window is missing ORDER BY at.
  *	  Equal times are allowed; rows then keep the window's order.
+ *	- as_of (time_in_stage, sla_breached) only matters on the last row (for
+ *	  sla_breached: the last row with an owner), and only when it is known
+ *	  and not before that row's at; otherwise the row is treated as if no
+ *	  as_of had been given.
+ *	- A negative sla is an error (22023); a NULL sla gives NULL on the rows
+ *	  it would judge.
  */
 #include "postgres.h"
 
@@ -134,6 +140,7 @@ GetOwnerType(FunctionCallInfo fcinfo, int argno, const char *fname)
 {
 	OwnerType  *info = (OwnerType *) fcinfo->flinfo->fn_extra;
 	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	TypeCacheEntry *typentry;
 
 	if (info != NULL && info->typid == typid)
 		return info;
@@ -143,25 +150,22 @@ GetOwnerType(FunctionCallInfo fcinfo, int argno, const char *fname)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s() could not determine the type of its owner argument", fname)));
 
-	{
-		TypeCacheEntry *typentry = lookup_type_cache(typid, TYPECACHE_EQ_OPR_FINFO);
+	typentry = lookup_type_cache(typid, TYPECACHE_EQ_OPR_FINFO);
+	if (!OidIsValid(typentry->eq_opr_finfo.fn_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("%s() cannot compare owners of type %s",
+						fname, format_type_be(typid)),
+				 errdetail("Type %s has no default equality operator.",
+						   format_type_be(typid)),
+				 errhint("Pass an owner of a type with equality (text, an integer id, stage_team(stage)), or cast it, e.g. owner::text.")));
 
-		if (!OidIsValid(typentry->eq_opr_finfo.fn_oid))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("%s() cannot compare owners of type %s",
-							fname, format_type_be(typid)),
-					 errdetail("Type %s has no default equality operator.",
-							   format_type_be(typid)),
-					 errhint("Pass an owner of a type with equality (text, an integer id, stage_team(stage)), or cast it, e.g. owner::text.")));
-
-		if (info == NULL)
-			info = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(OwnerType));
-		info->typid = typid;
-		get_typlenbyval(typid, &info->typlen, &info->typbyval);
-		info->eq = &typentry->eq_opr_finfo;
-		fcinfo->flinfo->fn_extra = info;
-	}
+	if (info == NULL)
+		info = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(OwnerType));
+	info->typid = typid;
+	get_typlenbyval(typid, &info->typlen, &info->typbyval);
+	info->eq = &typentry->eq_opr_finfo;	/* lives in the type cache */
+	fcinfo->flinfo->fn_extra = info;
 	return info;
 }
 
