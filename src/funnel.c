@@ -10,12 +10,12 @@
 #include "postgres.h"
 
 #include <math.h>
-#include <sys/mman.h>
 
 #include "common/int.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
+#include "align.h"
 #include "funnel.h"
 
 /* Raises the error for a count that no longer fits. */
@@ -89,31 +89,6 @@ static inline uint64
 IndexStart(const Funnel *f, uint32 hi)
 {
 	return ((uint64) hi * UINT64CONST(0x9E3779B97F4A7C15) >> 20) & f->index_mask;
-}
-
-/*
- * Memory for a large array, in cxt.  From 4 MB on it is aligned to 2 MB and
- * the kernel is asked for transparent huge pages: the lead table is read at
- * random, and with 4 kB pages nearly every row would also miss the TLB and
- * take a page fault on first touch.  *alloc receives what to pfree.
- */
-static void *
-AllocLarge(MemoryContext cxt, Size size, void **alloc)
-{
-	const Size	huge = (Size) 2 << 20;
-	char	   *p;
-
-	if (size < 2 * huge)
-	{
-		*alloc = MemoryContextAllocHuge(cxt, size);
-		return *alloc;
-	}
-	*alloc = MemoryContextAllocHuge(cxt, size + huge);
-	p = (char *) TYPEALIGN(huge, *alloc);
-#ifdef MADV_HUGEPAGE
-	(void) madvise(p, TYPEALIGN(huge, size), MADV_HUGEPAGE);
-#endif
-	return p;
 }
 
 /* Doubles the lead index (or creates it), re-placing every slot by its tag. */
