@@ -91,35 +91,35 @@ IndexStart(const Funnel *f, uint32 hi)
 	return ((uint64) hi * UINT64CONST(0x9E3779B97F4A7C15) >> 20) & f->index_mask;
 }
 
-/* Doubles the lead index (or creates it), re-placing every slot by its tag. */
+/*
+ * Doubles the lead index (or creates it).  The old index is freed first and
+ * the new one rebuilt from the entries, which hold the full hashes: the two
+ * indexes never coexist, which would add half an index to the peak memory.
+ */
 static void
 GrowIndex(Funnel *f)
 {
-	uint64		oldsize = f->index_mask ? f->index_mask + 1 : 0;
-	uint64	   *old = f->index;
-	void	   *old_alloc = f->index_alloc;
-	uint64		size = oldsize ? oldsize * 2 : 64;
+	uint64		size = f->index_mask ? (f->index_mask + 1) * 2 : 64;
 
+	if (f->index_alloc)
+		pfree(f->index_alloc);
 	f->index = AllocLarge(f->cxt, size * sizeof(uint64), &f->index_alloc);
 	memset(f->index, 0, size * sizeof(uint64));
 	f->index_mask = size - 1;
 
-	for (uint64 i = 0; i < oldsize; i++)
+	for (uint64 i = 0; i < f->nleads; i++)
 	{
-		uint64		slot = old[i];
+		uint64		hash;
 		uint64		pos;
 
-		if (slot == 0)
-			continue;
-		pos = IndexStart(f, (uint32) (slot >> 32));
+		FunnelLeadAt(f, i, &hash);
+		pos = IndexStart(f, (uint32) (hash >> 32));
 		while (f->index[pos] != 0)
 			pos = (pos + 1) & f->index_mask;
-		f->index[pos] = slot;
+		f->index[pos] = (hash & UINT64CONST(0xFFFFFFFF00000000)) | (i + 1);
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (old_alloc)
-		pfree(old_alloc);
 }
 
 /*
