@@ -121,3 +121,35 @@ SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, NULL) FROM h
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, CASE WHEN lead = 1 THEN interval '1 hour' ELSE '2 hours' END) FROM hs_case$$) AS varying_sla,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, '{}'::json, '1 hour') FROM hs_case$$) AS unhashable_owner,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, 'infinity', team, '1 hour') FROM hs_case$$) AS infinite_time;
+
+-- stage_stays: time in stage per stage without a sort, against lead() and
+-- against time_in_stage over the same rows (ties in ladder order)
+SELECT setseed(0.47);
+CREATE TABLE ss_events AS
+SELECT lead_id,
+       CASE WHEN random() < 0.01 THEN NULL
+            ELSE (ARRAY['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer',
+                        'recycled', 'lost'])[1 + floor(random() * 9)::int]::lead_stage END AS stage,
+       CASE WHEN random() < 0.01 THEN NULL
+            ELSE timestamptz '2026-01-01' + date_trunc('hour', k * interval '2 days' * random()) END AS at
+FROM generate_series(1, 2000) lead_id, generate_series(0, (random() * 6)::int) k
+ORDER BY random();
+CREATE TEMP VIEW ss_plain AS
+SELECT stage, count(*) AS stays,
+       justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY d)) AS median,
+       justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY d)) AS p90
+FROM (SELECT stage, lead(at) OVER w - at AS d
+      FROM ss_events WHERE lead_id IS NOT NULL AND at IS NOT NULL AND stage IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x
+WHERE d IS NOT NULL GROUP BY 1;
+CREATE TEMP VIEW ss_align AS
+SELECT (unnest(s)).* FROM (SELECT stage_stays(lead_id, at, stage) AS s FROM ss_events) x;
+SELECT a.stage, a.stays, a.median_stay, a.p90_stay,
+       a.stays = p.stays AND a.median_stay = p.median AND a.p90_stay = p.p90 AS same_as_plain
+FROM ss_align a FULL JOIN ss_plain p USING (stage) ORDER BY 1;
+SELECT count(*) AS stays_from_time_in_stage,
+       count(*) = (SELECT sum(stays) FROM ss_align) AS same_total
+FROM (SELECT time_in_stage(at) OVER w AS d
+      FROM ss_events WHERE lead_id IS NOT NULL AND at IS NOT NULL AND stage IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x WHERE d IS NOT NULL;
+SELECT stage_stays(lead_id, at, stage) IS NOT DISTINCT FROM '{}' AS empty_input FROM ss_events WHERE false;

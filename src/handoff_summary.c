@@ -37,6 +37,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
+#include "utils/array.h"
 
 #include "align.h"
 
@@ -368,6 +369,39 @@ SortRun(HSEvent *ev, int64 n)
 	}
 }
 
+/*
+ * Sorts the state's rows by lead, then time, then owner: three radix passes
+ * on the upper 32 bits of the lead hash, then a small sort of each run of
+ * rows that share them.  Returns the rows.
+ */
+static HSEvent *
+GroupByLead(HSState *st)
+{
+	int64		n = st->nevents;
+	void	   *tmp_alloc;
+	HSEvent    *tmp = AllocLarge(CurrentMemoryContext, n * sizeof(HSEvent), &tmp_alloc);
+	HSEvent    *ev = st->events;
+	int64		start = 0;
+
+	RadixPass(ev, tmp, n, 32);
+	RadixPass(tmp, ev, n, 32 + RADIX_BITS);
+	RadixPass(ev, tmp, n, 32 + 2 * RADIX_BITS);
+	memcpy(ev, tmp, n * sizeof(HSEvent));
+	pfree(tmp_alloc);
+	while (start < n)
+	{
+		int64		end = start + 1;
+
+		while (end < n && (ev[end].lead >> 32) == (ev[start].lead >> 32))
+			end++;
+		SortRun(ev + start, end - start);
+		start = end;
+		if ((start & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return ev;
+}
+
 /* qsort: gaps ascending. */
 static int
 CompareGaps(const void *a, const void *b)
@@ -415,18 +449,9 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 
 	if (n > 0)
 	{
-		void	   *tmp_alloc;
-		HSEvent    *tmp = AllocLarge(CurrentMemoryContext, n * sizeof(HSEvent), &tmp_alloc);
-		HSEvent    *ev;
+		HSEvent    *ev = GroupByLead(st);
 		int64		start = 0;
 
-		/* group by lead: radix on the upper 32 bits (3 passes), then small sorts */
-		RadixPass(st->events, tmp, n, 32);
-		RadixPass(tmp, st->events, n, 32 + RADIX_BITS);
-		RadixPass(st->events, tmp, n, 32 + 2 * RADIX_BITS);
-		memcpy(st->events, tmp, n * sizeof(HSEvent));
-		ev = st->events;
-		pfree(tmp_alloc);
 		gaps = MemoryContextAllocHuge(CurrentMemoryContext, n * sizeof(int64));
 
 		while (start < n)
@@ -437,7 +462,6 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 
 			while (end < n && (ev[end].lead >> 32) == (ev[start].lead >> 32))
 				end++;
-			SortRun(ev + start, end - start);
 			for (int64 i = start; i < end; i++)
 			{
 				if (i > start && ev[i].lead != ev[i - 1].lead)
@@ -471,4 +495,148 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 		nulls[1] = nulls[2] = nulls[3] = false;
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* ---------- stage_stays: time in stage without a sort ---------- */
+
+PG_FUNCTION_INFO_V1(stage_stays_trans);
+/*
+ * Transition of stage_stays(lead, at, stage): keeps one row, the stage code
+ * in place of an owner.  Rows with a NULL lead, time or stage are skipped.
+ */
+Datum
+stage_stays_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContext(fcinfo);
+	HSCache    *c = fcinfo->flinfo->fn_extra;
+	HSState    *st;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(HSCache));
+		HasherInit(&c->lead, fcinfo, 1, "lead key");
+		fcinfo->flinfo->fn_extra = c;
+	}
+	st = PG_ARGISNULL(0) ? NewState(aggcxt, 0, false, 0) : (HSState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_POINTER(st);
+	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("stage_stays times must be finite")));
+	AddEvent(st, HasherHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2),
+			 (uint64) PG_GETARG_LEAD_STAGE(3));
+	PG_RETURN_POINTER(st);
+}
+
+/* Moves the k-th smallest of v[0..n) to v[k] (quickselect). */
+static void
+SelectNth(int64 *v, int64 n, int64 k)
+{
+	int64		lo = 0,
+				hi = n - 1;
+
+	while (lo < hi)
+	{
+		int64		pivot = v[lo + (hi - lo) / 2];
+		int64		i = lo,
+					j = hi;
+
+		while (i <= j)
+		{
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j)
+			{
+				int64		t = v[i];
+
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+}
+
+/* The value percentile_disc(fraction) picks from v[0..n), as an interval. */
+static Datum
+SelectQuantile(int64 *v, int64 n, double fraction)
+{
+	int64		rank = Max((int64) ceil(fraction * (double) n), 1);
+	Interval	iv;
+
+	SelectNth(v, n, rank - 1);
+	iv.month = 0;
+	iv.day = 0;
+	iv.time = v[rank - 1];
+	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(&iv));
+}
+
+PG_FUNCTION_INFO_V1(stage_stays_final);
+/*
+ * Final of stage_stays: walks each lead in time order (ties in ladder
+ * order), as time_in_stage does, and returns per stage that has a
+ * completed stay: (stage, stays, median_stay, p90_stay).  The last row of a
+ * lead has no completed stay.
+ */
+Datum
+stage_stays_final(PG_FUNCTION_ARGS)
+{
+	HSState    *st = PG_ARGISNULL(0) ? NULL : (HSState *) PG_GETARG_POINTER(0);
+	int64		n = st ? st->nevents : 0;
+	Oid			array_type = get_fn_expr_rettype(fcinfo->flinfo);
+	Oid			elem_type = get_element_type(array_type);
+	TupleDesc	tupdesc = lookup_rowtype_tupdesc_copy(elem_type, -1);
+	int64		count[STAGE_COUNT + 1];
+	int64		offset[STAGE_COUNT + 2];
+	int64	   *stays = NULL;
+	Datum		elems[STAGE_COUNT];
+	int			nelems = 0;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	memset(count, 0, sizeof(count));
+	if (n > 0)
+	{
+		HSEvent    *ev = GroupByLead(st);
+		int64		fill[STAGE_COUNT + 1];
+
+		for (int64 i = 0; i + 1 < n; i++)
+			if (ev[i + 1].lead == ev[i].lead)
+				count[ev[i].owner]++;
+		offset[1] = 0;
+		for (int s = 1; s <= STAGE_COUNT; s++)
+			offset[s + 1] = offset[s] + count[s];
+		stays = MemoryContextAllocHuge(CurrentMemoryContext, Max(n, 1) * sizeof(int64));
+		memcpy(fill, offset, sizeof(fill));
+		for (int64 i = 0; i + 1 < n; i++)
+			if (ev[i + 1].lead == ev[i].lead)
+				stays[fill[ev[i].owner]++] = ev[i + 1].at - ev[i].at;
+	}
+	tupdesc = BlessTupleDesc(tupdesc);
+	for (int s = 1; s <= STAGE_COUNT; s++)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		if (count[s] == 0)
+			continue;
+		values[0] = LeadStageGetDatum((LeadStage) s);
+		values[1] = Int64GetDatum(count[s]);
+		values[2] = SelectQuantile(stays + offset[s], count[s], 0.5);
+		values[3] = SelectQuantile(stays + offset[s], count[s], 0.9);
+		elems[nelems++] = HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+	}
+	get_typlenbyvalalign(elem_type, &typlen, &typbyval, &typalign);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, nelems, elem_type, typlen, typbyval, typalign));
 }

@@ -48,3 +48,31 @@ COMMENT ON AGGREGATE handoff_summary("any", timestamptz, anyelement, interval) I
     'speed to lead without a sort: handoffs, median and p90 gap, share within the SLA, over any row order';
 COMMENT ON AGGREGATE handoff_summary("any", timestamptz, anyelement, interval, anyelement) IS
     'handoff_summary counting only handoffs to one owner (e.g. into sales)';
+
+-- stage_stays: time in stage without a sort
+
+CREATE TYPE stage_stay_stats AS (
+    stage lead_stage,
+    stays bigint,
+    median_stay interval,
+    p90_stay interval
+);
+COMMENT ON TYPE stage_stay_stats IS
+    'stage_stays element: completed stays in a stage, median and p90 (percentile_disc)';
+
+CREATE FUNCTION stage_stays_trans(internal, "any", timestamptz, lead_stage) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION stage_stays_final(internal) RETURNS stage_stay_stats[]
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION stage_stays_trans(internal, "any", timestamptz, lead_stage) IS 'stage_stays() transition: keep one row';
+COMMENT ON FUNCTION stage_stays_final(internal) IS 'stage_stays() final: stays per stage';
+
+CREATE AGGREGATE stage_stays(lead "any", at timestamptz, stage lead_stage) (
+    SFUNC = stage_stays_trans, STYPE = internal,
+    FINALFUNC = stage_stays_final,
+    COMBINEFUNC = handoff_summary_combine,
+    SERIALFUNC = handoff_summary_serialize, DESERIALFUNC = handoff_summary_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE stage_stays("any", timestamptz, lead_stage) IS
+    'time in stage without a sort: per stage, completed stays with median and p90, over any row order';
