@@ -19,7 +19,9 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/jsonapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -627,13 +629,72 @@ ReadLeads(Funnel *f, JsonbValue *leads)
 	}
 }
 
+/*
+ * Scalar callback of CheckJsonSyntax: every number in a funnel is a plain
+ * integer of at most 20 characters, so none can overflow jsonb's numeric.
+ */
+static void
+CheckJsonNumber(void *state, char *token, JsonTokenType tokentype)
+{
+	size_t		len = strlen(token);
+
+	if (tokentype == JSON_TOKEN_NUMBER &&
+		(len > 20 || strspn(token, "-0123456789") != len))
+		Corrupt(psprintf("number %.24s%s is not an integer of at most 20 digits",
+						 token, len > 24 ? "..." : ""));
+}
+
+/*
+ * Object and array callback of CheckJsonSyntax: a funnel nests four deep at
+ * most (the object, "times", a pair's buckets, a bucket), so deeper input is
+ * rejected long before it could exhaust the stack.
+ */
+static void
+CheckJsonDepth(void *state)
+{
+	if (++*(int *) state > 4)
+		Corrupt("JSON nested too deeply");
+}
+
+/* Object and array end callback of CheckJsonSyntax. */
+static void
+CheckJsonDepthEnd(void *state)
+{
+	--*(int *) state;
+}
+
+/*
+ * Raises the corrupt-value error (not jsonb's own input errors) for text
+ * that is not valid JSON, before jsonb_in sees it.
+ */
+static void
+CheckJsonSyntax(char *str)
+{
+	JsonLexContext *lex = makeJsonLexContextCstringLen(str, strlen(str),
+													   GetDatabaseEncoding(), true);
+	JsonSemAction sem;
+	JsonParseErrorType err;
+	int			depth = 0;
+
+	memset(&sem, 0, sizeof(sem));
+	sem.semstate = &depth;
+	sem.object_start = CheckJsonDepth;
+	sem.array_start = CheckJsonDepth;
+	sem.object_end = CheckJsonDepthEnd;
+	sem.array_end = CheckJsonDepthEnd;
+	sem.scalar = CheckJsonNumber;
+	err = pg_parse_json(lex, &sem);
+	if (err != JSON_SUCCESS)
+		Corrupt(psprintf("not valid JSON: %s", json_errdetail(err, lex)));
+}
+
 PG_FUNCTION_INFO_V1(funnel_in);
 /* Text input: the JSON funnel_out prints, parsed by PostgreSQL's jsonb parser. */
 Datum
 funnel_in(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, PG_GETARG_DATUM(0)));
-	JsonbContainer *root = &jb->root;
+	Jsonb	   *jb;
+	JsonbContainer *root;
 	JsonbValue *v;
 	Funnel	   *f;
 	int			version,
@@ -642,6 +703,9 @@ funnel_in(PG_FUNCTION_ARGS)
 	int64		within = 0;
 	uint32		nkeys = 0;
 
+	CheckJsonSyntax(PG_GETARG_CSTRING(0));
+	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, PG_GETARG_DATUM(0)));
+	root = &jb->root;
 	if (!JsonContainerIsObject(root) || JsonContainerIsScalar(root))
 		Corrupt("expected a JSON object");
 
