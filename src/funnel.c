@@ -84,6 +84,9 @@ FunnelLeadAt(const Funnel *f, uint64 i, uint64 *hash)
 	return e;
 }
 
+/* Entries of the first chunk when the first lead arrives (a power of two). */
+#define FIRST_CHUNK_SIZE	64
+
 /* Index position where a hash starts probing. */
 static inline uint64
 IndexStart(const Funnel *f, uint64 hash)
@@ -158,17 +161,33 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 
 	/* new lead: append an entry */
 	i = f->nleads;
-	if ((i & (LEAD_CHUNK_SIZE - 1)) == 0)
+	if (i == 0)
+	{
+		/*
+		 * The first chunk starts at FIRST_CHUNK_SIZE entries and doubles up
+		 * to a whole chunk, so that a funnel of a few leads (one group of a
+		 * GROUP BY with many groups) takes a few kB, not a whole chunk.  Its
+		 * size follows from nleads; entry addresses are not kept across calls.
+		 */
+		f->nchunks = 16;
+		f->chunks = MemoryContextAlloc(f->cxt, f->nchunks * sizeof(uint32 *));
+		f->chunks[0] = MemoryContextAlloc(f->cxt,
+										  FIRST_CHUNK_SIZE * f->stride * sizeof(uint32));
+	}
+	else if (i < LEAD_CHUNK_SIZE)
+	{
+		if (i >= FIRST_CHUNK_SIZE && (i & (i - 1)) == 0)
+			f->chunks[0] = repalloc(f->chunks[0], 2 * i * f->stride * sizeof(uint32));
+	}
+	else if ((i & (LEAD_CHUNK_SIZE - 1)) == 0)
 	{
 		int			chunk = (int) (i >> LEAD_CHUNK_BITS);
 
 		if (chunk >= f->nchunks)
 		{
-			int			n = f->nchunks ? f->nchunks * 2 : 16;
+			int			n = f->nchunks * 2;
 
-			f->chunks = f->chunks
-				? repalloc(f->chunks, n * sizeof(uint32 *))
-				: MemoryContextAlloc(f->cxt, n * sizeof(uint32 *));
+			f->chunks = repalloc(f->chunks, n * sizeof(uint32 *));
 			f->nchunks = n;
 		}
 		f->chunks[chunk] = MemoryContextAlloc(f->cxt,
