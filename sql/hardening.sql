@@ -1,0 +1,66 @@
+-- Hardening: regression tests for the bugs that the fuzzers, SQLsmith, the
+-- sanitizers and code review of issue 6 found, each added before its fix.
+-- Overflow and interrupt behaviour on hostile or huge funnels lives here too.
+\set SHOW_CONTEXT never
+
+-- A lead_stage funnel's text form with the given reached and lost counts.
+CREATE FUNCTION pg_temp.funnel_text(reached text, lost text,
+                                    known text DEFAULT '[0, 0, 0, 0, 0, 0, 0, 0]') RETURNS text
+LANGUAGE sql AS $$
+SELECT format('{"version": 1, "vocabulary": "lead_stage", "stages": 8, "within_seconds": null, '
+              '"reached": %s, "known": %s, "recycled": [0, 0, 0, 0, 0, 0, 0, 0], '
+              '"disqualified": [0, 0, 0, 0, 0, 0, 0, 0], "lost": %s, "times": {}}',
+              reached, known, lost)
+$$;
+
+-- Counts near 2^63: rolling a funnel up with itself must fail cleanly
+-- (22003), never wrap around.
+SELECT rollup(f) FROM (SELECT pg_temp.funnel_text('[9223372036854775000, 0, 0, 0, 0, 0, 0, 0]',
+                                                  '[0, 0, 0, 0, 0, 0, 0, 0]')::funnel
+                       FROM generate_series(1, 2)) AS t(f);
+-- one copy is fine, and reads back exactly
+SELECT reached(pg_temp.funnel_text('[9223372036854775807, 0, 0, 0, 0, 0, 0, 0]',
+                                   '[0, 0, 0, 0, 0, 0, 0, 0]')::funnel, 'subscriber');
+-- a count past 2^63 - 1 is rejected on input
+SELECT pg_temp.funnel_text('[9223372036854775808, 0, 0, 0, 0, 0, 0, 0]',
+                           '[0, 0, 0, 0, 0, 0, 0, 0]')::funnel;
+
+-- Bug: reached(f, outcome) added up the exits of every stage without a
+-- bound, so a crafted funnel whose exits sum past 2^63 read back negative.
+-- A lead exits at most once per outcome, so the exits of one outcome never
+-- exceed the leads at the top of the funnel: such input is corrupt.
+SELECT reached(pg_temp.funnel_text('[4611686018427387904, 4611686018427387904, 4611686018427387904, 0, 0, 0, 0, 0]',
+                                   '[4611686018427387904, 4611686018427387904, 4611686018427387904, 0, 0, 0, 0, 0]')::funnel,
+               'lost');
+-- exits spread over stages but within the top count are fine
+SELECT reached(pg_temp.funnel_text('[10, 8, 6, 0, 0, 0, 0, 0]', '[3, 3, 4, 0, 0, 0, 0, 0]')::funnel, 'lost');
+SELECT reached(pg_temp.funnel_text('[10, 8, 6, 0, 0, 0, 0, 0]', '[3, 4, 4, 0, 0, 0, 0, 0]')::funnel, 'lost');
+
+-- Bug: window_funnel subtracted event times without an overflow check, so
+-- a step at +infinity after an entry at -infinity wrapped around to "inside
+-- the window".  Infinitely far apart is outside every window.
+SELECT window_funnel('1 day', at, s)
+FROM (VALUES (timestamptz '-infinity', 'subscriber'::lead_stage),
+             ('infinity', 'customer')) AS v(at, s);
+SELECT window_funnel('1 day', at, s)
+FROM (VALUES (timestamptz '2026-01-01', 'subscriber'::lead_stage),
+             ('infinity', 'customer')) AS v(at, s);
+
+-- Bug: a window of a million years overflowed microseconds and was
+-- reported as negative.  A window longer than int64 microseconds is
+-- unlimited.
+SELECT window_funnel('1000000 years', at, s)
+FROM (VALUES (timestamptz '2026-01-01', 'subscriber'::lead_stage),
+             ('2026-01-03', 'customer')) AS v(at, s);
+SELECT window_funnel('2147483647 days 2147483647 hours', at, s)
+FROM (VALUES (timestamptz '2026-01-01', 'subscriber'::lead_stage),
+             ('2026-01-03', 'customer')) AS v(at, s);
+SELECT window_funnel('-1 day', at, s)
+FROM (VALUES (timestamptz '2026-01-01', 'subscriber'::lead_stage)) AS v(at, s);
+
+-- Bug: a confidence just below 1 made the normal quantile infinite and the
+-- Wilson interval {NaN,NaN}.  An infinitely wide interval is {0,1}.
+SELECT conversion_interval(funnel(s), 'lead', 'mql', 0.9999999999999999)
+FROM (VALUES ('mql'::lead_stage), ('lead')) AS v(s);
+SELECT conversion_interval(funnel(s), 'lead', 'mql', 1e-300)
+FROM (VALUES ('mql'::lead_stage), ('lead')) AS v(s);
