@@ -95,6 +95,7 @@ align_stop() {
 # Extra server settings may be passed as arguments (-c name=value ...).
 align_start() {
     ALIGN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/align-pg.XXXXXX")
+    export ALIGN_TMP
     trap align_stop EXIT
     trap 'exit 130' INT TERM
     chmod 755 "$ALIGN_TMP"
