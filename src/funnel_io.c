@@ -760,6 +760,8 @@ funnel_send(PG_FUNCTION_ARGS)
 		pq_sendint64(&buf, (int64) hash);
 		for (int k = 0; k < f->nslots; k++)
 			pq_sendint32(&buf, e[2 + k]);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }

@@ -262,7 +262,11 @@ window_funnel_combine(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("window_funnel window and mode must be the same for every row of a group")));
 	for (int i = 0; i < b->nevents; i++)
+	{
 		AddEvent(a, aggcxt, b->events[i].at, b->events[i].slot);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 	PG_RETURN_POINTER(a);
 }
 
@@ -327,6 +331,8 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		TimestampTz at = pq_getmsgint64(&msg);
 
 		AddEvent(st, aggcxt, at, pq_getmsgbyte(&msg));
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	pq_getmsgend(&msg);
 	PG_RETURN_POINTER(st);
