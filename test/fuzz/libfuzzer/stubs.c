@@ -381,7 +381,9 @@ AggCheckCallContext(FunctionCallInfo fcinfo, MemoryContext *aggcontext)
 void
 pg_qsort(void *base, size_t nel, size_t elsize, int (*cmp) (const void *, const void *))
 {
-	qsort(base, nel, elsize, cmp);
+	/* pg_qsort accepts (NULL, 0); the C library's qsort is declared nonnull */
+	if (nel > 0)
+		qsort(base, nel, elsize, cmp);
 }
 
 char *
