@@ -47,7 +47,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan
 align_start
 status=0
 # the library really is instrumented
-nm -D "$private/usr/lib/postgresql/15/lib/align.so" | grep -q __ubsan_handle \
+nm -D "$private/usr/lib/postgresql/15/lib/align.so" | grep __ubsan_handle >/dev/null \
     || { echo "ubsan: FAIL: align.so is not instrumented"; exit 1; }
 
 say "ubsan: pg_regress"
