@@ -8,7 +8,7 @@
 # crashed backend or hang (statement_timeout), replays the failing chunk with
 # tracing, saves the input under test/fuzz/crashes/ and exits 1.  Invariant
 # findings (round trips that differ, accessors that fail on a valid funnel,
-# executions slower than 5 s) also fail the run.
+# executions slower than 5 s) and internal errors (XX000) also fail the run.
 #
 # Standalone, it builds align into a private PostgreSQL copy and starts its
 # own cluster; with ALIGN_USE_RUNNING=1 (test/check.sh) it uses the cluster
@@ -107,6 +107,11 @@ done
 elapsed=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 
 summary=$(awk '{ c[$1] += $2 } END { for (k in c) printf "%s=%d ", k, c[k] }' "$counts")
+# an internal error (XX000: elog(ERROR), "cache lookup failed", ...) is a bug too
+if grep -qE '^XX000 ' "$counts"; then
+    status=1
+    echo "fuzz: some inputs ended in an internal error (XX000); replay with --seed $seed to find them"
+fi
 rm -f "$counts"
 findings=$(psql -X -q -At -d $db -c "SELECT kind || ': ' || left(detail, 200) || ' <- ' || left(input, 300) FROM fuzz.findings" 2>&1 || true)
 if [ -n "$findings" ]; then
