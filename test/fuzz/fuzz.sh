@@ -95,7 +95,11 @@ while :; do
         saved="$FUZZ_DIR/crashes/seed-$seed-chunk-$k.txt"
         printf '%s\n' "$trace" | grep -E '^NOTICE:  (funnel|stage) ' | tail -1 >"$saved"
         printf '%s\n' "$trace" | tail -5
-        echo "fuzz: failing input saved to $saved:"
+        if grep -qE 'server closed the connection|connection to server was lost|statement timeout' <<<"$trace"; then
+            echo "fuzz: the replay failed too; its last input is saved in $saved:"
+        else
+            echo "fuzz: the replay did not fail (not reproducible from the seed); its last input is in $saved:"
+        fi
         cut -c1-2000 "$saved"
         grep -E 'terminated by signal|was terminated' "$server_log" | tail -3 || true
         break
