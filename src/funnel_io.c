@@ -19,6 +19,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "common/jsonapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -91,20 +92,21 @@ CheckShape(int version, int flags, int nstages, int noutcomes)
 /*
  * Checks the invariants every funnel built by align satisfies: counts are
  * non-negative, reached never grows up the ladder, known and exits never
- * exceed reached, and a pair's sketch holds no more leads than either end
- * has known times.
+ * exceed reached, a lead exits at most once per outcome (so one outcome's
+ * exits over all stages never exceed the leads at the top: reached() of an
+ * outcome cannot overflow), and a pair's sketch holds no more leads than
+ * either end has known times.
  */
 void
 FunnelValidate(const Funnel *f)
 {
 	int			n = f->nstages;
+	int64		outcome_total[FUNNEL_MAX_OUTCOMES] = {0};
 
 	if ((f->flags & FUNNEL_WITHIN) ? f->within_secs < 0 : f->within_secs != 0)
 		Corrupt("bad conversion window");
 	for (int s = 0; s < n; s++)
 	{
-		int64		exits = 0;
-
 		if (f->reached[s] < 0 || f->known[s] < 0 || f->known[s] > f->reached[s])
 			Corrupt("counts out of range");
 		if (s > 0 && f->reached[s] > f->reached[s - 1])
@@ -113,7 +115,9 @@ FunnelValidate(const Funnel *f)
 		{
 			if (f->exits[s][o] < 0 || f->exits[s][o] > f->reached[s])
 				Corrupt("exit counts out of range");
-			exits += f->exits[s][o];
+			if (pg_add_s64_overflow(outcome_total[o], f->exits[s][o], &outcome_total[o]) ||
+				outcome_total[o] > f->reached[0])
+				Corrupt("more exits by one outcome than leads in the funnel");
 		}
 	}
 	for (int a = 0; a < n; a++)
@@ -908,6 +912,8 @@ funnel_send(PG_FUNCTION_ARGS)
 		pq_sendint64(&buf, (int64) hash);
 		for (int k = 0; k < f->nslots; k++)
 			pq_sendint32(&buf, e[2 + k]);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
