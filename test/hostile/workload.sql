@@ -92,6 +92,16 @@ SELECT lead, at, public.handoff_gap(at, owner) OVER w, public.time_in_stage(at) 
        public.handoff_count(owner) OVER w
 FROM public.ev WINDOW w AS (PARTITION BY lead ORDER BY at) ORDER BY lead, at LIMIT 5;
 
+-- the sort-free aggregates, serial and through a parallel plan (shared serialize/deserialize)
+SELECT (public.handoff_summary(lead, at, owner, interval '1 hour')).*,
+       (public.handoff_summary(lead, at, owner, interval '1 hour', 'rep1'::text)).handoffs,
+       public.stage_stays(lead, at, stage)::text
+FROM public.ev;
+SET max_parallel_workers_per_gather = 2;
+SELECT public.handoff_summary(lead, at, owner, interval '1 hour'), public.stage_stays(lead, at, stage)::text
+FROM public.big;
+RESET max_parallel_workers_per_gather;
+
 
 -- targets of the binary COPY (funnel_send/funnel_recv, lead_stage_send/lead_stage_recv) test/hostile.sh runs
 CREATE TABLE public.copied (LIKE public.stored);
