@@ -45,6 +45,7 @@ reports=$(mktemp -d "${TMPDIR:-/tmp}/align-ubsan-reports.XXXXXX")
 chmod 777 "$reports"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
 align_start
+trap 'rm -rf "$build" "$reports"; align_stop' EXIT
 status=0
 # the library really is instrumented
 nm -D "$private/usr/lib/postgresql/15/lib/align.so" | grep __ubsan_handle >/dev/null \

@@ -8,7 +8,8 @@
 # frees.  The script counts only reports whose stack passes through align.so
 # (PostgreSQL's own are listed separately) and fails on any.
 #
-#   bash test/valgrind.sh          (about 20 to 60 minutes)
+#   bash test/valgrind.sh          (about 20 to 60 minutes; do not edit this
+#                                   script while it runs: bash reads it as it goes)
 #
 # Regression diffs under valgrind are printed but do not fail the run: the
 # timing-based checks (statement_timeout) are slower under valgrind.
