@@ -441,29 +441,44 @@ FunnelFromDatum(Datum d, MemoryContext cxt)
 	return FunnelFromFlat((FunnelFlat *) PG_DETOAST_DATUM(d), cxt);
 }
 
-/* True if d is a flat funnel, or an expanded one whose leads are in flat mode. */
-static bool
-IsSortedState(Datum d)
+/*
+ * f's open leads as a flat-mode view in hash order: f itself when it already
+ * is one, else a copy of the entries sorted by one radix sort.  The view
+ * shares f's counts and sketches; it is read, never changed.
+ */
+static Funnel *
+SortedView(Funnel *f)
 {
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
-		Funnel	   *f;
+	Funnel	   *v;
+	uint32	   *order;
+	uint32	   *buf;
+	void	   *alloc;
 
-		if (eoh->eoh_methods != &funnel_methods)
-			return false;
-		f = &((ExpandedFunnel *) eoh)->f;
-		FunnelFlush(f);
-		return f->flat_leads != NULL || f->nleads == 0;
+	FunnelFlush(f);
+	if (f->flat_leads != NULL || f->nleads == 0)
+		return f;
+	order = FunnelHashOrder(f);
+	buf = AllocLarge(CurrentMemoryContext, f->nleads * f->stride * sizeof(uint32), &alloc);
+	for (uint64 i = 0; i < f->nleads; i++)
+	{
+		uint64		hash;
+
+		memcpy(buf + i * f->stride, FunnelLeadAt(f, order[i], &hash),
+			   f->stride * sizeof(uint32));
 	}
-	return true;
+	pfree(order);
+	v = palloc(sizeof(Funnel));
+	*v = *f;
+	v->flat_leads = buf;
+	return v;
 }
 
 /*
- * Combine for partial states that arrive flat (from parallel workers):
- * a (may be 0 for none) + b as a new expanded funnel in flat mode under
- * aggcxt, by one linear merge of the sorted leads.  Returns 0 when the
- * states are not both sorted; the caller then merges through the table.
+ * Combine for partial states with open leads (from parallel workers, where
+ * the leader's own state arrives expanded and the workers' flat): a (may be
+ * 0 for none) + b as a new expanded funnel in flat mode under aggcxt, by one
+ * linear merge of the leads in hash order.  Returns 0 when b has no open
+ * leads (rollup of closed funnels); the caller then merges in place.
  */
 Datum
 FunnelCombineSorted(Datum a, Datum b, MemoryContext aggcxt)
@@ -472,18 +487,18 @@ FunnelCombineSorted(Datum a, Datum b, MemoryContext aggcxt)
 	Funnel	   *fb;
 	ExpandedFunnel *ef;
 
-	if (!IsSortedState(b) || (a != (Datum) 0 && !IsSortedState(a)))
-		return (Datum) 0;
 	fb = FunnelFromDatum(b, CurrentMemoryContext);
+	FunnelFlush(fb);
 	if (fb->nleads == 0)
 		return (Datum) 0;		/* a closed funnel (rollup): merge in place */
+	fb = SortedView(fb);
 	if (a != (Datum) 0)
 	{
 		fa = FunnelFromDatum(a, CurrentMemoryContext);
-		if (FunnelIsEmpty(fb))
-			return a;
 		if (FunnelIsEmpty(fa))
 			fa = NULL;
+		else
+			fa = SortedView(fa);
 	}
 	ef = ExpandedFunnelCreate(aggcxt);
 	FunnelInit(&ef->f, ef->hdr.eoh_context, fb->flags, fb->nstages,
