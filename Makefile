@@ -7,11 +7,19 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).
 
 MODULE_big = align
 OBJS = \
-	src/stage.o
+	src/stage.o \
+	src/stage_map.o \
+	src/funnel.o \
+	src/funnel_io.o \
+	src/funnel_agg.o \
+	src/funnel_access.o \
+	src/window_funnel.o
 
 SQL_PARTS = \
 	src/header.sql \
-	src/stage.sql
+	src/stage.sql \
+	src/funnel.sql \
+	src/window_funnel.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)

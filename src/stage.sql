@@ -23,6 +23,10 @@ CREATE TYPE lead_stage (
     ALIGNMENT = char,
     STORAGE = plain
 );
+COMMENT ON FUNCTION lead_stage_in(cstring) IS 'lead_stage text input: CRM label or alias';
+COMMENT ON FUNCTION lead_stage_out(lead_stage) IS 'lead_stage text output: canonical lower-case name';
+COMMENT ON FUNCTION lead_stage_recv(internal) IS 'lead_stage binary input (validated)';
+COMMENT ON FUNCTION lead_stage_send(lead_stage) IS 'lead_stage binary output: one byte';
 COMMENT ON TYPE lead_stage IS
     'A stage of the demand waterfall (subscriber .. evangelist), or an outcome (recycled, disqualified, lost, other)';
 
@@ -49,6 +53,12 @@ CREATE FUNCTION lead_stage_smaller(lead_stage, lead_stage) RETURNS lead_stage
 CREATE FUNCTION lead_stage_larger(lead_stage, lead_stage) RETURNS lead_stage
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+COMMENT ON FUNCTION lead_stage_eq(lead_stage, lead_stage) IS 'implementation of = for lead_stage';
+COMMENT ON FUNCTION lead_stage_ne(lead_stage, lead_stage) IS 'implementation of <> for lead_stage';
+COMMENT ON FUNCTION lead_stage_lt(lead_stage, lead_stage) IS 'implementation of < for lead_stage';
+COMMENT ON FUNCTION lead_stage_le(lead_stage, lead_stage) IS 'implementation of <= for lead_stage';
+COMMENT ON FUNCTION lead_stage_gt(lead_stage, lead_stage) IS 'implementation of > for lead_stage';
+COMMENT ON FUNCTION lead_stage_ge(lead_stage, lead_stage) IS 'implementation of >= for lead_stage';
 COMMENT ON FUNCTION lead_stage_cmp(lead_stage, lead_stage) IS 'btree support: compare two stages in ladder order';
 COMMENT ON FUNCTION lead_stage_hash(lead_stage) IS 'hash support: 32-bit hash of a stage';
 COMMENT ON FUNCTION lead_stage_hash_extended(lead_stage, bigint) IS 'hash support: seeded 64-bit hash of a stage';

@@ -1,0 +1,175 @@
+-- window_funnel: every mode against independent computations over the same rows.
+\set SHOW_CONTEXT never
+
+CREATE FUNCTION pg_temp.sqlstate_of(stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE stmt;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END $$;
+
+-- generated histories: skips, recycles, re-entries, ties, NULLs, shuffled rows
+SELECT setseed(0.17);
+CREATE TABLE wf_events AS
+SELECT lead_id,
+       CASE WHEN random() < 0.01 THEN NULL
+            ELSE (ARRAY['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer',
+                        'evangelist', 'recycled', 'disqualified', 'lost', 'other'])[
+                     CASE WHEN random() < 0.15 THEN 9 + floor(random() * 4)::int
+                          ELSE 1 + least(7, floor(k * 0.9 + random() * 2.5)::int) END]::lead_stage
+       END AS stage,
+       CASE WHEN random() < 0.01 THEN NULL
+            ELSE timestamptz '2026-03-01' + (k * interval '2 days') * (0.2 + random() * 3)
+                 - CASE WHEN random() < 0.1 THEN interval '0' ELSE interval '0' END
+       END AS at
+FROM generate_series(1, 1500) lead_id, generate_series(0, (random() * 7)::int) k
+ORDER BY random();
+-- bulk-import ties: some rows share their lead's previous timestamp exactly
+UPDATE wf_events SET at = date_trunc('day', at) WHERE random() < 0.2;
+SELECT count(*) AS events, count(DISTINCT lead_id) AS leads FROM wf_events;
+
+-- default mode vs plain SQL: chains start at each event of the lead's entry stage
+-- (stage of its first ladder event), steps are any higher ladder stage within the window
+CREATE TEMP TABLE wf_ordered AS
+SELECT lead_id, stage, at, row_number() OVER (PARTITION BY lead_id ORDER BY at, stage) AS rn
+FROM wf_events WHERE stage IS NOT NULL AND at IS NOT NULL AND stage <> 'other';
+CREATE TEMP VIEW wf_oracle_default AS
+WITH entry AS (
+    SELECT DISTINCT ON (lead_id) lead_id, stage FROM wf_ordered
+    WHERE stage_rank(stage) IS NOT NULL ORDER BY lead_id, rn
+), starts AS (
+    SELECT o.* FROM wf_ordered o JOIN entry USING (lead_id, stage)
+)
+SELECT s.lead_id, w.win,
+       max(greatest(s.stage, CASE WHEN stage_rank(x.stage) IS NOT NULL THEN x.stage END)) AS furthest
+FROM starts s
+CROSS JOIN (VALUES (interval '1 day'), (interval '7 days'), (interval '30 days')) w(win)
+LEFT JOIN wf_ordered x ON x.lead_id = s.lead_id AND x.rn > s.rn AND x.at - s.at <= w.win
+GROUP BY 1, 2;
+
+SELECT w.win, count(*) AS leads,
+       count(*) FILTER (WHERE o.furthest IS DISTINCT FROM a.furthest) AS mismatches,
+       count(*) FILTER (WHERE a.furthest = 'customer') AS customers
+FROM (VALUES (interval '1 day'), (interval '7 days'), (interval '30 days')) w(win)
+CROSS JOIN LATERAL (
+    SELECT lead_id, window_funnel(w.win, at, stage) AS furthest
+    FROM wf_events GROUP BY lead_id) a
+LEFT JOIN wf_oracle_default o ON o.lead_id = a.lead_id AND o.win = w.win
+GROUP BY 1 ORDER BY 1;
+
+-- leads with no ladder event at a known time give NULL (and plain SQL agrees)
+SELECT count(*) AS null_results,
+       count(*) FILTER (WHERE lead_id IN (SELECT lead_id FROM wf_ordered WHERE stage_rank(stage) IS NOT NULL)) AS wrongly_null
+FROM (SELECT lead_id, window_funnel('7 days', at, stage) AS f FROM wf_events GROUP BY 1) x
+WHERE f IS NULL;
+
+-- every mode against a row-by-row PL/pgSQL re-implementation of the documented rules
+CREATE FUNCTION pg_temp.oracle(p_lead int, p_win interval, p_modes text) RETURNS lead_stage
+LANGUAGE plpgsql AS $$
+DECLARE
+    ev record; st record;
+    entry lead_stage; best lead_stage; lvl lead_stage; last_at timestamptz;
+    s_strict boolean := p_modes LIKE '%strict,%' OR p_modes LIKE '%strict' OR p_modes = 'strict';
+    s_inc boolean := p_modes LIKE '%strict_increase%';
+    s_dedup boolean := p_modes LIKE '%strict_deduplication%';
+    s_order boolean := p_modes LIKE '%strict_order%';
+BEGIN
+    SELECT stage INTO entry FROM pg_temp.wf_ordered
+     WHERE lead_id = p_lead AND stage_rank(stage) IS NOT NULL ORDER BY rn LIMIT 1;
+    IF entry IS NULL THEN RETURN NULL; END IF;
+    FOR st IN SELECT * FROM pg_temp.wf_ordered WHERE lead_id = p_lead AND stage = entry ORDER BY rn LOOP
+        lvl := entry; last_at := st.at;
+        FOR ev IN SELECT * FROM pg_temp.wf_ordered WHERE lead_id = p_lead AND rn > st.rn ORDER BY rn LOOP
+            EXIT WHEN ev.at - st.at > p_win;
+            EXIT WHEN s_order AND (stage_rank(ev.stage) IS NULL OR ev.stage < lvl);
+            EXIT WHEN s_dedup AND ev.stage = lvl;
+            CONTINUE WHEN stage_rank(ev.stage) IS NULL;
+            IF (CASE WHEN s_strict THEN stage_rank(ev.stage) = stage_rank(lvl) + 1 ELSE ev.stage > lvl END)
+               AND (NOT s_inc OR ev.at > last_at) THEN
+                lvl := ev.stage; last_at := ev.at;
+            END IF;
+        END LOOP;
+        IF best IS NULL OR lvl > best THEN best := lvl; END IF;
+    END LOOP;
+    RETURN best;
+END $$;
+
+SELECT m.mode, count(*) AS leads,
+       count(*) FILTER (WHERE a.furthest IS DISTINCT FROM pg_temp.oracle(a.lead_id, interval '10 days', m.mode)) AS mismatches,
+       count(*) FILTER (WHERE a.furthest >= 'sql') AS reached_sql
+FROM unnest(ARRAY['', 'strict', 'strict_order', 'strict_deduplication', 'strict_increase',
+                  'strict, strict_order', 'strict_increase,strict_deduplication']) m(mode)
+CROSS JOIN LATERAL (
+    SELECT lead_id, window_funnel('10 days', at, stage, m.mode) AS furthest
+    FROM wf_events WHERE lead_id <= 400 GROUP BY lead_id) a
+GROUP BY 1 ORDER BY 1;
+
+-- the modes really differ on this data (a mode that changed nothing would be untested)
+SELECT count(DISTINCT (SELECT string_agg(coalesce(f::text, '-'), ',' ORDER BY lead_id)
+                       FROM (SELECT lead_id, window_funnel('10 days', at, stage, m) f
+                             FROM wf_events WHERE lead_id <= 400 GROUP BY 1) x)) AS distinct_answers
+FROM unnest(ARRAY['', 'strict', 'strict_order', 'strict_deduplication', 'strict_increase']) m;
+
+-- hand-made histories with known answers
+CREATE TEMP TABLE wf_case (lead int, stage lead_stage, at timestamptz);
+INSERT INTO wf_case VALUES
+    -- 1: lead -> mql -> sql in 3 days; window 2 days reaches mql, 3 days reaches sql
+    (1, 'lead', '2026-01-01'), (1, 'mql', '2026-01-02'), (1, 'sql', '2026-01-04'),
+    -- 2: skips sal: strict stops at mql, default reaches sql
+    (2, 'lead', '2026-01-01'), (2, 'mql', '2026-01-01 01:00'), (2, 'sql', '2026-01-01 02:00'),
+    -- 3: recycled in between: strict_order stops at mql
+    (3, 'lead', '2026-01-01'), (3, 'mql', '2026-01-02'), (3, 'recycled', '2026-01-03'), (3, 'sal', '2026-01-04'),
+    -- 4: repeated mql: strict_deduplication stops at mql
+    (4, 'lead', '2026-01-01'), (4, 'mql', '2026-01-02'), (4, 'mql', '2026-01-03'), (4, 'sal', '2026-01-04'),
+    -- 5: tie between mql and sal: strict_increase does not step on the tie
+    (5, 'lead', '2026-01-01'), (5, 'mql', '2026-01-02'), (5, 'sal', '2026-01-02'),
+    -- 6: re-entry: the second chain, started by the later lead event, reaches opportunity
+    (6, 'lead', '2026-01-01'), (6, 'mql', '2026-01-02'), (6, 'lead', '2026-03-01'),
+    (6, 'mql', '2026-03-02'), (6, 'opportunity', '2026-03-03'),
+    -- 7: only outcomes and NULL times
+    (7, 'recycled', '2026-01-01'), (7, 'lead', NULL), (7, NULL, '2026-01-01');
+SELECT lead,
+       window_funnel('2 days', at, stage) AS d2,
+       window_funnel('3 days', at, stage) AS d3,
+       window_funnel('5 days', at, stage, 'strict') AS strict,
+       window_funnel('5 days', at, stage, 'strict_order') AS s_order,
+       window_funnel('5 days', at, stage, 'strict_deduplication') AS s_dedup,
+       window_funnel('5 days', at, stage, 'strict_increase') AS s_inc
+FROM wf_case GROUP BY lead ORDER BY lead;
+
+-- custom enum ladders: the enum's sort order is the ladder
+CREATE TYPE deal_stage AS ENUM ('prospecting', 'discovery', 'proposal', 'negotiation', 'closed_won');
+SELECT window_funnel('10 days', at, s) AS furthest, pg_typeof(window_funnel('10 days', at, s))
+FROM (VALUES ('prospecting'::deal_stage, timestamptz '2026-01-01'), ('proposal', '2026-01-05'),
+             ('closed_won', '2026-01-20')) v(s, at);
+
+-- parallel plan gives the serial answer
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF)
+SELECT stage, count(*) FROM (SELECT window_funnel('7 days', at, stage) AS stage FROM wf_events GROUP BY lead_id) x GROUP BY 1;
+CREATE TEMP TABLE wf_parallel AS SELECT lead_id, window_funnel('7 days', at, stage, 'strict_order') AS f FROM wf_events GROUP BY lead_id;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+SELECT count(*) AS leads,
+       count(*) FILTER (WHERE p.f IS DISTINCT FROM s.f) AS differences
+FROM wf_parallel p JOIN (SELECT lead_id, window_funnel('7 days', at, stage, 'strict_order') AS f
+                         FROM wf_events GROUP BY lead_id) s USING (lead_id);
+
+-- bad input
+SELECT window_funnel('7 days', at, stage, 'strict_ordr') FROM wf_case;
+SELECT window_funnel('-1 day', at, stage) FROM wf_case;
+SELECT pg_temp.sqlstate_of($$SELECT window_funnel(NULL, at, stage) FROM wf_case$$) AS null_window,
+       pg_temp.sqlstate_of($$SELECT window_funnel('1 day', at, stage, 'strict_order, nope') FROM wf_case$$) AS bad_mode,
+       pg_temp.sqlstate_of($$SELECT window_funnel('-1 mon', at, stage) FROM wf_case$$) AS negative,
+       pg_temp.sqlstate_of($$SELECT window_funnel(CASE WHEN lead = 1 THEN interval '1 day' ELSE '2 days' END, at, stage) FROM wf_case$$) AS varying,
+       pg_temp.sqlstate_of($$SELECT window_funnel('1 day', at, stage, '') FROM wf_case$$) AS empty_mode;
+SELECT window_funnel('7 days', at, stage) IS NULL AS empty_input FROM wf_case WHERE false;

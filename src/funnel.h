@@ -1,0 +1,132 @@
+/*
+ * funnel.h
+ *		The funnel: a mergeable summary of how a set of leads moved through a
+ *		stage ladder, and the per-lead table the raw-event aggregate builds.
+ *
+ * A funnel has two parts.
+ *
+ * The closed part holds counts over leads that are complete: per ladder stage
+ * the leads that reached it, the leads whose entry time is known, and exits by
+ * outcome; per ordered pair of stages a log-bucket sketch of the time to
+ * convert.  Closed parts of disjoint lead sets merge by addition (rollup).
+ *
+ * The open part holds one entry per lead still being aggregated: a 64-bit
+ * hash of the lead key and, per stage slot, the first time the lead entered
+ * it.  Partial aggregates (parallel workers, Citus shards) carry open parts,
+ * so that a lead whose events land in different partial states is merged
+ * before it is counted: combine takes the earliest time per slot, which is
+ * associative and commutative.  The final function closes every open entry.
+ *
+ * Memory per open lead is 8 bytes of hash plus 4 bytes per slot (11 slots for
+ * lead_stage: 52 bytes), plus about 4-8 bytes of index.  simplehash.h was
+ * the first choice, but it keeps whole entries in a power-of-two bucket array,
+ * which right after a resize costs twice the entry size per lead; a dense
+ * chunked entry array behind a small uint32 index keeps the cost near 60 bytes.
+ * Lead keys are not stored: two distinct keys with equal 64-bit hashes would be
+ * merged (probability about n^2 / 2^65: 3e-8 for a million leads).
+ */
+#ifndef ALIGN_FUNNEL_H
+#define ALIGN_FUNNEL_H
+
+#include "postgres.h"
+
+#include "utils/expandeddatum.h"
+
+#define FUNNEL_VERSION		1
+#define FUNNEL_MAX_STAGES	64	/* ladder stages: 8 for lead_stage, <= 64 for an enum */
+#define FUNNEL_MAX_OUTCOMES	3	/* recycled, disqualified, lost */
+
+/* flags */
+#define FUNNEL_ENUM			0x01	/* stages are positions in a user enum */
+#define FUNNEL_WITHIN		0x02	/* a conversion window applies */
+#define FUNNEL_FLAGS_ALL	(FUNNEL_ENUM | FUNNEL_WITHIN)
+
+/*
+ * Slot values of an open lead: 0 = never entered, SLOT_UNKNOWN = entered at
+ * an unknown (NULL) time, anything else = seconds since 2000-01-01 plus
+ * SLOT_BIAS.  Keeping the earliest entry is then "smallest non-zero value".
+ */
+#define SLOT_ABSENT			((uint32) 0)
+#define SLOT_UNKNOWN		PG_UINT32_MAX
+#define SLOT_BIAS			((int64) 1 << 31)
+#define SLOT_IS_TIME(v)		((v) != SLOT_ABSENT && (v) != SLOT_UNKNOWN)
+
+/*
+ * Time-to-convert sketch: relative-error log buckets (as in DDSketch).
+ * Bucket 0 holds zero durations; bucket b >= 1 holds x seconds with
+ * gamma^(b-2) < x <= gamma^(b-1).  Reporting 2 gamma^(b-1) / (gamma + 1)
+ * is within SKETCH_ALPHA of every value in the bucket.
+ */
+#define SKETCH_ALPHA		0.0095	/* below the promised 1 %, for rounding */
+#define SKETCH_BUCKETS		1200	/* covers durations up to 2^32 seconds */
+
+typedef struct FunnelSketch
+{
+	uint64		total;			/* sum of counts */
+	uint64		counts[SKETCH_BUCKETS];
+} FunnelSketch;
+
+/* Leads per chunk of the entry array. */
+#define LEAD_CHUNK_BITS		14
+#define LEAD_CHUNK_SIZE		((uint64) 1 << LEAD_CHUNK_BITS)
+
+/*
+ * The in-memory funnel, used by aggregates (inside an expanded object) and
+ * by every reader (expanded from the flat form).
+ */
+typedef struct Funnel
+{
+	MemoryContext cxt;			/* everything below lives here */
+	uint8		flags;			/* FUNNEL_* */
+	int			nstages;		/* ladder stages */
+	int			noutcomes;		/* tracked outcomes (3 for lead_stage, else 0) */
+	int			nslots;			/* per-lead slots: nstages + noutcomes */
+	int64		within_secs;	/* conversion window, if FUNNEL_WITHIN */
+
+	/* closed part */
+	int64		reached[FUNNEL_MAX_STAGES];
+	int64		known[FUNNEL_MAX_STAGES];
+	int64		exits[FUNNEL_MAX_STAGES][FUNNEL_MAX_OUTCOMES];
+	FunnelSketch **pairs;		/* [from * nstages + to], from < to; NULL if empty */
+
+	/* open part: per-lead entries, (hash_lo, hash_hi, slot...) as uint32 words */
+	uint64		nleads;
+	int			stride;			/* words per entry: 2 + nslots */
+	uint32	  **chunks;			/* LEAD_CHUNK_SIZE entries each */
+	int			nchunks;		/* allocated chunk pointers */
+	uint32	   *index;			/* open addressing: entry number + 1, 0 = empty */
+	uint64		index_mask;		/* index size - 1 (power of two), 0 = none yet */
+} Funnel;
+
+/* The expanded-object wrapper used as the aggregates' transition state. */
+typedef struct ExpandedFunnel
+{
+	ExpandedObjectHeader hdr;
+	Funnel		f;
+} ExpandedFunnel;
+
+/* funnel.c: the model */
+extern void FunnelInit(Funnel *f, MemoryContext cxt, uint8 flags, int nstages,
+					   int noutcomes, int64 within_secs);
+extern uint32 *FunnelLeadSlots(Funnel *f, uint64 hash);
+extern uint32 *FunnelLeadAt(const Funnel *f, uint64 i, uint64 *hash);
+extern bool FunnelIsEmpty(const Funnel *f);
+extern void FunnelMerge(Funnel *dst, const Funnel *src);
+extern void FunnelCloseInto(Funnel *dst, const Funnel *src);
+extern FunnelSketch *FunnelPair(Funnel *f, int from, int to, bool create);
+extern void SketchAdd(FunnelSketch *s, int64 secs, uint64 n);
+extern int	SketchBucket(int64 secs);
+extern double SketchValue(int bucket);
+extern double SketchQuantile(const FunnelSketch *s, double fraction);
+extern void FunnelCheckCompatible(const Funnel *a, const Funnel *b);
+
+/* funnel_io.c: representations */
+extern Funnel *FunnelFromDatum(Datum d, MemoryContext cxt);
+extern ExpandedFunnel *ExpandedFunnelCreate(MemoryContext parent);
+extern ExpandedFunnel *FunnelStateRW(Datum d, MemoryContext aggcxt);
+extern void FunnelValidate(const Funnel *f);
+extern struct varlena *FunnelFlatten(const Funnel *f);
+
+#define PG_GETARG_FUNNEL(n)	FunnelFromDatum(PG_GETARG_DATUM(n), CurrentMemoryContext)
+
+#endif							/* ALIGN_FUNNEL_H */

@@ -1,0 +1,352 @@
+/*
+ * funnel_access.c
+ *		Reading a funnel: reached, conversion, conversion_interval,
+ *		time_to_convert and funnel_steps.
+ *
+ * Stages may be given as lead_stage, as a value of the enum the funnel was
+ * built over, or as text (an unknown literal such as 'mql' resolves to the
+ * text overload and is parsed like lead_stage input).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "align.h"
+#include "funnel.h"
+#include "stage_map.h"
+
+/* Raises the error for a stage of the wrong vocabulary. */
+static void pg_attribute_noreturn()
+WrongVocabulary(const Funnel *f, Oid argtype)
+{
+	if (f->flags & FUNNEL_ENUM)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("this funnel was built over an enum of %d stages, not over %s",
+						f->nstages, format_type_be(argtype)),
+				 errhint("Pass the stage as a value of that enum, e.g. 'Closed Won'::my_stage.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("this funnel was built over lead_stage, not over %s",
+					format_type_be(argtype)),
+			 errhint("Pass the stage as lead_stage or text, e.g. 'mql'.")));
+}
+
+/*
+ * Slot of a stage argument in funnel f: ladder 0..nstages-1, or (if
+ * allowed) an outcome slot after the ladder.
+ */
+static int
+StageArg(FunctionCallInfo fcinfo, const Funnel *f, int argno, bool allow_outcome)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	int			slot;
+	LeadStage	code;
+
+	if (OidIsValid(type) && type_is_enum(type))
+	{
+		StageMap   *map = fcinfo->flinfo->fn_extra;
+
+		if (!(f->flags & FUNNEL_ENUM))
+			WrongVocabulary(f, type);
+		if (map == NULL || map->enum_type != type)
+		{
+			map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StageMap));
+			StageMapInitEnum(map, type, fcinfo->flinfo->fn_mcxt);
+			fcinfo->flinfo->fn_extra = map;
+		}
+		if (map->nstages != f->nstages)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("this funnel has %d stages but enum %s has %d values",
+							f->nstages, format_type_be(type), map->nstages),
+					 errhint("Pass stages of the enum the funnel was built over.")));
+		return StageMapSlot(map, PG_GETARG_DATUM(argno));
+	}
+
+	if (f->flags & FUNNEL_ENUM)
+		WrongVocabulary(f, type);
+	if (type == TEXTOID)
+		code = LeadStageParse(text_to_cstring(PG_GETARG_TEXT_PP(argno)), "lead_stage");
+	else
+		code = PG_GETARG_LEAD_STAGE(argno);
+	if (code == STAGE_OTHER)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a funnel does not track the stage \"other\""),
+				 errhint("Use a ladder stage (subscriber .. evangelist) or an outcome "
+						 "(recycled, disqualified, lost).")));
+	slot = code - 1;
+	if (slot >= f->nstages && !allow_outcome)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is an outcome, not a ladder stage", LeadStageName(code)),
+				 errhint("Conversion and time to convert run between ladder stages: "
+						 "subscriber, lead, mql, sal, sql, opportunity, customer, evangelist.")));
+	return slot;
+}
+
+/* Ladder slots of a (from, to) pair, from not after to. */
+static void
+PairArgs(FunctionCallInfo fcinfo, const Funnel *f, int *from, int *to)
+{
+	*from = StageArg(fcinfo, f, 1, false);
+	*to = StageArg(fcinfo, f, 2, false);
+	if (*from > *to)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("conversion runs up the ladder: stage %d comes after stage %d",
+						*from + 1, *to + 1),
+				 errhint("Swap the two stages.")));
+}
+
+PG_FUNCTION_INFO_V1(funnel_reached);
+/* Leads that reached a ladder stage, or that had an outcome. */
+Datum
+funnel_reached(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = PG_GETARG_FUNNEL(0);
+	int			slot = StageArg(fcinfo, f, 1, true);
+	int64		n = 0;
+
+	if (slot < f->nstages)
+		PG_RETURN_INT64(f->reached[slot]);
+	for (int s = 0; s < f->nstages; s++)
+		n += f->exits[s][slot - f->nstages];
+	PG_RETURN_INT64(n);
+}
+
+PG_FUNCTION_INFO_V1(funnel_conversion);
+/* reached(to) / reached(from); NULL when no lead reached from. */
+Datum
+funnel_conversion(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = PG_GETARG_FUNNEL(0);
+	int			from,
+				to;
+
+	PairArgs(fcinfo, f, &from, &to);
+	if (f->reached[from] == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) f->reached[to] / (double) f->reached[from]);
+}
+
+/* Inverse of the standard normal CDF (Acklam, refined by one Halley step). */
+static double
+NormalQuantile(double p)
+{
+	static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+		-2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01,
+	2.506628277459239e+00};
+	static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+	-1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01};
+	static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+		-2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00,
+	2.938163982698783e+00};
+	static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+	2.445134137142996e+00, 3.754408661907416e+00};
+	double		x,
+				q,
+				r,
+				e,
+				u;
+
+	if (p < 0.02425)
+	{
+		q = sqrt(-2 * log(p));
+		x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+			((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	}
+	else if (p <= 1 - 0.02425)
+	{
+		q = p - 0.5;
+		r = q * q;
+		x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+			(((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+	}
+	else
+	{
+		q = sqrt(-2 * log(1 - p));
+		x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+			((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	}
+	e = 0.5 * erfc(-x / sqrt(2)) - p;
+	u = e * sqrt(2 * M_PI) * exp(x * x / 2);
+	return x - u / (1 + x * u / 2);
+}
+
+PG_FUNCTION_INFO_V1(funnel_conversion_interval);
+/* Wilson score interval {low, high} of conversion at the given confidence. */
+Datum
+funnel_conversion_interval(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = PG_GETARG_FUNNEL(0);
+	double		confidence = PG_GETARG_FLOAT8(3);
+	int			from,
+				to;
+	double		n,
+				p,
+				z,
+				z2,
+				centre,
+				half;
+	Datum		bounds[2];
+
+	if (isnan(confidence) || confidence <= 0.0 || confidence >= 1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence must be between 0 and 1 (exclusive), not %g", confidence),
+				 errhint("0.95 gives the usual 95 %% interval.")));
+	PairArgs(fcinfo, f, &from, &to);
+	if (f->reached[from] == 0)
+		PG_RETURN_NULL();
+	n = (double) f->reached[from];
+	p = (double) f->reached[to] / n;
+	z = NormalQuantile(1.0 - (1.0 - confidence) / 2.0);
+	z2 = z * z;
+	centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+	half = z / (1 + z2 / n) * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+	bounds[0] = Float8GetDatum(Max(0.0, centre - half));
+	bounds[1] = Float8GetDatum(Min(1.0, centre + half));
+	PG_RETURN_ARRAYTYPE_P(construct_array(bounds, 2, FLOAT8OID, sizeof(float8),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* An interval of secs seconds, with whole days split out like t2 - t1. */
+static Interval *
+SecondsToInterval(double secs)
+{
+	Interval	iv;
+
+	iv.month = 0;
+	iv.day = 0;
+	iv.time = (TimeOffset) llround(secs * USECS_PER_SEC);
+	return DatumGetIntervalP(DirectFunctionCall1(interval_justify_hours,
+												 IntervalPGetDatum(&iv)));
+}
+
+/* Checks a quantile fraction argument. */
+static double
+CheckFraction(double fraction)
+{
+	if (isnan(fraction) || fraction < 0.0 || fraction > 1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("fraction must be between 0 and 1, not %g", fraction),
+				 errhint("0.5 gives the median, 0.9 the 90th percentile.")));
+	return fraction;
+}
+
+PG_FUNCTION_INFO_V1(funnel_time_to_convert);
+/*
+ * The fraction-quantile of entered_at(to) - entered_at(from) over leads that
+ * entered both at known times, to not earlier; within 1 % of the exact value
+ * (percentile_disc over whole seconds).  NULL if no such lead.
+ */
+Datum
+funnel_time_to_convert(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = PG_GETARG_FUNNEL(0);
+	double		fraction = CheckFraction(PG_GETARG_FLOAT8(3));
+	int			from,
+				to;
+	double		secs;
+
+	PairArgs(fcinfo, f, &from, &to);
+	if (from == to)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time to convert needs two different stages")));
+	secs = SketchQuantile(FunnelPair(f, from, to, false), fraction);
+	if (secs < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(SecondsToInterval(secs));
+}
+
+PG_FUNCTION_INFO_V1(funnel_steps);
+/*
+ * One row per ladder stage: stage, rank, team, leads, rate from previous,
+ * rate from top, median and p90 time from the previous stage, and exits by
+ * outcome.  funnel_steps(f, NULL::my_enum) reads an enum funnel.
+ */
+Datum
+funnel_steps(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Funnel	   *f;
+	StageMap	map;
+	bool		as_enum = PG_NARGS() > 1;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	f = PG_GETARG_FUNNEL(0);
+	if (as_enum)
+	{
+		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+
+		if (!(f->flags & FUNNEL_ENUM))
+			WrongVocabulary(f, type);
+		StageMapInitEnum(&map, type, CurrentMemoryContext);
+		if (map.nstages != f->nstages)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("this funnel has %d stages but enum %s has %d values",
+							f->nstages, format_type_be(type), map.nstages)));
+	}
+	else if (f->flags & FUNNEL_ENUM)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("this funnel was built over an enum"),
+				 errhint("Name the enum: funnel_steps(f, NULL::my_stage).")));
+
+	for (int s = 0; s < f->nstages; s++)
+	{
+		Datum		values[11];
+		bool		nulls[11];
+		const FunnelSketch *pair = s > 0 ? FunnelPair(f, s - 1, s, false) : NULL;
+		double		median = SketchQuantile(pair, 0.5);
+		double		p90 = SketchQuantile(pair, 0.9);
+
+		memset(nulls, 0, sizeof(nulls));
+		values[0] = as_enum ? ObjectIdGetDatum(map.by_pos[s]) : LeadStageGetDatum((LeadStage) (s + 1));
+		values[1] = Int32GetDatum(s + 1);
+		if (as_enum)
+			nulls[2] = true;
+		else
+			values[2] = CStringGetTextDatum(LeadStageTeam((LeadStage) (s + 1)));
+		values[3] = Int64GetDatum(f->reached[s]);
+		if (s > 0 && f->reached[s - 1] > 0)
+			values[4] = Float8GetDatum((double) f->reached[s] / (double) f->reached[s - 1]);
+		else
+			nulls[4] = true;
+		if (f->reached[0] > 0)
+			values[5] = Float8GetDatum((double) f->reached[s] / (double) f->reached[0]);
+		else
+			nulls[5] = true;
+		if (median >= 0)
+		{
+			values[6] = IntervalPGetDatum(SecondsToInterval(median));
+			values[7] = IntervalPGetDatum(SecondsToInterval(p90));
+		}
+		else
+			nulls[6] = nulls[7] = true;
+		for (int o = 0; o < FUNNEL_MAX_OUTCOMES; o++)
+		{
+			if (o < f->noutcomes)
+				values[8 + o] = Int64GetDatum(f->exits[s][o]);
+			else
+				nulls[8 + o] = true;
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,322 @@
+/*
+ * funnel_agg.c
+ *		The funnel aggregates: funnel(lead, stage, at [, within]) over raw
+ *		events, funnel(stage) over one row per lead, rollup(funnel), and
+ *		their shared combine and final functions.
+ *
+ * The transition state is a funnel (our own type, not internal), kept as an
+ * expanded object in the aggregate's memory while rows arrive and flattened
+ * only when a partial aggregate hands it to another process (a parallel
+ * worker's Gather, a Citus worker).  The per-row path hashes the lead key
+ * once, finds the lead's entry and lowers one slot: no allocation, no other
+ * function call.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "datatype/timestamp.h"
+#include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/typcache.h"
+
+#include "align.h"
+#include "funnel.h"
+#include "stage_map.h"
+
+/* What a call site needs to hash its lead key, cached in fn_extra. */
+typedef struct LeadHasher
+{
+	Oid			lead_type;		/* type of the lead argument */
+	Oid			collation;		/* input collation, for text keys */
+	FmgrInfo	hash;			/* the type's extended hash function */
+} LeadHasher;
+
+/* Per-call-site cache: lead hashing and the stage vocabulary. */
+typedef struct FunnelAggCache
+{
+	LeadHasher	lead;
+	StageMap	stages;
+} FunnelAggCache;
+
+/* murmur3's 64-bit finaliser: a full-avalanche mix of an integer key. */
+static inline uint64
+Mix64(uint64 k)
+{
+	k ^= k >> 33;
+	k *= UINT64CONST(0xff51afd7ed558ccd);
+	k ^= k >> 33;
+	k *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	k ^= k >> 33;
+	return k;
+}
+
+/* Sets up hashing for the lead argument's type. */
+static void
+LeadHasherInit(LeadHasher *h, FunctionCallInfo fcinfo, int argno)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	TypeCacheEntry *tc;
+
+	if (!OidIsValid(type) || type == UNKNOWNOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+				 errmsg("could not determine the type of the lead key"),
+				 errhint("Cast the lead argument, e.g. lead_id::bigint.")));
+	h->lead_type = type;
+	h->collation = PG_GET_COLLATION();
+	if (type == INT8OID || type == INT4OID || type == INT2OID)
+		return;
+	tc = lookup_type_cache(type, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
+	if (!OidIsValid(tc->hash_extended_proc))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("lead key type %s has no hash function", format_type_be(type)),
+				 errhint("Use a lead key of a hashable type: bigint, text, uuid, ...")));
+	fmgr_info_copy(&h->hash, &tc->hash_extended_proc_finfo, fcinfo->flinfo->fn_mcxt);
+}
+
+/* The 64-bit hash that identifies a lead. */
+static inline uint64
+LeadHash(const LeadHasher *h, Datum key)
+{
+	switch (h->lead_type)
+	{
+		case INT8OID:
+			return Mix64((uint64) DatumGetInt64(key));
+		case INT4OID:
+			return Mix64((uint64) (int64) DatumGetInt32(key));
+		case INT2OID:
+			return Mix64((uint64) (int64) DatumGetInt16(key));
+		default:
+			return DatumGetUInt64(FunctionCall2Coll((FmgrInfo *) &h->hash, h->collation,
+													key, Int64GetDatum(0)));
+	}
+}
+
+/* The cache of this call site, built on the first call. */
+static FunnelAggCache *
+GetCache(FunctionCallInfo fcinfo, int lead_arg, int stage_arg)
+{
+	FunnelAggCache *c = fcinfo->flinfo->fn_extra;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelAggCache));
+		if (lead_arg >= 0)
+			LeadHasherInit(&c->lead, fcinfo, lead_arg);
+		StageMapInit(&c->stages, fcinfo->flinfo, stage_arg);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	return c;
+}
+
+/* The aggregate's memory context; raises an error outside an aggregate. */
+static MemoryContext
+AggContext(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s called in non-aggregate context", fname)));
+	return aggcxt;
+}
+
+/* A conversion window in whole seconds (months count 30 days). */
+static int64
+WindowSeconds(const Interval *iv, const char *what)
+{
+	int64		secs = iv->time / USECS_PER_SEC;
+
+	secs += (int64) iv->day * SECS_PER_DAY;
+	secs += (int64) iv->month * DAYS_PER_MONTH * SECS_PER_DAY;
+	if (secs < 0 || iv->time < 0 || iv->day < 0 || iv->month < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative", what),
+				 errhint("Pass a positive interval such as '30 days', or NULL for no window.")));
+	return secs;
+}
+
+/* A slot value for an event time: seconds since 2000 plus the bias. */
+static inline uint32
+EncodeTime(TimestampTz t)
+{
+	int64		secs;
+
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("funnel event time must be finite"),
+				 errhint("Use NULL for an unknown time.")));
+	secs = t / USECS_PER_SEC - (t % USECS_PER_SEC < 0);
+	secs += SLOT_BIAS;
+	if (secs < 1 || secs >= (int64) SLOT_UNKNOWN)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("funnel event time out of range: %s", timestamptz_to_str(t)),
+				 errhint("A funnel accepts times from 1931-12-13 20:45:53 to 2068-01-19 03:14:06 UTC; "
+						 "use NULL for an unknown time.")));
+	return (uint32) secs;
+}
+
+/* A new writable state under aggcxt for the given ladder and window. */
+static ExpandedFunnel *
+NewState(MemoryContext aggcxt, const StageMap *stages, bool has_within, int64 within)
+{
+	ExpandedFunnel *ef = ExpandedFunnelCreate(aggcxt);
+
+	FunnelInit(&ef->f, ef->hdr.eoh_context,
+			   (stages->is_enum ? FUNNEL_ENUM : 0) | (has_within ? FUNNEL_WITHIN : 0),
+			   stages->nstages, stages->noutcomes, within);
+	return ef;
+}
+
+/*
+ * Transition for funnel(lead, stage, at [, within]): records the earliest
+ * time the lead entered the stage.  NULL lead or stage: the row is skipped.
+ * NULL at: the stage counts as entered, at an unknown time.
+ */
+static Datum
+EventTransition(FunctionCallInfo fcinfo, bool with_window)
+{
+	MemoryContext aggcxt = AggContext(fcinfo, "funnel");
+	FunnelAggCache *c = GetCache(fcinfo, 1, 2);
+	ExpandedFunnel *ef;
+	bool		has_within = with_window && !PG_ARGISNULL(4);
+	int64		within = has_within ? WindowSeconds(PG_GETARG_INTERVAL_P(4), "funnel window") : 0;
+	int			slot;
+	uint32		t;
+	uint32	   *slots;
+
+	if (PG_ARGISNULL(0))
+		ef = NewState(aggcxt, &c->stages, has_within, within);
+	else
+	{
+		ef = FunnelStateRW(PG_GETARG_DATUM(0), aggcxt);
+		if (((ef->f.flags & FUNNEL_WITHIN) != 0) != has_within ||
+			ef->f.within_secs != within)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel window must be the same for every row")));
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return EOHPGetRWDatum(&ef->hdr);
+
+	slot = StageMapSlot(&c->stages, PG_GETARG_DATUM(2));
+	if (slot < 0)
+		return EOHPGetRWDatum(&ef->hdr);
+	t = PG_ARGISNULL(3) ? SLOT_UNKNOWN : EncodeTime(PG_GETARG_TIMESTAMPTZ(3));
+	slots = FunnelLeadSlots(&ef->f, LeadHash(&c->lead, PG_GETARG_DATUM(1)));
+	if (slots[slot] == SLOT_ABSENT || t < slots[slot])
+		slots[slot] = t;
+	return EOHPGetRWDatum(&ef->hdr);
+}
+
+PG_FUNCTION_INFO_V1(funnel_event_trans);
+/* Transition of funnel(lead, stage, at). */
+Datum
+funnel_event_trans(PG_FUNCTION_ARGS)
+{
+	return EventTransition(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(funnel_event_within_trans);
+/* Transition of funnel(lead, stage, at, within). */
+Datum
+funnel_event_within_trans(PG_FUNCTION_ARGS)
+{
+	return EventTransition(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(funnel_stage_trans);
+/*
+ * Transition of funnel(stage) over one row per lead: the lead reached that
+ * stage and every stage below it.  Outcomes and NULL stages add nothing.
+ */
+Datum
+funnel_stage_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContext(fcinfo, "funnel");
+	FunnelAggCache *c = GetCache(fcinfo, -1, 1);
+	ExpandedFunnel *ef;
+	int			slot;
+
+	ef = PG_ARGISNULL(0) ? NewState(aggcxt, &c->stages, false, 0)
+		: FunnelStateRW(PG_GETARG_DATUM(0), aggcxt);
+	if (PG_ARGISNULL(1))
+		return EOHPGetRWDatum(&ef->hdr);
+	slot = StageMapSlot(&c->stages, PG_GETARG_DATUM(1));
+	if (slot >= ef->f.nstages)
+		slot = -1;				/* an outcome: no ladder stage reached */
+	for (int s = 0; s <= slot; s++)
+		ef->f.reached[s]++;
+	return EOHPGetRWDatum(&ef->hdr);
+}
+
+PG_FUNCTION_INFO_V1(funnel_combine);
+/* Combine of every funnel aggregate, and rollup's transition: merges two funnels. */
+Datum
+funnel_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContext(fcinfo, "funnel_combine");
+	ExpandedFunnel *ef;
+	Funnel	   *src;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		return PG_GETARG_DATUM(0);
+	}
+	src = PG_GETARG_FUNNEL(1);
+	if (PG_ARGISNULL(0))
+	{
+		ef = ExpandedFunnelCreate(aggcxt);
+		FunnelInit(&ef->f, ef->hdr.eoh_context, src->flags, src->nstages,
+				   src->noutcomes, src->within_secs);
+	}
+	else
+		ef = FunnelStateRW(PG_GETARG_DATUM(0), aggcxt);
+	FunnelMerge(&ef->f, src);
+	return EOHPGetRWDatum(&ef->hdr);
+}
+
+PG_FUNCTION_INFO_V1(funnel_final);
+/*
+ * Final function of every funnel aggregate: closes the open leads into
+ * counts and returns a flat funnel.  The state is not changed.  No rows: an
+ * empty funnel over the aggregate's ladder.
+ */
+Datum
+funnel_final(PG_FUNCTION_ARGS)
+{
+	Funnel		result;
+	int			stage_arg = PG_NARGS() >= 3 ? 2 : (PG_NARGS() == 2 ? 1 : -1);
+
+	if (PG_ARGISNULL(0))
+	{
+		StageMap	stages;
+
+		StageMapInit(&stages, fcinfo->flinfo, stage_arg);
+		FunnelInit(&result, CurrentMemoryContext, stages.is_enum ? FUNNEL_ENUM : 0,
+				   stages.nstages, stages.noutcomes, 0);
+	}
+	else
+	{
+		Funnel	   *state = PG_GETARG_FUNNEL(0);
+
+		FunnelInit(&result, CurrentMemoryContext, state->flags, state->nstages,
+				   state->noutcomes, state->within_secs);
+		FunnelCloseInto(&result, state);
+	}
+	PG_RETURN_POINTER(FunnelFlatten(&result));
+}

@@ -1,0 +1,844 @@
+/*
+ * funnel_io.c
+ *		Representations of a funnel: the flat varlena stored on disk, the
+ *		expanded object aggregates work on, JSON text I/O, binary send/recv
+ *		and the cast to jsonb.
+ *
+ * Every way in (flat bytes from disk, text, binary) ends in FunnelValidate,
+ * so no accessor ever sees a count, pair or bucket out of range.  Output is
+ * canonical (pairs and buckets in order, leads in entry order), so equal
+ * funnels are equal bytes and text and binary round trips are exact.
+ *
+ * Flat layout, version 1, native byte order, 8-byte aligned:
+ *	 FunnelFlat header (32 bytes)
+ *	 int64	counts[nstages * (2 + noutcomes)]	reached[], known[], exits[][]
+ *	 per non-empty pair: uint64 from | to << 8 | nbuckets << 16,
+ *		then per non-empty bucket: uint64 bucket | count << 16
+ *	 uint32 leads[nleads * (2 + nslots)]	hash_lo, hash_hi, slots
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "align.h"
+#include "funnel.h"
+
+typedef struct FunnelFlat
+{
+	int32		vl_len_;		/* varlena header */
+	uint8		version;		/* FUNNEL_VERSION */
+	uint8		flags;			/* FUNNEL_* */
+	uint8		nstages;		/* ladder stages */
+	uint8		noutcomes;		/* tracked outcomes */
+	int32		npairs;			/* non-empty pair sketches */
+	int32		reserved;		/* zero */
+	int64		within_secs;	/* conversion window, 0 without one */
+	int64		nleads;			/* open leads */
+	uint64		data[FLEXIBLE_ARRAY_MEMBER];
+} FunnelFlat;
+
+#define FLAT_HEADER_SIZE	offsetof(FunnelFlat, data)
+#define BUCKET_COUNT_MAX	(((uint64) 1 << 48) - 1)
+
+static const char *const outcome_names[FUNNEL_MAX_OUTCOMES] = {
+	"recycled", "disqualified", "lost"
+};
+
+/* Raises the standard error for a corrupt funnel from any source. */
+static void pg_attribute_noreturn()
+Corrupt(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid funnel value: %s", what),
+			 errhint("A funnel is produced by the funnel() and rollup() aggregates; "
+					 "its text form is the JSON those functions print.")));
+}
+
+/* Checks the header fields every representation carries. */
+static void
+CheckShape(int version, int flags, int nstages, int noutcomes)
+{
+	if (version != FUNNEL_VERSION)
+		Corrupt(psprintf("unsupported version %d (this build reads version %d)",
+						 version, FUNNEL_VERSION));
+	if (flags & ~FUNNEL_FLAGS_ALL)
+		Corrupt("unknown flag bits");
+	if (flags & FUNNEL_ENUM)
+	{
+		if (nstages < 1 || nstages > FUNNEL_MAX_STAGES || noutcomes != 0)
+			Corrupt("an enum funnel has 1 to 64 stages and no outcomes");
+	}
+	else if (nstages != STAGE_LADDER_SIZE || noutcomes != STAGE_OUTCOMES)
+		Corrupt("a lead_stage funnel has 8 stages and 3 outcomes");
+}
+
+/*
+ * Checks the invariants every funnel built by align satisfies: counts are
+ * non-negative, reached never grows up the ladder, known and exits never
+ * exceed reached, and a pair's sketch holds no more leads than either end
+ * has known times.
+ */
+void
+FunnelValidate(const Funnel *f)
+{
+	int			n = f->nstages;
+
+	if ((f->flags & FUNNEL_WITHIN) ? f->within_secs < 0 : f->within_secs != 0)
+		Corrupt("bad conversion window");
+	for (int s = 0; s < n; s++)
+	{
+		int64		exits = 0;
+
+		if (f->reached[s] < 0 || f->known[s] < 0 || f->known[s] > f->reached[s])
+			Corrupt("counts out of range");
+		if (s > 0 && f->reached[s] > f->reached[s - 1])
+			Corrupt("more leads reached a stage than the stage before it");
+		for (int o = 0; o < f->noutcomes; o++)
+		{
+			if (f->exits[s][o] < 0 || f->exits[s][o] > f->reached[s])
+				Corrupt("exit counts out of range");
+			exits += f->exits[s][o];
+		}
+	}
+	for (int a = 0; a < n; a++)
+		for (int b = 0; b < n; b++)
+		{
+			const FunnelSketch *p = f->pairs[a * n + b];
+			uint64		total = 0;
+
+			if (p == NULL)
+				continue;
+			if (a >= b)
+				Corrupt("a time-to-convert pair must go up the ladder");
+			for (int k = 0; k < SKETCH_BUCKETS; k++)
+				total += p->counts[k];
+			if (total != p->total ||
+				total > (uint64) f->known[a] || total > (uint64) f->known[b])
+				Corrupt("time-to-convert counts out of range");
+		}
+}
+
+/* Bytes of the flat form of f. */
+static Size
+FlatSize(const Funnel *f, int *npairs)
+{
+	int			n = f->nstages;
+	Size		words = n * (2 + f->noutcomes);
+
+	*npairs = 0;
+	for (int p = 0; p < n * n; p++)
+	{
+		const FunnelSketch *s = f->pairs[p];
+
+		if (s == NULL || s->total == 0)
+			continue;
+		(*npairs)++;
+		words++;
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+			words += (s->counts[b] != 0);
+	}
+	words += (f->nleads * f->stride + 1) / 2;
+	if (words > (MaxAllocHugeSize - FLAT_HEADER_SIZE) / 8)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("funnel too large to store: %llu open leads",
+						(unsigned long long) f->nleads)));
+	return FLAT_HEADER_SIZE + words * 8;
+}
+
+/* Writes the flat form of f into dst, which has size bytes, zeroed. */
+static void
+FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
+{
+	int			n = f->nstages;
+	uint64	   *w = dst->data;
+	uint32	   *leads;
+
+	SET_VARSIZE(dst, size);
+	dst->version = FUNNEL_VERSION;
+	dst->flags = f->flags;
+	dst->nstages = (uint8) n;
+	dst->noutcomes = (uint8) f->noutcomes;
+	dst->npairs = npairs;
+	dst->within_secs = f->within_secs;
+	dst->nleads = (int64) f->nleads;
+
+	for (int s = 0; s < n; s++)
+		*w++ = (uint64) f->reached[s];
+	for (int s = 0; s < n; s++)
+		*w++ = (uint64) f->known[s];
+	for (int s = 0; s < n; s++)
+		for (int o = 0; o < f->noutcomes; o++)
+			*w++ = (uint64) f->exits[s][o];
+
+	for (int p = 0; p < n * n; p++)
+	{
+		const FunnelSketch *s = f->pairs[p];
+		uint64	   *head;
+		uint64		nb = 0;
+
+		if (s == NULL || s->total == 0)
+			continue;
+		head = w++;
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+		{
+			if (s->counts[b] == 0)
+				continue;
+			if (s->counts[b] > BUCKET_COUNT_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("funnel time-to-convert bucket holds more than 2^48 leads")));
+			*w++ = (uint64) b | (s->counts[b] << 16);
+			nb++;
+		}
+		*head = (uint64) (p / n) | ((uint64) (p % n) << 8) | (nb << 16);
+	}
+
+	leads = (uint32 *) w;
+	for (uint64 i = 0; i < f->nleads; i++)
+	{
+		uint64		hash;
+
+		memcpy(leads, FunnelLeadAt(f, i, &hash), f->stride * sizeof(uint32));
+		leads += f->stride;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* A palloc'd flat copy of f. */
+struct varlena *
+FunnelFlatten(const Funnel *f)
+{
+	int			npairs;
+	Size		size = FlatSize(f, &npairs);
+	FunnelFlat *flat = palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+	FlattenInto(f, flat, size, npairs);
+	return (struct varlena *) flat;
+}
+
+/* Reads a flat funnel into a new Funnel in cxt, checking every bound. */
+static Funnel *
+FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
+{
+	Size		size = VARSIZE(flat);
+	Size		avail;
+	const uint64 *w = flat->data;
+	Funnel	   *f;
+	int			n;
+
+	if (size < FLAT_HEADER_SIZE || (size - FLAT_HEADER_SIZE) % 8 != 0)
+		Corrupt("bad length");
+	avail = (size - FLAT_HEADER_SIZE) / 8;
+	CheckShape(flat->version, flat->flags, flat->nstages, flat->noutcomes);
+	if (flat->reserved != 0 || flat->npairs < 0 || flat->nleads < 0)
+		Corrupt("bad header");
+
+	f = MemoryContextAlloc(cxt, sizeof(Funnel));
+	FunnelInit(f, cxt, flat->flags, flat->nstages, flat->noutcomes, flat->within_secs);
+	f->within_secs = flat->within_secs;
+	n = f->nstages;
+
+	if (avail < (Size) n * (2 + f->noutcomes))
+		Corrupt("truncated counts");
+	avail -= n * (2 + f->noutcomes);
+	for (int s = 0; s < n; s++)
+		f->reached[s] = (int64) *w++;
+	for (int s = 0; s < n; s++)
+		f->known[s] = (int64) *w++;
+	for (int s = 0; s < n; s++)
+		for (int o = 0; o < f->noutcomes; o++)
+			f->exits[s][o] = (int64) *w++;
+
+	if (flat->npairs > n * n)
+		Corrupt("too many time-to-convert pairs");
+	for (int p = 0; p < flat->npairs; p++)
+	{
+		uint64		head;
+		int			from,
+					to,
+					last = -1;
+		uint64		nb;
+		FunnelSketch *s;
+
+		if (avail < 1)
+			Corrupt("truncated time-to-convert pairs");
+		head = *w++;
+		avail--;
+		from = head & 0xFF;
+		to = (head >> 8) & 0xFF;
+		nb = head >> 16;
+		if (from >= n || to >= n || from >= to || nb < 1 || nb > SKETCH_BUCKETS ||
+			nb > avail)
+			Corrupt("bad time-to-convert pair");
+		if (FunnelPair(f, from, to, false) != NULL)
+			Corrupt("repeated time-to-convert pair");
+		s = FunnelPair(f, from, to, true);
+		for (uint64 k = 0; k < nb; k++)
+		{
+			uint64		v = *w++;
+			int			b = v & 0xFFFF;
+			uint64		c = v >> 16;
+
+			if (b >= SKETCH_BUCKETS || b <= last || c == 0)
+				Corrupt("bad time-to-convert bucket");
+			last = b;
+			s->counts[b] = c;
+			s->total += c;
+		}
+		avail -= nb;
+	}
+
+	if ((uint64) flat->nleads > avail * 2 / f->stride ||
+		(Size) ((flat->nleads * f->stride + 1) / 2) != avail)
+		Corrupt("bad length for open leads");
+	{
+		const uint32 *e = (const uint32 *) w;
+
+		for (int64 i = 0; i < flat->nleads; i++, e += f->stride)
+		{
+			uint64		hash = ((uint64) e[1] << 32) | e[0];
+			uint64		before = f->nleads;
+			uint32	   *slots = FunnelLeadSlots(f, hash);
+
+			if (f->nleads == before)
+				Corrupt("repeated lead");
+			memcpy(slots, e + 2, f->nslots * sizeof(uint32));
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+	}
+	FunnelValidate(f);
+	return f;
+}
+
+/* expanded object: size of the flat form */
+static Size
+EFGetFlatSize(ExpandedObjectHeader *eohptr)
+{
+	int			npairs;
+
+	return FlatSize(&((ExpandedFunnel *) eohptr)->f, &npairs);
+}
+
+/* expanded object: write the flat form */
+static void
+EFFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	Funnel	   *f = &((ExpandedFunnel *) eohptr)->f;
+	int			npairs;
+	Size		size = FlatSize(f, &npairs);
+
+	Assert(size == allocated_size);
+	memset(result, 0, allocated_size);
+	FlattenInto(f, (FunnelFlat *) result, size, npairs);
+}
+
+static const ExpandedObjectMethods funnel_methods = {
+	EFGetFlatSize,
+	EFFlattenInto
+};
+
+/* A new, uninitialised expanded funnel in its own context under parent. */
+ExpandedFunnel *
+ExpandedFunnelCreate(MemoryContext parent)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "align funnel",
+											  ALLOCSET_DEFAULT_SIZES);
+	ExpandedFunnel *ef = MemoryContextAllocZero(cxt, sizeof(ExpandedFunnel));
+
+	EOH_init_header(&ef->hdr, &funnel_methods, cxt);
+	ef->f.cxt = cxt;
+	return ef;
+}
+
+/*
+ * The transition state behind an aggregate's first argument, writable in
+ * place: the expanded object itself when the executor hands it back, else a
+ * new expanded copy (of a flat value from a partial aggregate) under aggcxt.
+ */
+ExpandedFunnel *
+FunnelStateRW(Datum d, MemoryContext aggcxt)
+{
+	ExpandedFunnel *ef;
+	Funnel	   *f;
+
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
+		DatumGetEOHP(d)->eoh_methods == &funnel_methods)
+		return (ExpandedFunnel *) DatumGetEOHP(d);
+	ef = ExpandedFunnelCreate(aggcxt);
+	f = FunnelFromDatum(d, ef->hdr.eoh_context);
+	ef->f = *f;
+	if (&ef->f != f && VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		/* a read-only expanded funnel: copy it, do not share its memory */
+		FunnelInit(&ef->f, ef->hdr.eoh_context, f->flags, f->nstages,
+				   f->noutcomes, f->within_secs);
+		FunnelMerge(&ef->f, f);
+	}
+	return ef;
+}
+
+/*
+ * The Funnel behind a datum: the expanded object itself when it is one
+ * (not copied: read-only callers must not change it), else a new Funnel
+ * read from the flat form into cxt.
+ */
+Funnel *
+FunnelFromDatum(Datum d, MemoryContext cxt)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+
+		if (eoh->eoh_methods == &funnel_methods)
+			return &((ExpandedFunnel *) eoh)->f;
+	}
+	return FunnelFromFlat((FunnelFlat *) PG_DETOAST_DATUM(d), cxt);
+}
+
+/* ---------- text I/O ---------- */
+
+/* Appends a JSON array of n int64 counts. */
+static void
+AppendCounts(StringInfo buf, const int64 *v, int n, int stride)
+{
+	appendStringInfoChar(buf, '[');
+	for (int i = 0; i < n; i++)
+		appendStringInfo(buf, "%s" INT64_FORMAT, i ? ", " : "", v[i * stride]);
+	appendStringInfoChar(buf, ']');
+}
+
+PG_FUNCTION_INFO_V1(funnel_out);
+/* Text output: readable JSON, canonical, parsed back exactly by funnel_in. */
+Datum
+funnel_out(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = PG_GETARG_FUNNEL(0);
+	int			n = f->nstages;
+	StringInfoData buf;
+	bool		first = true;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"vocabulary\": \"%s\", \"stages\": %d, "
+					 "\"within_seconds\": ",
+					 FUNNEL_VERSION, (f->flags & FUNNEL_ENUM) ? "enum" : "lead_stage", n);
+	if (f->flags & FUNNEL_WITHIN)
+		appendStringInfo(&buf, INT64_FORMAT, f->within_secs);
+	else
+		appendStringInfoString(&buf, "null");
+	appendStringInfoString(&buf, ", \"reached\": ");
+	AppendCounts(&buf, f->reached, n, 1);
+	appendStringInfoString(&buf, ", \"known\": ");
+	AppendCounts(&buf, f->known, n, 1);
+	for (int o = 0; o < f->noutcomes; o++)
+	{
+		appendStringInfo(&buf, ", \"%s\": ", outcome_names[o]);
+		AppendCounts(&buf, &f->exits[0][o], n, FUNNEL_MAX_OUTCOMES);
+	}
+	appendStringInfoString(&buf, ", \"times\": {");
+	for (int p = 0; p < n * n; p++)
+	{
+		const FunnelSketch *s = f->pairs[p];
+		bool		firstb = true;
+
+		if (s == NULL || s->total == 0)
+			continue;
+		appendStringInfo(&buf, "%s\"%d-%d\": [", first ? "" : ", ", p / n + 1, p % n + 1);
+		first = false;
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+			if (s->counts[b] != 0)
+			{
+				appendStringInfo(&buf, "%s[%d, " UINT64_FORMAT "]", firstb ? "" : ", ",
+								 b, s->counts[b]);
+				firstb = false;
+			}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoChar(&buf, '}');
+	if (f->nleads > 0)
+	{
+		appendStringInfoString(&buf, ", \"leads\": [");
+		for (uint64 i = 0; i < f->nleads; i++)
+		{
+			uint64		hash;
+			const uint32 *e = FunnelLeadAt(f, i, &hash);
+
+			appendStringInfo(&buf, "%s[\"%016llx\"", i ? ", " : "", (unsigned long long) hash);
+			for (int k = 0; k < f->nslots; k++)
+				appendStringInfo(&buf, ", %u", e[2 + k]);
+			appendStringInfoChar(&buf, ']');
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* A JSON number that must be an integer in [min, max]. */
+static int64
+JsonInt(const JsonbValue *v, int64 min, int64 max, const char *what)
+{
+	Datum		num;
+	int64		result;
+
+	if (v == NULL || v->type != jbvNumeric)
+		Corrupt(psprintf("\"%s\" must be a number", what));
+	num = NumericGetDatum(v->val.numeric);
+	if (numeric_is_nan(v->val.numeric))
+		Corrupt(psprintf("\"%s\" must be a number", what));
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, num,
+										  NumericGetDatum(int64_to_numeric(min)))) < 0 ||
+		DatumGetInt32(DirectFunctionCall2(numeric_cmp, num,
+										  NumericGetDatum(int64_to_numeric(max)))) > 0)
+		Corrupt(psprintf("\"%s\" out of range", what));
+	result = DatumGetInt64(DirectFunctionCall1(numeric_int8, num));
+	if (!DatumGetBool(DirectFunctionCall2(numeric_eq, num,
+										  NumericGetDatum(int64_to_numeric(result)))))
+		Corrupt(psprintf("\"%s\" must be a whole number", what));
+	return result;
+}
+
+/* The container of a JSON array value, checking its length if len >= 0. */
+static JsonbContainer *
+JsonArray(const JsonbValue *v, int len, const char *what)
+{
+	if (v == NULL || v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data) ||
+		(len >= 0 && JsonContainerSize(v->val.binary.data) != (uint32) len))
+		Corrupt(len >= 0 ? psprintf("\"%s\" must be an array of %d numbers", what, len)
+				: psprintf("\"%s\" must be an array", what));
+	return v->val.binary.data;
+}
+
+/* Member key of the object, or NULL. */
+static JsonbValue *
+JsonMember(JsonbContainer *obj, const char *key)
+{
+	return getKeyJsonValueFromContainer(obj, key, strlen(key), NULL);
+}
+
+/* Reads an array of n counts into v[i * stride]. */
+static void
+ReadCounts(JsonbContainer *obj, const char *key, int64 *v, int n, int stride)
+{
+	JsonbContainer *arr = JsonArray(JsonMember(obj, key), n, key);
+
+	for (int i = 0; i < n; i++)
+		v[i * stride] = JsonInt(getIthJsonbValueFromContainer(arr, i), 0, PG_INT64_MAX, key);
+}
+
+/* Reads the "times" object: "from-to": [[bucket, count], ...]. */
+static void
+ReadTimes(Funnel *f, JsonbValue *times)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (times == NULL || times->type != jbvBinary || !JsonContainerIsObject(times->val.binary.data))
+		Corrupt("\"times\" must be an object");
+	it = JsonbIteratorInit(times->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char		key[32];
+		int			from,
+					to,
+					used;
+		FunnelSketch *s;
+		JsonbContainer *arr;
+		int			last = -1;
+
+		if (tok != WJB_KEY)
+			continue;
+		if (v.val.string.len >= (int) sizeof(key))
+			Corrupt("bad \"times\" key");
+		memcpy(key, v.val.string.val, v.val.string.len);
+		key[v.val.string.len] = '\0';
+		if (sscanf(key, "%d-%d%n", &from, &to, &used) != 2 || used != (int) strlen(key) ||
+			from < 1 || to <= from || to > f->nstages)
+			Corrupt(psprintf("bad \"times\" key \"%s\": expected \"from-to\" with 1 <= from < to <= %d",
+							 key, f->nstages));
+		s = FunnelPair(f, from - 1, to - 1, true);
+		if (JsonbIteratorNext(&it, &v, true) != WJB_VALUE)
+			Corrupt("bad \"times\"");
+		arr = JsonArray(&v, -1, "times");
+		if (JsonContainerSize(arr) < 1 || JsonContainerSize(arr) > SKETCH_BUCKETS)
+			Corrupt("bad number of time-to-convert buckets");
+		for (uint32 i = 0; i < JsonContainerSize(arr); i++)
+		{
+			JsonbContainer *bc = JsonArray(getIthJsonbValueFromContainer(arr, i), 2, "times bucket");
+			int			b = (int) JsonInt(getIthJsonbValueFromContainer(bc, 0), 0,
+										  SKETCH_BUCKETS - 1, "times bucket");
+			int64		c = JsonInt(getIthJsonbValueFromContainer(bc, 1), 1,
+									BUCKET_COUNT_MAX, "times count");
+
+			if (b <= last)
+				Corrupt("time-to-convert buckets must be in increasing order");
+			last = b;
+			s->counts[b] = (uint64) c;
+			s->total += (uint64) c;
+		}
+	}
+}
+
+/* Reads the "leads" array of open leads. */
+static void
+ReadLeads(Funnel *f, JsonbValue *leads)
+{
+	JsonbContainer *arr = JsonArray(leads, -1, "leads");
+
+	for (uint32 i = 0; i < JsonContainerSize(arr); i++)
+	{
+		JsonbContainer *e = JsonArray(getIthJsonbValueFromContainer(arr, i),
+									  1 + f->nslots, "lead");
+		JsonbValue *h = getIthJsonbValueFromContainer(e, 0);
+		char		hex[17];
+		char	   *end;
+		uint64		hash;
+		uint32	   *slots;
+		uint64		before = f->nleads;
+
+		if (h->type != jbvString || h->val.string.len != 16)
+			Corrupt("a lead hash is a string of 16 hex digits");
+		memcpy(hex, h->val.string.val, 16);
+		hex[16] = '\0';
+		if (strspn(hex, "0123456789abcdef") != 16)
+			Corrupt("a lead hash is a string of 16 hex digits");
+		hash = strtoull(hex, &end, 16);
+		slots = FunnelLeadSlots(f, hash);
+		if (f->nleads == before)
+			Corrupt("repeated lead");
+		for (int k = 0; k < f->nslots; k++)
+			slots[k] = (uint32) JsonInt(getIthJsonbValueFromContainer(e, 1 + k), 0,
+										PG_UINT32_MAX, "lead slot");
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+PG_FUNCTION_INFO_V1(funnel_in);
+/* Text input: the JSON funnel_out prints, parsed by PostgreSQL's jsonb parser. */
+Datum
+funnel_in(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, PG_GETARG_DATUM(0)));
+	JsonbContainer *root = &jb->root;
+	JsonbValue *v;
+	Funnel	   *f;
+	int			version,
+				nstages,
+				flags = 0;
+	int64		within = 0;
+	uint32		nkeys = 0;
+
+	if (!JsonContainerIsObject(root) || JsonContainerIsScalar(root))
+		Corrupt("expected a JSON object");
+
+	version = (int) JsonInt(JsonMember(root, "version"), 0, 255, "version");
+	nstages = (int) JsonInt(JsonMember(root, "stages"), 1, FUNNEL_MAX_STAGES, "stages");
+	v = JsonMember(root, "vocabulary");
+	if (v == NULL || v->type != jbvString)
+		Corrupt("\"vocabulary\" must be \"lead_stage\" or \"enum\"");
+	if (v->val.string.len == 4 && memcmp(v->val.string.val, "enum", 4) == 0)
+		flags |= FUNNEL_ENUM;
+	else if (!(v->val.string.len == 10 && memcmp(v->val.string.val, "lead_stage", 10) == 0))
+		Corrupt("\"vocabulary\" must be \"lead_stage\" or \"enum\"");
+	v = JsonMember(root, "within_seconds");
+	if (v == NULL)
+		Corrupt("missing \"within_seconds\"");
+	if (v->type != jbvNull)
+	{
+		flags |= FUNNEL_WITHIN;
+		within = JsonInt(v, 0, PG_INT64_MAX, "within_seconds");
+	}
+	CheckShape(version, flags, nstages, (flags & FUNNEL_ENUM) ? 0 : STAGE_OUTCOMES);
+	nkeys = 7 + ((flags & FUNNEL_ENUM) ? 0 : STAGE_OUTCOMES);
+
+	f = palloc(sizeof(Funnel));
+	FunnelInit(f, CurrentMemoryContext, flags, nstages,
+			   (flags & FUNNEL_ENUM) ? 0 : STAGE_OUTCOMES, within);
+	ReadCounts(root, "reached", f->reached, nstages, 1);
+	ReadCounts(root, "known", f->known, nstages, 1);
+	for (int o = 0; o < f->noutcomes; o++)
+		ReadCounts(root, outcome_names[o], &f->exits[0][o], nstages, FUNNEL_MAX_OUTCOMES);
+	ReadTimes(f, JsonMember(root, "times"));
+	v = JsonMember(root, "leads");
+	if (v != NULL)
+	{
+		ReadLeads(f, v);
+		nkeys++;
+	}
+	if (JsonContainerSize(root) != nkeys)
+		Corrupt("unexpected keys");
+	FunnelValidate(f);
+	PG_RETURN_POINTER(FunnelFlatten(f));
+}
+
+PG_FUNCTION_INFO_V1(funnel_to_jsonb);
+/* Cast to jsonb: the text form, as a jsonb document. */
+Datum
+funnel_to_jsonb(PG_FUNCTION_ARGS)
+{
+	return DirectFunctionCall1(jsonb_in, DirectFunctionCall1(funnel_out, PG_GETARG_DATUM(0)));
+}
+
+/* ---------- binary I/O ---------- */
+
+PG_FUNCTION_INFO_V1(funnel_send);
+/* Binary output: version byte first, then the same fields as the flat form. */
+Datum
+funnel_send(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = PG_GETARG_FUNNEL(0);
+	int			n = f->nstages;
+	int			npairs = 0;
+	StringInfoData buf;
+
+	for (int p = 0; p < n * n; p++)
+		npairs += (f->pairs[p] != NULL && f->pairs[p]->total != 0);
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, FUNNEL_VERSION);
+	pq_sendbyte(&buf, f->flags);
+	pq_sendbyte(&buf, (uint8) n);
+	pq_sendbyte(&buf, (uint8) f->noutcomes);
+	pq_sendint64(&buf, f->within_secs);
+	for (int s = 0; s < n; s++)
+		pq_sendint64(&buf, f->reached[s]);
+	for (int s = 0; s < n; s++)
+		pq_sendint64(&buf, f->known[s]);
+	for (int s = 0; s < n; s++)
+		for (int o = 0; o < f->noutcomes; o++)
+			pq_sendint64(&buf, f->exits[s][o]);
+	pq_sendint32(&buf, npairs);
+	for (int p = 0; p < n * n; p++)
+	{
+		const FunnelSketch *s = f->pairs[p];
+		int			nb = 0;
+
+		if (s == NULL || s->total == 0)
+			continue;
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+			nb += (s->counts[b] != 0);
+		pq_sendbyte(&buf, (uint8) (p / n));
+		pq_sendbyte(&buf, (uint8) (p % n));
+		pq_sendint16(&buf, (uint16) nb);
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+			if (s->counts[b] != 0)
+			{
+				pq_sendint16(&buf, (uint16) b);
+				pq_sendint64(&buf, (int64) s->counts[b]);
+			}
+	}
+	pq_sendint64(&buf, (int64) f->nleads);
+	for (uint64 i = 0; i < f->nleads; i++)
+	{
+		uint64		hash;
+		const uint32 *e = FunnelLeadAt(f, i, &hash);
+
+		pq_sendint64(&buf, (int64) hash);
+		for (int k = 0; k < f->nslots; k++)
+			pq_sendint32(&buf, e[2 + k]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* A non-negative int64 from the message. */
+static int64
+GetCount(StringInfo msg)
+{
+	int64		v = pq_getmsgint64(msg);
+
+	if (v < 0)
+		Corrupt("negative count");
+	return v;
+}
+
+PG_FUNCTION_INFO_V1(funnel_recv);
+/* Binary input: validated like text input. */
+Datum
+funnel_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(msg);
+	int			flags = pq_getmsgbyte(msg);
+	int			n = pq_getmsgbyte(msg);
+	int			noutcomes = pq_getmsgbyte(msg);
+	int64		within = pq_getmsgint64(msg);
+	int			npairs;
+	int64		nleads;
+	Funnel	   *f;
+
+	CheckShape(version, flags, n, noutcomes);
+	f = palloc(sizeof(Funnel));
+	FunnelInit(f, CurrentMemoryContext, flags, n, noutcomes, within);
+	f->within_secs = within;
+	for (int s = 0; s < n; s++)
+		f->reached[s] = GetCount(msg);
+	for (int s = 0; s < n; s++)
+		f->known[s] = GetCount(msg);
+	for (int s = 0; s < n; s++)
+		for (int o = 0; o < noutcomes; o++)
+			f->exits[s][o] = GetCount(msg);
+
+	npairs = pq_getmsgint(msg, 4);
+	if (npairs < 0 || npairs > n * n)
+		Corrupt("bad number of time-to-convert pairs");
+	for (int p = 0; p < npairs; p++)
+	{
+		int			from = pq_getmsgbyte(msg);
+		int			to = pq_getmsgbyte(msg);
+		int			nb = pq_getmsgint(msg, 2);
+		int			last = -1;
+		FunnelSketch *s;
+
+		if (from >= n || to >= n || from >= to || nb < 1 || nb > SKETCH_BUCKETS)
+			Corrupt("bad time-to-convert pair");
+		if (FunnelPair(f, from, to, false) != NULL)
+			Corrupt("repeated time-to-convert pair");
+		s = FunnelPair(f, from, to, true);
+		for (int k = 0; k < nb; k++)
+		{
+			int			b = pq_getmsgint(msg, 2);
+			int64		c = pq_getmsgint64(msg);
+
+			if (b >= SKETCH_BUCKETS || b <= last || c <= 0 || (uint64) c > BUCKET_COUNT_MAX)
+				Corrupt("bad time-to-convert bucket");
+			last = b;
+			s->counts[b] = (uint64) c;
+			s->total += (uint64) c;
+		}
+	}
+
+	nleads = pq_getmsgint64(msg);
+	if (nleads < 0 || nleads > (int64) (msg->len - msg->cursor) / (8 + 4 * f->nslots))
+		Corrupt("bad number of open leads");
+	for (int64 i = 0; i < nleads; i++)
+	{
+		uint64		hash = (uint64) pq_getmsgint64(msg);
+		uint64		before = f->nleads;
+		uint32	   *slots = FunnelLeadSlots(f, hash);
+
+		if (f->nleads == before)
+			Corrupt("repeated lead");
+		for (int k = 0; k < f->nslots; k++)
+			slots[k] = (uint32) pq_getmsgint(msg, 4);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (msg->cursor != msg->len)
+		Corrupt("trailing bytes");
+	FunnelValidate(f);
+	PG_RETURN_POINTER(FunnelFlatten(f));
+}

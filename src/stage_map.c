@@ -1,0 +1,150 @@
+/*
+ * stage_map.c
+ *		Maps stage values to funnel slots, for lead_stage and for any enum.
+ *
+ * lead_stage: the eight ladder stages are slots 0..7; recycled,
+ * disqualified and lost are outcome slots 8..10; "other" is ignored.
+ * An enum: every value is a ladder stage, in the enum's sort order (up to
+ * 64 values); there are no outcome slots.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
+#include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "align.h"
+#include "funnel.h"
+#include "stage_map.h"
+
+/* One enum value while the map is built. */
+typedef struct EnumItem
+{
+	Oid			oid;
+	float4		sortorder;
+	int			pos;
+} EnumItem;
+
+/* qsort: by enum sort order. */
+static int
+CompareSortOrder(const void *a, const void *b)
+{
+	float4		x = ((const EnumItem *) a)->sortorder;
+	float4		y = ((const EnumItem *) b)->sortorder;
+
+	return (x > y) - (x < y);
+}
+
+/* qsort: by OID. */
+static int
+CompareOid(const void *a, const void *b)
+{
+	Oid			x = ((const EnumItem *) a)->oid;
+	Oid			y = ((const EnumItem *) b)->oid;
+
+	return (x > y) - (x < y);
+}
+
+/* Sets up the map for an enum type. */
+void
+StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt)
+{
+	CatCList   *list = SearchSysCacheList1(ENUMTYPOIDNAME, ObjectIdGetDatum(enum_type));
+	int			n = list->n_members;
+	EnumItem   *items;
+
+	if (n < 1 || n > FUNNEL_MAX_STAGES)
+	{
+		ReleaseCatCacheList(list);
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("enum %s has %d values; a stage ladder has 1 to %d",
+						format_type_be(enum_type), n, FUNNEL_MAX_STAGES)));
+	}
+	items = palloc(n * sizeof(EnumItem));
+	for (int i = 0; i < n; i++)
+	{
+		Form_pg_enum e = (Form_pg_enum) GETSTRUCT(&list->members[i]->tuple);
+
+		items[i].oid = e->oid;
+		items[i].sortorder = e->enumsortorder;
+	}
+	ReleaseCatCacheList(list);
+
+	qsort(items, n, sizeof(EnumItem), CompareSortOrder);
+	map->is_enum = true;
+	map->enum_type = enum_type;
+	map->nstages = n;
+	map->noutcomes = 0;
+	map->by_pos = MemoryContextAlloc(cxt, n * sizeof(Oid));
+	map->sorted_oids = MemoryContextAlloc(cxt, n * sizeof(Oid));
+	map->sorted_pos = MemoryContextAlloc(cxt, n * sizeof(uint8));
+	for (int i = 0; i < n; i++)
+	{
+		items[i].pos = i;
+		map->by_pos[i] = items[i].oid;
+	}
+	qsort(items, n, sizeof(EnumItem), CompareOid);
+	for (int i = 0; i < n; i++)
+	{
+		map->sorted_oids[i] = items[i].oid;
+		map->sorted_pos[i] = (uint8) items[i].pos;
+	}
+	pfree(items);
+}
+
+/* Sets up the map for argument argno's type (lead_stage unless an enum). */
+void
+StageMapInit(StageMap *map, FmgrInfo *flinfo, int argno)
+{
+	Oid			type = argno >= 0 ? get_fn_expr_argtype(flinfo, argno) : InvalidOid;
+
+	memset(map, 0, sizeof(StageMap));
+	if (OidIsValid(type) && type_is_enum(type))
+		StageMapInitEnum(map, type, flinfo->fn_mcxt);
+	else
+	{
+		map->nstages = STAGE_LADDER_SIZE;
+		map->noutcomes = STAGE_OUTCOMES;
+	}
+}
+
+/* Slot of a stage value: ladder 0..nstages-1, outcomes after; -1 = ignored. */
+int
+StageMapSlot(const StageMap *map, Datum stage)
+{
+	if (!map->is_enum)
+	{
+		LeadStage	code = DatumGetLeadStage(stage);
+
+		if (code >= STAGE_SUBSCRIBER && code <= STAGE_LOST)
+			return code - 1;
+		return -1;
+	}
+	else
+	{
+		Oid			oid = DatumGetObjectId(stage);
+		int			lo = 0,
+					hi = map->nstages - 1;
+
+		while (lo <= hi)
+		{
+			int			mid = (lo + hi) / 2;
+
+			if (map->sorted_oids[mid] == oid)
+				return map->sorted_pos[mid];
+			if (map->sorted_oids[mid] < oid)
+				lo = mid + 1;
+			else
+				hi = mid - 1;
+		}
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("enum value %u is not a value of %s", oid,
+						format_type_be(map->enum_type))));
+	}
+	pg_unreachable();
+}

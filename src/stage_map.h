@@ -1,0 +1,32 @@
+/*
+ * stage_map.h
+ *		The stage vocabulary of a funnel: lead_stage, or a user enum whose
+ *		sort order is its ladder.  Maps stage values to slots.
+ */
+#ifndef ALIGN_STAGE_MAP_H
+#define ALIGN_STAGE_MAP_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+typedef struct StageMap
+{
+	bool		is_enum;		/* a user enum, not lead_stage */
+	Oid			enum_type;		/* the enum type, if is_enum */
+	int			nstages;		/* ladder stages */
+	int			noutcomes;		/* outcome slots after the ladder */
+	Oid		   *by_pos;			/* enum value OIDs in sort order */
+	Oid		   *sorted_oids;	/* enum value OIDs ascending, for search */
+	uint8	   *sorted_pos;		/* position of sorted_oids[i] */
+} StageMap;
+
+/* Sets up the map for argument argno's type (lead_stage unless an enum). */
+extern void StageMapInit(StageMap *map, FmgrInfo *flinfo, int argno);
+
+/* Sets up the map for an enum type. */
+extern void StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt);
+
+/* Slot of a stage value: ladder 0..nstages-1, outcomes after; -1 = ignored. */
+extern int	StageMapSlot(const StageMap *map, Datum stage);
+
+#endif							/* ALIGN_STAGE_MAP_H */

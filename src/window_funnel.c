@@ -1,0 +1,394 @@
+/*
+ * window_funnel.c
+ *		window_funnel(window, at, stage [, mode]): per lead, the furthest
+ *		ladder stage reached in order, every step inside the window.
+ *
+ * This is ClickHouse's windowFunnel adapted to a ladder.  A chain starts at
+ * each event of the lead's entry stage (the stage of its first ladder event,
+ * ties broken by rank), as windowFunnel's chains start at each event that
+ * matches its first condition.  Events are read in time order, ties in
+ * ladder order; an event at a higher stage, no later than the chain's start
+ * plus the window, advances the chain (skipped stages count as passed).
+ * Modes, comma-separated, tighten that:
+ *	 strict				 only the next stage advances (no skips)
+ *	 strict_increase	 a step must be strictly later than the step before
+ *	 strict_deduplication an event repeating the chain's current stage ends it
+ *	 strict_order		 an event below the current stage, or an outcome
+ *						 (recycled, disqualified, lost), ends the chain
+ * The result is the highest stage any chain reached, NULL if the lead has no
+ * ladder event with a known time.
+ *
+ * The state is internal (events of one lead, usually a handful), with
+ * serialize/deserialize for parallel plans.  Used with GROUP BY lead, Citus
+ * pushes the whole aggregate down to the shard that holds the lead.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "datatype/timestamp.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "align.h"
+#include "stage_map.h"
+
+#define WF_STRICT				0x01
+#define WF_STRICT_INCREASE		0x02
+#define WF_STRICT_DEDUPLICATION	0x04
+#define WF_STRICT_ORDER			0x08
+#define WF_MODES_ALL			0x0F
+#define WF_SERIAL_VERSION		1
+
+/* One event of a lead. */
+typedef struct WFEvent
+{
+	TimestampTz at;
+	int32		slot;			/* StageMap slot: ladder, then outcomes */
+} WFEvent;
+
+/* Events of one group, with the window and mode every row must share. */
+typedef struct WFState
+{
+	int64		window_us;
+	int32		modes;			/* WF_* bits */
+	int32		nevents;
+	int32		capacity;
+	WFEvent    *events;
+} WFState;
+
+/* Parses a mode list such as 'strict_order, strict_increase' into WF_* bits. */
+static int
+ParseModes(text *mode)
+{
+	char	   *str = text_to_cstring(mode);
+	char	   *tok;
+	char	   *save;
+	int			modes = 0;
+
+	for (tok = strtok_r(str, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+	{
+		char	   *end;
+
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*tok == '\0')
+			continue;
+		if (strcmp(tok, "strict") == 0)
+			modes |= WF_STRICT;
+		else if (strcmp(tok, "strict_increase") == 0)
+			modes |= WF_STRICT_INCREASE;
+		else if (strcmp(tok, "strict_deduplication") == 0)
+			modes |= WF_STRICT_DEDUPLICATION;
+		else if (strcmp(tok, "strict_order") == 0)
+			modes |= WF_STRICT_ORDER;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown window_funnel mode: \"%s\"", tok),
+					 errhint("Accepted modes, comma-separated: strict, strict_order, "
+							 "strict_deduplication, strict_increase.")));
+	}
+	pfree(str);
+	return modes;
+}
+
+/* The window in microseconds (months count 30 days); must not be negative. */
+static int64
+WindowMicroseconds(const Interval *iv)
+{
+	int64		us = iv->time + (int64) iv->day * USECS_PER_DAY +
+		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+
+	if (us < 0 || iv->time < 0 || iv->day < 0 || iv->month < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel window must not be negative"),
+				 errhint("Pass a positive interval such as '30 days'.")));
+	return us;
+}
+
+/* The stage map of this call site, argument argno, cached in fn_extra. */
+static StageMap *
+GetStageMap(FunctionCallInfo fcinfo, int argno)
+{
+	StageMap   *map = fcinfo->flinfo->fn_extra;
+
+	if (map == NULL)
+	{
+		map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StageMap));
+		StageMapInit(map, fcinfo->flinfo, argno);
+		fcinfo->flinfo->fn_extra = map;
+	}
+	return map;
+}
+
+/* Appends one event, growing the array in the aggregate's context. */
+static void
+AddEvent(WFState *st, MemoryContext aggcxt, TimestampTz at, int slot)
+{
+	if (st->nevents == st->capacity)
+	{
+		int			cap = st->capacity ? st->capacity * 2 : 16;
+
+		if ((Size) cap * sizeof(WFEvent) > MaxAllocSize)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("window_funnel holds at most %d events per group",
+							(int) (MaxAllocSize / sizeof(WFEvent) / 2))));
+		st->events = st->events
+			? repalloc(st->events, cap * sizeof(WFEvent))
+			: MemoryContextAlloc(aggcxt, cap * sizeof(WFEvent));
+		st->capacity = cap;
+	}
+	st->events[st->nevents].at = at;
+	st->events[st->nevents].slot = slot;
+	st->nevents++;
+}
+
+/* A new empty state in the aggregate's context. */
+static WFState *
+NewState(MemoryContext aggcxt, int64 window_us, int modes)
+{
+	WFState    *st = MemoryContextAllocZero(aggcxt, sizeof(WFState));
+
+	st->window_us = window_us;
+	st->modes = modes;
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_trans);
+/*
+ * Transition: remembers one event.  NULL stage or at: skipped (a step
+ * without a time cannot be placed in the window).
+ */
+Datum
+window_funnel_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	WFState    *st;
+	StageMap   *map;
+	int64		window_us;
+	int			modes = 0;
+	int			slot;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("window_funnel called in non-aggregate context")));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("window_funnel window must not be NULL")));
+	window_us = WindowMicroseconds(PG_GETARG_INTERVAL_P(1));
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+		modes = ParseModes(PG_GETARG_TEXT_PP(4));
+	map = GetStageMap(fcinfo, 3);
+
+	if (PG_ARGISNULL(0))
+		st = NewState(aggcxt, window_us, modes);
+	else
+	{
+		st = (WFState *) PG_GETARG_POINTER(0);
+		if (st->window_us != window_us || st->modes != modes)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("window_funnel window and mode must be the same for every row of a group")));
+	}
+	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_POINTER(st);
+	slot = StageMapSlot(map, PG_GETARG_DATUM(3));
+	if (slot >= 0)
+		AddEvent(st, aggcxt, PG_GETARG_TIMESTAMPTZ(2), slot);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_combine);
+/* Combine: concatenates two groups' events (order does not matter). */
+Datum
+window_funnel_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	WFState    *a;
+	WFState    *b;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("window_funnel_combine called in non-aggregate context")));
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	b = (WFState *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+		a = NewState(aggcxt, b->window_us, b->modes);
+	else
+		a = (WFState *) PG_GETARG_POINTER(0);
+	if (a->window_us != b->window_us || a->modes != b->modes)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel window and mode must be the same for every row of a group")));
+	for (int i = 0; i < b->nevents; i++)
+		AddEvent(a, aggcxt, b->events[i].at, b->events[i].slot);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_serialize);
+/* Serialize: version, window, modes, events. */
+Datum
+window_funnel_serialize(PG_FUNCTION_ARGS)
+{
+	WFState    *st = (WFState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, WF_SERIAL_VERSION);
+	pq_sendint64(&buf, st->window_us);
+	pq_sendint32(&buf, st->modes);
+	pq_sendint32(&buf, st->nevents);
+	for (int i = 0; i < st->nevents; i++)
+	{
+		pq_sendint64(&buf, st->events[i].at);
+		pq_sendbyte(&buf, (uint8) st->events[i].slot);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_deserialize);
+/* Deserialize: checks every field before trusting it. */
+Datum
+window_funnel_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *data = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+	StringInfoData msg;
+	WFState    *st;
+	int64		window_us;
+	int			modes;
+	int			n;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("window_funnel_deserialize called in non-aggregate context")));
+	msg.data = VARDATA_ANY(data);
+	msg.len = VARSIZE_ANY_EXHDR(data);
+	msg.maxlen = msg.len;
+	msg.cursor = 0;
+	if (pq_getmsgbyte(&msg) != WF_SERIAL_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid window_funnel state: unsupported version")));
+	/* one read per statement: argument evaluation order is unspecified */
+	window_us = pq_getmsgint64(&msg);
+	modes = (int) pq_getmsgint(&msg, 4);
+	n = (int) pq_getmsgint(&msg, 4);
+	st = NewState(aggcxt, window_us, modes);
+	if (st->window_us < 0 || (st->modes & ~WF_MODES_ALL) || n < 0 ||
+		n > (msg.len - msg.cursor) / 9)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid window_funnel state")));
+	for (int i = 0; i < n; i++)
+	{
+		TimestampTz at = pq_getmsgint64(&msg);
+
+		AddEvent(st, aggcxt, at, pq_getmsgbyte(&msg));
+	}
+	pq_getmsgend(&msg);
+	PG_RETURN_POINTER(st);
+}
+
+/* qsort: by time, ties in ladder order. */
+static int
+CompareEvents(const void *a, const void *b)
+{
+	const WFEvent *x = a;
+	const WFEvent *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (x->slot > y->slot) - (x->slot < y->slot);
+}
+
+/* The highest ladder slot any chain reaches, or -1. */
+static int
+FurthestSlot(WFState *st, int nstages)
+{
+	WFEvent    *ev = st->events;
+	int			n = st->nevents;
+	int			entry = -1;
+	int			best = -1;
+
+	for (int i = 0; i < n; i++)
+		if (ev[i].slot < 0 || ev[i].slot >= nstages + STAGE_OUTCOMES)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid window_funnel state: stage slot %d", ev[i].slot)));
+	qsort(ev, n, sizeof(WFEvent), CompareEvents);
+	for (int i = 0; i < n && entry < 0; i++)
+		if (ev[i].slot < nstages)
+			entry = ev[i].slot;
+
+	for (int i = 0; i < n && best < nstages - 1; i++)
+	{
+		int			level = entry;
+		TimestampTz last = ev[i].at;
+
+		if (ev[i].slot != entry)
+			continue;
+		for (int j = i + 1; j < n; j++)
+		{
+			int			s = ev[j].slot;
+			bool		outcome = s >= nstages;
+			bool		advance;
+
+			if (ev[j].at - ev[i].at > st->window_us)
+				break;
+			if ((st->modes & WF_STRICT_ORDER) && (outcome || s < level))
+				break;
+			if ((st->modes & WF_STRICT_DEDUPLICATION) && s == level)
+				break;
+			if (outcome)
+				continue;
+			advance = (st->modes & WF_STRICT) ? s == level + 1 : s > level;
+			if ((st->modes & WF_STRICT_INCREASE) && ev[j].at <= last)
+				advance = false;
+			if (advance)
+			{
+				level = s;
+				last = ev[j].at;
+			}
+		}
+		best = Max(best, level);
+		if ((i & 0x3FF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return best;
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_final);
+/* Final: the furthest stage as lead_stage (or as the enum), NULL if none. */
+Datum
+window_funnel_final(PG_FUNCTION_ARGS)
+{
+	StageMap   *map = GetStageMap(fcinfo, 3);
+	int			best;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	best = FurthestSlot((WFState *) PG_GETARG_POINTER(0), map->nstages);
+	if (best < 0)
+		PG_RETURN_NULL();
+	if (map->is_enum)
+		PG_RETURN_OID(map->by_pos[best]);
+	PG_RETURN_LEAD_STAGE((LeadStage) (best + 1));
+}
