@@ -13,13 +13,15 @@ OBJS = \
 	src/funnel_io.o \
 	src/funnel_agg.o \
 	src/funnel_access.o \
-	src/window_funnel.o
+	src/window_funnel.o \
+	src/window.o
 
 SQL_PARTS = \
 	src/header.sql \
 	src/stage.sql \
 	src/funnel.sql \
-	src/window_funnel.sql
+	src/window_funnel.sql \
+	src/window.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)

@@ -1,0 +1,462 @@
+/*
+ * window.c
+ *		The handoff-gap window functions: handoff_gap, time_in_stage,
+ *		sla_breached and handoff_count, used as
+ *		f(...) OVER (PARTITION BY lead ORDER BY at).
+ *
+ * Each function makes one pass over its partition in window order, keeping
+ * what it needs of the rows already seen (the latest time, the current
+ * owner and when that owner last acted, the number of handoffs) in the
+ * window's partition-local memory, which PostgreSQL zeroes at the start of
+ * every partition.  Looking ahead is limited to the next row
+ * (time_in_stage) or, for sla_breached with as_of, to the rows up to the
+ * next row that has an owner; every row is looked at a bounded number of
+ * times, so each function is O(rows) per partition.
+ *
+ * Shared semantics:
+ *	- A NULL owner neither starts nor ends a handoff: rows with a NULL owner
+ *	  are skipped by the owner logic as if they were absent.
+ *	- A NULL at makes the durations that need it NULL, and the row is
+ *	  skipped by the time-order check; its owner still counts, so
+ *	  handoff_count and handoff_gap agree on which rows are handoffs.
+ *	- Rows whose at is smaller than an earlier row's at in the same
+ *	  partition are an error (22000): the window is missing ORDER BY at.
+ *	  Equal times are allowed; rows then keep the window's order.
+ *	- as_of (time_in_stage, sla_breached) only matters on the last row (for
+ *	  sla_breached: the last row with an owner), and only when it is known
+ *	  and not before that row's at; otherwise the row is treated as if no
+ *	  as_of had been given.
+ *	- A negative sla is an error (22023); a NULL sla gives NULL on the rows
+ *	  it would judge.
+ */
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/typcache.h"
+#include "windowapi.h"
+
+#include "align.h"
+
+/* Argument positions shared by the functions that take them. */
+#define ARG_AT			0		/* at timestamptz, first argument */
+#define ARG_OWNER		1		/* owner anyelement, after at */
+#define ARG_SLA			2		/* sla interval, after owner */
+#define ARG_SLA_AS_OF	3		/* as_of timestamptz of sla_breached */
+#define ARG_TIS_AS_OF	1		/* as_of timestamptz of time_in_stage */
+
+/*
+ * What a function knows about its owner argument's type, looked up once per
+ * query and kept in fn_extra.
+ */
+typedef struct OwnerType
+{
+	Oid			typid;			/* the owner argument's actual type */
+	int16		typlen;			/* its length, for datumCopy */
+	bool		typbyval;		/* passed by value? */
+	FmgrInfo   *eq;				/* its default equality (in the type cache) */
+} OwnerType;
+
+/*
+ * The time-order check: the latest non-NULL at of the partition so far.
+ */
+typedef struct TimeOrder
+{
+	bool		seen;			/* has any row had a non-NULL at? */
+	TimestampTz latest;			/* the largest at so far */
+} TimeOrder;
+
+/*
+ * Per-partition state of the owner-following functions, in
+ * partition-local memory (zeroed at each partition start).
+ */
+typedef struct HandoffState
+{
+	TimeOrder	order;			/* time-order check */
+	bool		has_owner;		/* has a row with an owner been seen? */
+	Datum		owner;			/* owner of the latest such row; by-ref
+								 * owners are copied into partition memory */
+	bool		owner_at_null;	/* was that row's at NULL? */
+	TimestampTz owner_at;		/* that row's at: when the owner last acted */
+	int64		handoffs;		/* ownership changes so far */
+} HandoffState;
+
+/* What one row contributes to the ownership sequence. */
+typedef struct HandoffStep
+{
+	bool		owned;			/* the row has a non-NULL owner */
+	bool		handoff;		/* the row's owner differs from the previous
+								 * owner: it is the first row of a new owner */
+	bool		gap_null;		/* gap unknown (not a handoff, or an at NULL) */
+	Interval   *gap;			/* at minus the previous owner's last at */
+} HandoffStep;
+
+/* Raises the out-of-order error for fname: a row at later follows a row at earlier. */
+static void
+ReportOutOfOrder(const char *fname, TimestampTz earlier, TimestampTz later)
+{
+	/* timestamptz_to_str returns a static buffer: copy the first result */
+	char	   *first = pstrdup(timestamptz_to_str(earlier));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("rows passed to %s() are not in time order", fname),
+			 errdetail("A row at %s follows a row at %s in the same partition.",
+					   timestamptz_to_str(later), first),
+			 errhint("Add ORDER BY at to the window, e.g. %s(...) OVER (PARTITION BY lead ORDER BY at).",
+					 fname)));
+}
+
+/* Checks that at (if not NULL) is not earlier than any earlier row's at. */
+static void
+CheckTimeOrder(const char *fname, TimeOrder *order, bool at_null, TimestampTz at)
+{
+	if (at_null)
+		return;
+	if (order->seen && at < order->latest)
+		ReportOutOfOrder(fname, order->latest, at);
+	order->seen = true;
+	order->latest = at;
+}
+
+/* later minus earlier as an interval, exactly as timestamptz - timestamptz. */
+static Interval *
+TimeBetween(TimestampTz earlier, TimestampTz later)
+{
+	return DatumGetIntervalP(DirectFunctionCall2(timestamp_mi,
+												 TimestampTzGetDatum(later),
+												 TimestampTzGetDatum(earlier)));
+}
+
+/* Looks up (once per query) the owner argument's type and its equality. */
+static OwnerType *
+GetOwnerType(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	OwnerType  *info = (OwnerType *) fcinfo->flinfo->fn_extra;
+	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	TypeCacheEntry *typentry;
+
+	if (info != NULL && info->typid == typid)
+		return info;
+
+	if (!OidIsValid(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s() could not determine the type of its owner argument", fname)));
+
+	typentry = lookup_type_cache(typid, TYPECACHE_EQ_OPR_FINFO);
+	if (!OidIsValid(typentry->eq_opr_finfo.fn_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("%s() cannot compare owners of type %s",
+						fname, format_type_be(typid)),
+				 errdetail("Type %s has no default equality operator.",
+						   format_type_be(typid)),
+				 errhint("Pass an owner of a type with equality (text, an integer id, stage_team(stage)), or cast it, e.g. owner::text.")));
+
+	if (info == NULL)
+		info = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(OwnerType));
+	info->typid = typid;
+	get_typlenbyval(typid, &info->typlen, &info->typbyval);
+	info->eq = &typentry->eq_opr_finfo;	/* lives in the type cache */
+	fcinfo->flinfo->fn_extra = info;
+	return info;
+}
+
+/*
+ * Advances the ownership sequence by the current row, whose owner is
+ * argument argno and whose at is given, and says whether the row is a
+ * handoff and with what gap.
+ */
+static HandoffStep
+StepOwner(FunctionCallInfo fcinfo, WindowObject winobj, HandoffState *state,
+		  OwnerType *type, int argno, bool at_null, TimestampTz at)
+{
+	HandoffStep step = {false, false, true, NULL};
+	bool		owner_null;
+	Datum		owner = WinGetFuncArgCurrent(winobj, argno, &owner_null);
+
+	if (owner_null)
+		return step;			/* neither starts nor ends a handoff */
+	step.owned = true;
+
+	if (state->has_owner &&
+		!DatumGetBool(FunctionCall2Coll(type->eq, PG_GET_COLLATION(),
+										state->owner, owner)))
+	{
+		step.handoff = true;
+		state->handoffs++;
+		if (!at_null && !state->owner_at_null)
+		{
+			step.gap_null = false;
+			step.gap = TimeBetween(state->owner_at, at);
+		}
+	}
+
+	if (!state->has_owner || step.handoff)
+	{
+		/*
+		 * Keep the new owner for the rest of the partition.  A by-ref owner
+		 * is copied into the memory context of the partition-local state,
+		 * which lives exactly as long as the partition.
+		 */
+		if (!type->typbyval)
+		{
+			MemoryContext partcxt = GetMemoryChunkContext(state);
+			MemoryContext oldcxt;
+
+			if (state->has_owner)
+				pfree(DatumGetPointer(state->owner));
+			oldcxt = MemoryContextSwitchTo(partcxt);
+			state->owner = datumCopy(owner, false, type->typlen);
+			MemoryContextSwitchTo(oldcxt);
+		}
+		else
+			state->owner = owner;
+		state->has_owner = true;
+	}
+	state->owner_at_null = at_null;
+	state->owner_at = at;
+	return step;
+}
+
+/* Reads a timestamptz argument of the current row; *isnull says if it is NULL. */
+static TimestampTz
+CurrentTime(WindowObject winobj, int argno, bool *isnull)
+{
+	Datum		value = WinGetFuncArgCurrent(winobj, argno, isnull);
+
+	return *isnull ? 0 : DatumGetTimestampTz(value);
+}
+
+/* Returns the current row's sla argument after checking it is not negative. */
+static Datum
+CurrentSla(WindowObject winobj, bool *isnull)
+{
+	Datum		sla = WinGetFuncArgCurrent(winobj, ARG_SLA, isnull);
+	Interval	zero = {0};
+
+	if (!*isnull &&
+		DatumGetBool(DirectFunctionCall2(interval_lt, sla, IntervalPGetDatum(&zero))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sla_breached() needs a sla that is not negative"),
+				 errdetail("The sla given was %s.",
+						   DatumGetCString(DirectFunctionCall1(interval_out, sla))),
+				 errhint("Pass the longest acceptable handoff gap, e.g. interval '24 hours'.")));
+	return sla;
+}
+
+/*
+ * True if no row after the current one (whose at is given, not NULL) in the
+ * partition has an owner.
+ * Reads ahead up to the next row with an owner (checking the time order of
+ * the rows it passes), so that over a partition every row is read ahead at
+ * most once.
+ */
+static bool
+IsLastOwnedRow(WindowObject winobj, TimestampTz at)
+{
+	TimestampTz prev = at;
+
+	for (int relpos = 1;; relpos++)
+	{
+		bool		isnull;
+		bool		isout;
+		Datum		next_at;
+
+		(void) WinGetFuncArgInPartition(winobj, ARG_OWNER, relpos,
+										WINDOW_SEEK_CURRENT, false,
+										&isnull, &isout);
+		if (isout)
+			return true;
+		if (!isnull)
+			return false;
+
+		/* a row without an owner: still part of the time order */
+		next_at = WinGetFuncArgInPartition(winobj, ARG_AT, relpos,
+										   WINDOW_SEEK_CURRENT, false,
+										   &isnull, &isout);
+		if (!isnull)
+		{
+			TimestampTz t = DatumGetTimestampTz(next_at);
+
+			if (t < prev)
+				ReportOutOfOrder("sla_breached", prev, t);
+			prev = t;
+		}
+		if (relpos == PG_INT32_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("sla_breached() cannot look ahead more than %d rows in a partition",
+							PG_INT32_MAX)));
+	}
+}
+
+/* A judgment in SQL's three-valued logic. */
+typedef enum Verdict
+{
+	VERDICT_NONE,				/* nothing judged on this row */
+	VERDICT_NULL,				/* judged, but an input was NULL */
+	VERDICT_FALSE,
+	VERDICT_TRUE
+} Verdict;
+
+/* Combines two verdicts like SQL's OR; VERDICT_NONE is the identity. */
+static Verdict
+VerdictOr(Verdict a, Verdict b)
+{
+	if (a == VERDICT_NONE)
+		return b;
+	if (b == VERDICT_NONE)
+		return a;
+	if (a == VERDICT_TRUE || b == VERDICT_TRUE)
+		return VERDICT_TRUE;
+	if (a == VERDICT_NULL || b == VERDICT_NULL)
+		return VERDICT_NULL;
+	return VERDICT_FALSE;
+}
+
+/* Judges a wait against the sla: NULL if either is unknown. */
+static Verdict
+JudgeWait(const Interval *wait, bool sla_null, Datum sla)
+{
+	if (wait == NULL || sla_null)
+		return VERDICT_NULL;
+	return DatumGetBool(DirectFunctionCall2(interval_gt, IntervalPGetDatum(wait), sla))
+		? VERDICT_TRUE : VERDICT_FALSE;
+}
+
+PG_FUNCTION_INFO_V1(handoff_gap);
+/* Window function: on the first row of a new owner, the time since the previous owner's last row. */
+Datum
+handoff_gap(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	OwnerType  *type = GetOwnerType(fcinfo, ARG_OWNER, "handoff_gap");
+	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
+	bool		at_null;
+	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null);
+	HandoffStep step;
+
+	CheckTimeOrder("handoff_gap", &state->order, at_null, at);
+	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at);
+
+	/* no earlier row is needed again: let the tuplestore forget them */
+	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+
+	if (step.gap_null)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(step.gap);
+}
+
+PG_FUNCTION_INFO_V1(handoff_count);
+/* Window function: the number of ownership changes up to and including this row. */
+Datum
+handoff_count(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	OwnerType  *type = GetOwnerType(fcinfo, 0, "handoff_count");
+	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
+
+	(void) StepOwner(fcinfo, winobj, state, type, 0, true, 0);
+	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+
+	if (state->handoffs > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("handoff_count() exceeds the integer range in one partition")));
+	PG_RETURN_INT32((int32) state->handoffs);
+}
+
+PG_FUNCTION_INFO_V1(time_in_stage);
+/* Window function: time until the next row; on the last row, until as_of if given. */
+Datum
+time_in_stage(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	TimeOrder  *order = WinGetPartitionLocalMemory(winobj, sizeof(TimeOrder));
+	bool		at_null;
+	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null);
+	bool		next_null;
+	bool		isout;
+	Datum		next;
+
+	CheckTimeOrder("time_in_stage", order, at_null, at);
+
+	/* like lead(): read the next row and move the mark there */
+	next = WinGetFuncArgInPartition(winobj, ARG_AT, 1, WINDOW_SEEK_CURRENT,
+									true, &next_null, &isout);
+	if (!isout)
+	{
+		TimestampTz next_at;
+
+		if (at_null || next_null)
+			PG_RETURN_NULL();
+		next_at = DatumGetTimestampTz(next);
+		if (next_at < at)
+			ReportOutOfOrder("time_in_stage", at, next_at);
+		PG_RETURN_INTERVAL_P(TimeBetween(at, next_at));
+	}
+
+	/* the last row of the partition: until as_of, if given and not before at */
+	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+	if (PG_NARGS() > ARG_TIS_AS_OF && !at_null)
+	{
+		bool		as_of_null;
+		TimestampTz as_of = CurrentTime(winobj, ARG_TIS_AS_OF, &as_of_null);
+
+		if (!as_of_null && as_of >= at)
+			PG_RETURN_INTERVAL_P(TimeBetween(at, as_of));
+	}
+	PG_RETURN_NULL();
+}
+
+PG_FUNCTION_INFO_V1(sla_breached);
+/*
+ * Window function: on a handoff row, whether the gap exceeded sla; with
+ * as_of, the partition's last row with an owner also judges the wait still
+ * open after it (from its at until as_of).
+ */
+Datum
+sla_breached(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	OwnerType  *type = GetOwnerType(fcinfo, ARG_OWNER, "sla_breached");
+	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
+	bool		at_null;
+	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null);
+	bool		sla_null;
+	Datum		sla;
+	HandoffStep step;
+	Verdict		verdict = VERDICT_NONE;
+
+	CheckTimeOrder("sla_breached", &state->order, at_null, at);
+	sla = CurrentSla(winobj, &sla_null);
+	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at);
+
+	if (step.handoff)
+		verdict = JudgeWait(step.gap, sla_null, sla);
+
+	if (PG_NARGS() > ARG_SLA_AS_OF && step.owned && !at_null)
+	{
+		bool		as_of_null;
+		TimestampTz as_of = CurrentTime(winobj, ARG_SLA_AS_OF, &as_of_null);
+
+		/* the wait still open at as_of, if this is the last owned row */
+		if (!as_of_null && as_of >= at && IsLastOwnedRow(winobj, at))
+			verdict = VerdictOr(verdict,
+								JudgeWait(TimeBetween(at, as_of), sla_null, sla));
+	}
+	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+
+	if (verdict == VERDICT_TRUE || verdict == VERDICT_FALSE)
+		PG_RETURN_BOOL(verdict == VERDICT_TRUE);
+	PG_RETURN_NULL();
+}
