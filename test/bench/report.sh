@@ -23,7 +23,7 @@ row() {
 # metric_row METRIC LABEL TARGET-OP TARGET: plain, align, ratio and verdict of a metric.
 metric_row() {
     local m=$1 label=$2 op=$3 target=$4
-    local p a r v t
+    local p a r v= t
     p=$(median "$m" plain)
     if [ "${STATUS[$m]}" != ok ]; then
         row "$label" "$p" "" "" "" "${STATUS[$m]:-not available}"
