@@ -8,7 +8,7 @@
 #   bash test/bench.sh                 1 M leads (about 4.3 M stage events, 5 M touches)
 #   bash test/bench.sh --quick         50 k leads, a smoke run
 #   bash test/bench.sh --leads N       N leads
-#   options: --reps N (timed runs per query, default 3)  --work-mem SIZE (default 4MB)
+#   options: --reps N (timed runs per query, default 5; 3 with --quick)  --work-mem SIZE (default 4MB)
 #            --out FILE (raw output; default bench/results/<date>-<leads>.txt)
 #
 # Method (see also test/bench/README.md): one psql session per metric; each
@@ -20,12 +20,12 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LEADS=1000000
-REPS=3
+REPS=
 WORK_MEM=4MB
 OUT=
 while [ $# -gt 0 ]; do
     case "$1" in
-        --quick) LEADS=50000 ;;
+        --quick) LEADS=50000; QUICK=1 ;;
         --leads) LEADS=$2; shift ;;
         --reps) REPS=$2; shift ;;
         --work-mem) WORK_MEM=$2; shift ;;
@@ -36,6 +36,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 case "$LEADS" in ''|*[!0-9]*) echo "--leads needs a number" >&2; exit 2 ;; esac
+[ -n "$REPS" ] || REPS=$([ -n "${QUICK:-}" ] && echo 3 || echo 5)
 case "$REPS" in ''|*[!0-9]*|0) echo "--reps needs a positive number" >&2; exit 2 ;; esac
 
 Q="$ALIGN_ROOT/test/bench/queries"
@@ -240,8 +241,11 @@ time_group m1_reached "${specs[@]}"
 for m in m2_conversion m3_time_in_stage m4_handoff m5_speed_to_lead m6_window_funnel; do
     if [ -f "$Q/$m.plain.sql" ]; then
         specs=("plain||$Q/$m.plain.sql")
-        [ "$m" = m3_time_in_stage ] && specs+=("floor||$Q/m3_window_floor.sql")
         avail "$m" && specs+=("align||$Q/$m.align.sql")
+        if [ "$m" = m3_time_in_stage ]; then
+            specs+=("floor||$Q/m3_window_floor.sql" "plain_bare||$Q/m3_bare.plain.sql")
+            avail "$m" && specs+=("align_bare||$Q/m3_bare.align.sql")
+        fi
         time_group "$m" "${specs[@]}"
     fi
 done

@@ -46,6 +46,9 @@ report() {
     echo "align benchmark: $LEADS leads, $EVENTS stage events, $TOUCHES touches"
     echo "$(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); PostgreSQL $(psql -XAtc 'SHOW server_version'); work_mem $WORK_MEM, jit off, serial unless stated"
     echo "median of $REPS runs after a warm-up, in ms (psql \\timing); plain/align from the same session"
+    if [ "$LEADS" -lt 1000000 ]; then
+        echo "smoke size: the targets are for the default 1 M leads; verdicts at this size are indicative only"
+    fi
     echo
     printf '%-52s %10s %10s %9s  %-8s %s\n' "metric" "plain ms" "align ms" "plain/" "target" ""
     printf '%-52s %10s %10s %9s  %-8s %s\n' "" "" "" "align" "" ""
@@ -64,6 +67,9 @@ report() {
     fi
     metric_row m2_conversion "(2) conversion + median time between stages" ">=" 5
     metric_row m3_time_in_stage "(3) time in stage, per stage" ">=" 1.5
+    row "    the window alone: lead(at) - at vs time_in_stage" "$(median m3_time_in_stage plain_bare)" \
+        "$( [ "${STATUS[m3_time_in_stage]}" = ok ] && median m3_time_in_stage align_bare)" \
+        "$( [ "${STATUS[m3_time_in_stage]}" = ok ] && ratio "$(median m3_time_in_stage plain_bare)" "$(median m3_time_in_stage align_bare)")" "" ""
     row "    same window, row_number() only (window floor)" "$(median m3_time_in_stage floor)" "" "" "" ""
     metric_row m4_handoff "(4) marketing->sales handoff: median gap, SLA" ">=" 1.5
     metric_row m5_speed_to_lead "(5) speed to lead: stages + touches, month/channel" ">=" 1.5
