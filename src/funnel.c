@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include <math.h>
+#include <sys/mman.h>
 
 #include "common/int.h"
 #include "miscadmin.h"
@@ -77,45 +78,73 @@ FunnelCheckCompatible(const Funnel *a, const Funnel *b)
 uint32 *
 FunnelLeadAt(const Funnel *f, uint64 i, uint64 *hash)
 {
-	uint32	   *e = f->chunks[i >> LEAD_CHUNK_BITS] +
-		(i & (LEAD_CHUNK_SIZE - 1)) * f->stride;
+	uint32	   *e = FunnelEntry(f, i);
 
 	*hash = ((uint64) e[1] << 32) | e[0];
 	return e;
 }
 
-/* Index position where a hash starts probing. */
+/* Index position where a lead whose hash has these upper 32 bits starts probing. */
 static inline uint64
-IndexStart(const Funnel *f, uint64 hash)
+IndexStart(const Funnel *f, uint32 hi)
 {
-	return (hash ^ (hash >> 29)) & f->index_mask;
+	return ((uint64) hi * UINT64CONST(0x9E3779B97F4A7C15) >> 20) & f->index_mask;
 }
 
-/* Doubles the lead index (or creates it) and re-inserts every entry. */
+/*
+ * Memory for a large array, in cxt.  From 4 MB on it is aligned to 2 MB and
+ * the kernel is asked for transparent huge pages: the lead table is read at
+ * random, and with 4 kB pages nearly every row would also miss the TLB and
+ * take a page fault on first touch.  *alloc receives what to pfree.
+ */
+static void *
+AllocLarge(MemoryContext cxt, Size size, void **alloc)
+{
+	const Size	huge = (Size) 2 << 20;
+	char	   *p;
+
+	if (size < 2 * huge)
+	{
+		*alloc = MemoryContextAllocHuge(cxt, size);
+		return *alloc;
+	}
+	*alloc = MemoryContextAllocHuge(cxt, size + huge);
+	p = (char *) TYPEALIGN(huge, *alloc);
+#ifdef MADV_HUGEPAGE
+	(void) madvise(p, TYPEALIGN(huge, size), MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/* Doubles the lead index (or creates it), re-placing every slot by its tag. */
 static void
 GrowIndex(Funnel *f)
 {
-	uint64		size = f->index_mask ? (f->index_mask + 1) * 2 : 1024;
+	uint64		oldsize = f->index_mask ? f->index_mask + 1 : 0;
+	uint64	   *old = f->index;
+	void	   *old_alloc = f->index_alloc;
+	uint64		size = oldsize ? oldsize * 2 : 64;
 
-	if (f->index)
-		pfree(f->index);
-	f->index = MemoryContextAllocHuge(f->cxt, size * sizeof(uint32));
-	memset(f->index, 0, size * sizeof(uint32));
+	f->index = AllocLarge(f->cxt, size * sizeof(uint64), &f->index_alloc);
+	memset(f->index, 0, size * sizeof(uint64));
 	f->index_mask = size - 1;
 
-	for (uint64 i = 0; i < f->nleads; i++)
+	for (uint64 i = 0; i < oldsize; i++)
 	{
-		uint64		hash;
+		uint64		slot = old[i];
 		uint64		pos;
 
-		FunnelLeadAt(f, i, &hash);
-		pos = IndexStart(f, hash);
+		if (slot == 0)
+			continue;
+		pos = IndexStart(f, (uint32) (slot >> 32));
 		while (f->index[pos] != 0)
 			pos = (pos + 1) & f->index_mask;
-		f->index[pos] = (uint32) (i + 1);
+		f->index[pos] = slot;
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	if (old_alloc)
+		pfree(old_alloc);
 }
 
 /*
@@ -142,45 +171,112 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 		GrowIndex(f);
 	}
 
-	pos = IndexStart(f, hash);
+	pos = IndexStart(f, hi);
 	for (;;)
 	{
-		uint32		slot = f->index[pos];
+		uint64		slot = f->index[pos];
 
 		if (slot == 0)
 			break;
-		e = f->chunks[(slot - 1) >> LEAD_CHUNK_BITS] +
-			((slot - 1) & (LEAD_CHUNK_SIZE - 1)) * f->stride;
-		if (e[0] == lo && e[1] == hi)
-			return e + 2;
+		if ((uint32) (slot >> 32) == hi)
+		{
+			e = FunnelEntry(f, (slot & PG_UINT32_MAX) - 1);
+			if (e[0] == lo)
+				return e + 2;
+		}
 		pos = (pos + 1) & f->index_mask;
 	}
 
-	/* new lead: append an entry */
+	/* new lead: append an entry, starting a chunk when the last one is full */
 	i = f->nleads;
-	if ((i & (LEAD_CHUNK_SIZE - 1)) == 0)
+	if (i == 0 || (i >= LEAD_CHUNK0 && (i & (i - 1)) == 0))
 	{
-		int			chunk = (int) (i >> LEAD_CHUNK_BITS);
+		int			k = i == 0 ? 0 : pg_leftmost_one_pos64(i >> LEAD_CHUNK0_BITS) + 1;
+		uint64		n = k == 0 ? LEAD_CHUNK0 : LEAD_CHUNK0 << (k - 1);
+		void	   *alloc;
 
-		if (chunk >= f->nchunks)
-		{
-			int			n = f->nchunks ? f->nchunks * 2 : 16;
-
-			f->chunks = f->chunks
-				? repalloc(f->chunks, n * sizeof(uint32 *))
-				: MemoryContextAlloc(f->cxt, n * sizeof(uint32 *));
-			f->nchunks = n;
-		}
-		f->chunks[chunk] = MemoryContextAlloc(f->cxt,
-											  LEAD_CHUNK_SIZE * f->stride * sizeof(uint32));
+		f->chunks[k] = AllocLarge(f->cxt, n * f->stride * sizeof(uint32), &alloc);
 	}
-	e = f->chunks[i >> LEAD_CHUNK_BITS] + (i & (LEAD_CHUNK_SIZE - 1)) * f->stride;
+	e = FunnelEntry(f, i);
 	e[0] = lo;
 	e[1] = hi;
 	memset(e + 2, 0, f->nslots * sizeof(uint32));
-	f->index[pos] = (uint32) (i + 1);
+	f->index[pos] = ((uint64) hi << 32) | (i + 1);
 	f->nleads++;
 	return e + 2;
+}
+
+/* Lowers one slot of a lead to an event's time: the earliest entry wins. */
+static inline void
+ApplyEvent(Funnel *f, const PendingEvent *ev)
+{
+	uint32	   *slots = FunnelLeadSlots(f, ev->hash);
+
+	if (slots[ev->slot] == SLOT_ABSENT || ev->time < slots[ev->slot])
+		slots[ev->slot] = ev->time;
+}
+
+/* Hints the CPU to fetch the entry of a queued lead, if the index names one. */
+static inline void
+PrefetchEntry(const Funnel *f, uint64 hash)
+{
+	uint32		hi = (uint32) (hash >> 32);
+	uint64		pos = IndexStart(f, hi);
+
+	for (int probes = 0; probes < 4; probes++)
+	{
+		uint64		slot = f->index[pos];
+
+		if (slot == 0)
+			return;
+		if ((uint32) (slot >> 32) == hi)
+		{
+			__builtin_prefetch(FunnelEntry(f, (slot & PG_UINT32_MAX) - 1), 1);
+			return;
+		}
+		pos = (pos + 1) & f->index_mask;
+	}
+}
+
+/*
+ * Records that a lead entered a slot at a time (SLOT_UNKNOWN if unknown):
+ * the per-row path of the raw-event aggregate.  See PendingEvent.
+ */
+void
+FunnelRecordEvent(Funnel *f, uint64 hash, int slot, uint32 time)
+{
+	PendingEvent *ev;
+
+	if (f->npending == FUNNEL_PIPELINE)
+	{
+		ApplyEvent(f, &f->pending[f->pending_head]);
+		f->pending_head = (f->pending_head + 1) & (FUNNEL_PIPELINE - 1);
+		f->npending--;
+	}
+	if (f->index_mask != 0)
+	{
+		if (f->npending >= FUNNEL_PIPELINE / 2)
+			PrefetchEntry(f, f->pending[(f->pending_head + f->npending - FUNNEL_PIPELINE / 2) &
+										(FUNNEL_PIPELINE - 1)].hash);
+		__builtin_prefetch(&f->index[IndexStart(f, (uint32) (hash >> 32))], 0);
+	}
+	ev = &f->pending[(f->pending_head + f->npending) & (FUNNEL_PIPELINE - 1)];
+	ev->hash = hash;
+	ev->slot = slot;
+	ev->time = time;
+	f->npending++;
+}
+
+/* Applies every queued event, oldest first: see PendingEvent. */
+void
+FunnelFlush(Funnel *f)
+{
+	while (f->npending > 0)
+	{
+		ApplyEvent(f, &f->pending[f->pending_head]);
+		f->pending_head = (f->pending_head + 1) & (FUNNEL_PIPELINE - 1);
+		f->npending--;
+	}
 }
 
 /* The sketch of a stage pair, created empty on request. */
@@ -277,11 +373,11 @@ MergeSlot(uint32 a, uint32 b)
 	return Min(a, b);
 }
 
-/* True if f holds nothing: no counts, no times, no open leads. */
+/* True if f holds nothing: no counts, no times, no open or queued leads. */
 bool
 FunnelIsEmpty(const Funnel *f)
 {
-	if (f->nleads != 0)
+	if (f->nleads != 0 || f->npending != 0)
 		return false;
 	for (int s = 0; s < f->nstages; s++)
 		if (f->reached[s] != 0)
@@ -300,6 +396,8 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 {
 	int			n = src->nstages;
 
+	FunnelFlush(dst);
+	FunnelFlush((Funnel *) src);
 	if (FunnelIsEmpty(src))
 		return;
 	if (FunnelIsEmpty(dst))
@@ -417,8 +515,10 @@ CloseLead(Funnel *dst, const uint32 *slot)
 void
 FunnelCloseInto(Funnel *dst, const Funnel *src)
 {
-	Funnel		closed_only = *src;
+	Funnel		closed_only;
 
+	FunnelFlush((Funnel *) src);
+	closed_only = *src;
 	closed_only.nleads = 0;
 	FunnelMerge(dst, &closed_only);
 	for (uint64 i = 0; i < src->nleads; i++)

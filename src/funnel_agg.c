@@ -195,7 +195,6 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window)
 	int64		within = has_within ? WindowSeconds(PG_GETARG_INTERVAL_P(4), "funnel window") : 0;
 	int			slot;
 	uint32		t;
-	uint32	   *slots;
 
 	if (PG_ARGISNULL(0))
 		ef = NewState(aggcxt, &c->stages, has_within, within);
@@ -215,9 +214,7 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window)
 	if (slot < 0)
 		return EOHPGetRWDatum(&ef->hdr);
 	t = PG_ARGISNULL(3) ? SLOT_UNKNOWN : EncodeTime(PG_GETARG_TIMESTAMPTZ(3));
-	slots = FunnelLeadSlots(&ef->f, LeadHash(&c->lead, PG_GETARG_DATUM(1)));
-	if (slots[slot] == SLOT_ABSENT || t < slots[slot])
-		slots[slot] = t;
+	FunnelRecordEvent(&ef->f, LeadHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
 	return EOHPGetRWDatum(&ef->hdr);
 }
 

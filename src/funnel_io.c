@@ -133,6 +133,7 @@ FlatSize(const Funnel *f, int *npairs)
 	int			n = f->nstages;
 	Size		words = n * (2 + f->noutcomes);
 
+	FunnelFlush((Funnel *) f);
 	*npairs = 0;
 	for (int p = 0; p < n * n; p++)
 	{
@@ -401,7 +402,12 @@ FunnelFromDatum(Datum d, MemoryContext cxt)
 		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
 
 		if (eoh->eoh_methods == &funnel_methods)
-			return &((ExpandedFunnel *) eoh)->f;
+		{
+			Funnel	   *f = &((ExpandedFunnel *) eoh)->f;
+
+			FunnelFlush(f);
+			return f;
+		}
 	}
 	return FunnelFromFlat((FunnelFlat *) PG_DETOAST_DATUM(d), cxt);
 }
