@@ -177,7 +177,8 @@ time_group() {
         done
     } >"$script"
     say "timing $group: $(for spec in "$@"; do printf '%s ' "${spec%%|*}"; done)"
-    local out
+    local out load0
+    load0=$(cut -d' ' -f1 /proc/loadavg)
     if ! out=$(psql -X -q -f "$script" 2>&1); then
         raw "== timing $group failed"
         raw "$out"
@@ -188,7 +189,7 @@ time_group() {
         /^@@ / { label = $2; run = $3; next }
         /^Time: / && label != "" { if (run > 0) printf "%s\t%s\t%s\t%s\n", g, label, run, $2; label = "" }
     ' >>"$TIMES"
-    raw "== timing $group (ms per run; run 0, the warm-up, not counted)"
+    raw "== timing $group (ms per run; run 0, the warm-up, not counted; 1-minute load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after)"
     raw "$(printf '%s\n' "$out" | awk '/^@@ / { l = $2 " run " $3 } /^Time: / { print "  " l ": " $2 }')"
 }
 
@@ -196,6 +197,13 @@ time_group() {
 median() {
     awk -F'\t' -v g="$1" -v l="$2" '$1 == g && $2 == l { print $4 }' "$TIMES" | sort -g |
         awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# spread GROUP LABEL: (slowest - fastest) / median of the timed runs, in percent.
+spread() {
+    awk -F'\t' -v g="$1" -v l="$2" '$1 == g && $2 == l { print $4 }' "$TIMES" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) exit; m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+                                   if (m > 0) printf "%.0f", 100 * (v[NR] - v[1]) / m }'
 }
 
 # --- memory -----------------------------------------------------------------------
