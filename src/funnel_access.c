@@ -101,11 +101,20 @@ PairArgs(FunctionCallInfo fcinfo, const Funnel *f, int *from, int *to)
 	*from = StageArg(fcinfo, f, 1, false);
 	*to = StageArg(fcinfo, f, 2, false);
 	if (*from > *to)
+	{
+		if (f->flags & FUNNEL_ENUM)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("conversion runs up the ladder: the stage at rank %d comes after the stage at rank %d",
+							*from + 1, *to + 1),
+					 errhint("Swap the two stages.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("conversion runs up the ladder: stage %d comes after stage %d",
-						*from + 1, *to + 1),
+				 errmsg("conversion runs up the ladder: %s comes after %s",
+						LeadStageName((LeadStage) (*from + 1)),
+						LeadStageName((LeadStage) (*to + 1))),
 				 errhint("Swap the two stages.")));
+	}
 }
 
 PG_FUNCTION_INFO_V1(funnel_reached);

@@ -652,6 +652,8 @@ funnel_in(PG_FUNCTION_ARGS)
 		Corrupt("expected a JSON object");
 
 	version = (int) JsonInt(JsonMember(root, "version"), 0, 255, "version");
+	if (version != FUNNEL_VERSION)
+		CheckShape(version, 0, STAGE_LADDER_SIZE, STAGE_OUTCOMES);
 	nstages = (int) JsonInt(JsonMember(root, "stages"), 1, FUNNEL_MAX_STAGES, "stages");
 	v = JsonMember(root, "vocabulary");
 	if (v == NULL || v->type != jbvString)

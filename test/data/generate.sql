@@ -85,7 +85,7 @@ CREATE TABLE crm_stage_history AS
 SELECT CASE WHEN random() < 0.0005 THEN NULL ELSE lead_id END AS lead_id,
        CASE WHEN random() < 0.001 THEN NULL
             ELSE (CASE pos
-                    WHEN 1 THEN ARRAY['subscriber', 'Subscriber']
+                    WHEN 1 THEN ARRAY['subscriber', 'Subscriber', 'SUBSCRIBER']
                     WHEN 2 THEN ARRAY['lead', 'Lead', 'inquiry']
                     WHEN 3 THEN ARRAY['marketingqualifiedlead', 'MQL', 'Marketing Qualified Lead']
                     WHEN 4 THEN ARRAY['salesacceptedlead', 'SAL', 'Sales Accepted Lead']

@@ -33,4 +33,5 @@ FROM (SELECT lead_id, max(stage_label::lead_stage) FILTER (WHERE stage_rank(stag
 WHERE furthest IS NOT NULL
 GROUP BY 1
 ORDER BY min(stage_rank(furthest));
+\ir funnel.sql
 \ir handoffs.sql

@@ -2,7 +2,7 @@
 -- strictness and parallel label it should; types, operators, operator
 -- classes, casts and comments exist.
 BEGIN;
-SELECT plan(13);
+SELECT plan(20);
 
 -- members of the extension, by kind
 CREATE TEMP VIEW align_functions AS
@@ -48,6 +48,28 @@ SELECT results_eq($$SELECT stage::text FROM lead_stages()$$,
                   ARRAY['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer',
                         'evangelist', 'recycled', 'disqualified', 'lost', 'other'],
                   'lead_stages() is in sort order');
+
+-- the funnel type and its aggregates
+SELECT has_type('funnel', 'type funnel exists');
+SELECT is((SELECT typlen::int FROM pg_type WHERE typname = 'funnel'), -1, 'funnel is a varlena');
+SELECT has_cast('funnel', 'jsonb', 'cast funnel -> jsonb');
+SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text
+                  FROM pg_aggregate a JOIN align_functions f ON f.oid = a.aggfnoid
+                  WHERE a.aggcombinefn = 0$$,
+                'every align aggregate has a combine function');
+SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text
+                  FROM pg_aggregate a JOIN align_functions f ON f.oid = a.aggfnoid
+                  WHERE a.aggtranstype = 'internal'::regtype
+                    AND (a.aggserialfn = 0 OR a.aggdeserialfn = 0)$$,
+                'every align aggregate with an internal state can serialize it');
+SELECT set_eq($$SELECT p.proname::text FROM align_functions f JOIN pg_proc p ON p.oid = f.oid
+                WHERE f.prokind = 'w'$$,
+              ARRAY['handoff_gap', 'time_in_stage', 'sla_breached', 'handoff_count'],
+              'the handoff-gap functions are WINDOW functions');
+SELECT set_eq($$SELECT DISTINCT p.proname::text FROM align_functions f JOIN pg_proc p ON p.oid = f.oid
+                WHERE f.prokind = 'a'$$,
+              ARRAY['min', 'max', 'funnel', 'rollup', 'window_funnel'],
+              'the aggregates');
 
 SELECT * FROM finish();
 ROLLBACK;
