@@ -13,10 +13,10 @@
 #
 # Method (see also test/bench/README.md): one psql session per metric; each
 # query runs once as a warm-up, then the formulations run alternately (plain,
-# align, plain, align, ...) REPS times each; a run's time is psql's \timing
-# (client wall clock from sending the query to the last row; results go to
-# /dev/null and are a few rows).  The median is reported, and the ratio
-# plain/align from the medians of the same session.
+# align, plain, align, ...) REPS times each.  Per run: the backend's on-CPU
+# time across the query (/proc/<pid>/schedstat) and the wall clock (psql's
+# \timing; results go to /dev/null and are a few rows).  Medians are
+# reported, and the ratio plain/align from the medians of the same session.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LEADS=1000000
@@ -158,11 +158,16 @@ check() {
 
 # time_group GROUP SPEC...: one session; SPEC is "label|SQL run before|query file".
 # Every query runs once as a warm-up, then all of them in turn REPS times.
+# Per run: the wall-clock time (psql's \timing) and the backend's on-CPU and
+# run-queue wait time across the query (/proc/<backend pid>/schedstat, ns).
 time_group() {
     local group=$1; shift
     local script="$WORK/time-$group.sql" spec label pre file r
+    local stat="\\! awk '{ printf \"cpu %s %s\\n\", \$1, \$2 }' /proc/\$BENCH_PID/schedstat"
     {
         echo '\set ON_ERROR_STOP 1'
+        echo 'SELECT pg_backend_pid() AS bench_pid \gset'
+        echo '\setenv BENCH_PID :bench_pid'
         echo '\o /dev/null'
         for r in $(seq 0 "$REPS"); do
             for spec in "$@"; do
@@ -171,8 +176,11 @@ time_group() {
                 echo 'RESET ALL;'
                 [ -n "$pre" ] && echo "$pre"
                 echo "\\echo @@ $label $r"
+                echo "$stat"
                 echo '\timing on'
                 grep -v '^[[:space:]]*--' "$file"
+                echo '\timing off'
+                echo "$stat"
             done
         done
     } >"$script"
@@ -185,25 +193,25 @@ time_group() {
         say "timing $group failed: $(printf '%s\n' "$out" | grep -m1 ERROR)"
         return 1
     fi
-    printf '%s\n' "$out" | awk -v g="$group" '
-        /^@@ / { label = $2; run = $3; next }
-        /^Time: / && label != "" { if (run > 0) printf "%s\t%s\t%s\t%s\n", g, label, run, $2; label = "" }
-    ' >>"$TIMES"
-    raw "== timing $group (ms per run; run 0, the warm-up, not counted; 1-minute load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after)"
-    raw "$(printf '%s\n' "$out" | awk '/^@@ / { l = $2 " run " $3 } /^Time: / { print "  " l ": " $2 }')"
+    # one line per run: label, run, wall ms, backend on-CPU ms, backend run-queue wait ms
+    local runs
+    runs=$(printf '%s\n' "$out" | awk '
+        /^@@ / { label = $2; run = $3; n = 0; next }
+        /^cpu / && label != "" { n++; if (n == 1) { c0 = $2; w0 = $3 } else { c1 = $2; w1 = $3 } ; if (n == 2) {
+                 printf "%s\t%s\t%s\t%.3f\t%.3f\n", label, run, wall, (c1 - c0) / 1e6, (w1 - w0) / 1e6; label = "" } next }
+        /^Time: / && label != "" { wall = $2 }')
+    printf '%s\n' "$runs" | awk -F'\t' -v g="$group" '$2 > 0 { print g "\t" $0 }' >>"$TIMES"
+    raw "== timing $group (run 0, the warm-up, not counted; 1-minute load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after)"
+    raw "$(printf '%s\n' "$runs" | awk -F'\t' '{ printf "  %-14s run %s: wall %10.1f ms  backend cpu %10.1f ms  waiting for a cpu %8.1f ms\n", $1, $2, $3, $4, $5 }')"
 }
 
-# median GROUP LABEL: median of the timed runs, in ms (empty if none).
+# median GROUP LABEL [FIELD]: median over the timed runs of FIELD (wall, cpu
+# or wait; default wall), in ms; empty if none.
 median() {
-    awk -F'\t' -v g="$1" -v l="$2" '$1 == g && $2 == l { print $4 }' "$TIMES" | sort -g |
+    local col
+    case "${3:-wall}" in wall) col=4 ;; cpu) col=5 ;; wait) col=6 ;; esac
+    awk -F'\t' -v g="$1" -v l="$2" -v c="$col" '$1 == g && $2 == l { print $c }' "$TIMES" | sort -g |
         awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# spread GROUP LABEL: (slowest - fastest) / median of the timed runs, in percent.
-spread() {
-    awk -F'\t' -v g="$1" -v l="$2" '$1 == g && $2 == l { print $4 }' "$TIMES" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR == 0) exit; m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-                                   if (m > 0) printf "%.0f", 100 * (v[NR] - v[1]) / m }'
 }
 
 # --- memory -----------------------------------------------------------------------
@@ -266,7 +274,7 @@ time_group parallel "${specs[@]}"
 raw "== plans with 2 workers"
 raw "$(psql -X -q -c 'SET max_parallel_workers_per_gather = 2' -c "EXPLAIN (COSTS OFF) $(grep -v '^[[:space:]]*--' "$Q/m1_reached.plain.sql")" 2>&1)"
 if avail m1_reached; then
-    raw "$(psql -X -q -c 'SET max_parallel_workers_per_gather = 2' -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) $(grep -v '^[[:space:]]*--' "$Q/m1_reached.align.sql")" 2>&1)"
+    raw "$(psql -X -q -c 'SET max_parallel_workers_per_gather = 2' -c "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF) $(grep -v '^[[:space:]]*--' "$Q/m1_reached.align.sql")" 2>&1)"
 fi
 
 # Memory: peak backend memory of the funnel minus that of count(*), per lead.

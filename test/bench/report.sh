@@ -1,6 +1,6 @@
 # test/bench/report.sh: the table printed by test/bench.sh (sourced by it).
-# Reads the medians from $TIMES through median(), the check results from
-# STATUS, and the memory figures MEM_COUNT, MEM_PLAIN, MEM_ALIGN.
+# Reads medians from $TIMES through median(), the check results
+# from STATUS, and the memory figures MEM_COUNT, MEM_PLAIN, MEM_ALIGN.
 
 # ratio A B: A / B with two decimals, empty if either is missing.
 ratio() {
@@ -15,103 +15,106 @@ verdict() {
         ok = (op == ">=") ? (v >= t) : (v <= t); print ok ? "met" : "MISSED" }'
 }
 
-# row LABEL PLAIN ALIGN RATIO TARGET VERDICT
-row() {
-    printf '%-52s %10s %10s %9s  %-8s %-7s %s\n' "$1" "${2:--}" "${3:--}" "${4:+$4×}" "$5" "$6" "${7:+$7%}"
-}
-
-# spreads GROUP LABEL...: the largest spread (slowest - fastest, % of the median) of the labels.
-spreads() {
-    local g=$1 l s max=
+# waiting GROUP LABEL...: share of the wall-clock time of these runs that the
+# backend spent waiting for a CPU (other work on the machine), in percent.
+waiting() {
+    local g=$1
     shift
-    for l in "$@"; do
-        s=$(spread "$g" "$l")
-        [ -n "$s" ] && { [ -z "$max" ] || [ "$s" -gt "$max" ]; } && max=$s
-    done
-    echo "$max"
+    awk -F'\t' -v g="$g" -v labels=" $* " '$1 == g && index(labels, " " $2 " ") { w += $6; t += $4 }
+        END { if (t > 0) printf "%.0f%%", 100 * w / t }' "$TIMES"
 }
 
-# metric_row METRIC LABEL TARGET-OP TARGET: plain, align, ratio and verdict of a metric.
+# row LABEL CPU-PLAIN CPU-ALIGN CPU-RATIO TARGET VERDICT WALL-PLAIN WALL-ALIGN WALL-RATIO WAITING
+row() {
+    printf '%-50s %9s %9s %7s  %-7s %-7s| %9s %9s %7s %7s\n' "$1" "$2" "$3" "${4:+$4x}" "$5" "$6" \
+        "$7" "$8" "${9:+$9x}" "${10}"
+}
+
+# metric_row METRIC LABEL TARGET-OP TARGET [PLAIN-LABEL ALIGN-LABEL]
 metric_row() {
-    local m=$1 label=$2 op=$3 target=$4
-    local p a r v= t
-    p=$(median "$m" plain)
+    local m=$1 label=$2 op=$3 target=$4 pl=${5:-plain} al=${6:-align}
+    local cp ca wp wa r t= v=
+    cp=$(median "$m" "$pl" cpu); wp=$(median "$m" "$pl")
     if [ "${STATUS[$m]}" != ok ]; then
-        row "$label" "$p" "" "" "" "${STATUS[$m]:-not available}" ""
+        row "$label" "$cp" "" "" "" "" "$wp" "" "" "$(waiting "$m" "$pl")"
+        printf '    %s\n' "${STATUS[$m]:-not available}"
         return
     fi
-    a=$(median "$m" align)
-    r=$(ratio "$p" "$a")
+    ca=$(median "$m" "$al" cpu); wa=$(median "$m" "$al")
+    r=$(ratio "$cp" "$ca")
     if [ -n "$op" ]; then
-        t="$op ${target}×"
+        t="$op${target}x"
         v=$(verdict "$r" "$op" "$target")
-    else
-        t="-"
     fi
-    row "$label" "$p" "$a" "$r" "$t" "$v" "$(spreads "$m" plain align)"
+    row "$label" "$cp" "$ca" "$r" "$t" "$v" "$wp" "$wa" "$(ratio "$wp" "$wa")" "$(waiting "$m" "$pl" "$al")"
 }
 
 report() {
-    local c p a r pn w0 w2 p0 p2 f
+    local c cw a aw r pn pnw w0 w2 p0 p2 f ok=
+    [ "${STATUS[m1_reached]}" = ok ] && ok=1
     echo
     echo "align benchmark: $LEADS leads, $EVENTS stage events, $TOUCHES touches"
-    echo "$(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); PostgreSQL $(psql -XAtc 'SHOW server_version'); work_mem $WORK_MEM, jit off, serial unless stated"
-    echo "median of $REPS runs after a warm-up, in ms (psql \\timing); plain/align from the same session;"
-    echo "spread: (slowest - fastest) / median of the runs behind the row, the larger of its two sides"
+    echo "$(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); PostgreSQL $(psql -XAtc 'SHOW server_version' | cut -d' ' -f1); work_mem $WORK_MEM, jit off, serial unless stated"
+    echo "median of $REPS runs after a warm-up, the formulations alternating in one session; ratios from the medians."
+    echo "backend CPU time: the backend's on-CPU time across the query (/proc/<pid>/schedstat); wall clock: psql \\timing;"
+    echo "waiting: share of the wall-clock time the backend spent waiting for a CPU (other work on the machine)."
+    echo "Targets and verdicts use the CPU-time ratios (serial queries: wall clock = CPU time on an idle machine)."
     if [ "$LEADS" -lt 1000000 ]; then
-        echo "smoke size: the targets are for the default 1 M leads; verdicts at this size are indicative only"
+        echo "Smoke size: the targets are for the default 1 M leads; verdicts at this size are indicative only."
     fi
     echo
-    printf '%-52s %10s %10s %9s  %-8s %-7s %s\n' "metric" "plain ms" "align ms" "plain/" "target" "" "spread"
-    printf '%-52s %10s %10s %9s  %-8s %-7s %s\n' "" "" "" "align" "" "" ""
-    printf '%s\n' "-----------------------------------------------------------------------------------------------------"
+    hdr() { printf '%-50s %9s %9s %7s  %-7s %-7s| %9s %9s %7s %7s\n' "$@"; }
+    hdr "" "-- backend" "CPU time" "" "" "" "-- wall" "clock" "" ""
+    hdr "metric" "plain ms" "align ms" "plain/" "target" "" "plain ms" "align ms" "plain/" "waiting"
+    hdr "" "" "" "align" "" "" "" "" "align" ""
+    printf '%s\n' "---------------------------------------------------------------------------------------------------------------------"
 
-    c=$(median m1_reached count)
-    row "count(*) over bench_events (the floor: one scan)" "$c" "" "" "" "" "$(spreads m1_reached count)"
+    c=$(median m1_reached count cpu); cw=$(median m1_reached count)
+    row "count(*) over bench_events (the floor: one scan)" "$c" "" "" "" "" "$cw" "" "" "$(waiting m1_reached count)"
     metric_row m1_reached "(1) leads reaching each stage (the funnel)" ">=" 8
-    pn=$(median m1_reached plain_noindex)
-    a=$(median m1_reached align)
-    row "    plain without the covering index" "$pn" "$( [ "${STATUS[m1_reached]}" = ok ] && echo "$a")" \
-        "$( [ "${STATUS[m1_reached]}" = ok ] && ratio "$pn" "$a")" "" "" "$(spreads m1_reached plain_noindex)"
-    if [ "${STATUS[m1_reached]}" = ok ]; then
-        r=$(ratio "$a" "$c")
-        row "    funnel time / count(*) time (lower is better)" "" "" "$r" "<= 2.5×" "$(verdict "$r" "<=" 2.5)" "$(spreads m1_reached count align)"
+    pn=$(median m1_reached plain_noindex cpu); pnw=$(median m1_reached plain_noindex)
+    a=$(median m1_reached align cpu); aw=$(median m1_reached align)
+    if [ -n "$ok" ]; then
+        row "    plain without the covering index" "$pn" "$a" "$(ratio "$pn" "$a")" "" "" "$pnw" "$aw" "$(ratio "$pnw" "$aw")" "$(waiting m1_reached plain_noindex align)"
+        row "    funnel / count(*) (lower is better)" "" "" "$(ratio "$a" "$c")" "<=2.5x" "$(verdict "$(ratio "$a" "$c")" "<=" 2.5)" "" "" "$(ratio "$aw" "$cw")" ""
+    else
+        row "    plain without the covering index" "$pn" "" "" "" "" "$pnw" "" "" "$(waiting m1_reached plain_noindex)"
     fi
     metric_row m2_conversion "(2) conversion + median time between stages" ">=" 5
     metric_row m3_time_in_stage "(3) time in stage, per stage" ">=" 1.5
-    row "    the window alone: lead(at) - at vs time_in_stage" "$(median m3_time_in_stage plain_bare)" \
-        "$( [ "${STATUS[m3_time_in_stage]}" = ok ] && median m3_time_in_stage align_bare)" \
-        "$( [ "${STATUS[m3_time_in_stage]}" = ok ] && ratio "$(median m3_time_in_stage plain_bare)" "$(median m3_time_in_stage align_bare)")" "" "" \
-        "$(spreads m3_time_in_stage plain_bare align_bare)"
-    row "    same window, row_number() only (window floor)" "$(median m3_time_in_stage floor)" "" "" "" "" "$(spreads m3_time_in_stage floor)"
+    if [ "${STATUS[m3_time_in_stage]}" = ok ]; then
+        metric_row m3_time_in_stage "    the window alone: lead(at)-at vs time_in_stage" "" "" plain_bare align_bare
+    fi
+    row "    same window, row_number() only (window floor)" "$(median m3_time_in_stage floor cpu)" "" "" "" "" "$(median m3_time_in_stage floor)" "" "" "$(waiting m3_time_in_stage floor)"
     metric_row m4_handoff "(4) marketing->sales handoff: median gap, SLA" ">=" 1.5
     metric_row m5_speed_to_lead "(5) speed to lead: stages + touches, month/channel" ">=" 1.5
     metric_row m6_window_funnel "(6) window_funnel, 30-day window" "" ""
 
     echo
+    echo "parallel, the funnel aggregate: wall clock (ms), 0 and 2 workers"
     p0=$(median parallel plain_w0); p2=$(median parallel plain_w2)
     w0=$(median parallel align_w0); w2=$(median parallel align_w2)
-    printf '%-52s %10s %10s %9s  %-8s %-7s %s\n' "parallel, funnel aggregate (ms)" "0 workers" "2 workers" "speed-up" "" "" ""
-    row "    plain funnel" "$p0" "$p2" "$(ratio "$p0" "$p2")" "" "" "$(spreads parallel plain_w0 plain_w2)"
-    if [ "${STATUS[m1_reached]}" = ok ]; then
+    printf '%-50s %9s %9s %7s  %-7s %-7s  %s\n' "" "0 workers" "2 workers" "speed-up" "target" "" "waiting"
+    printf '%-50s %9s %9s %7s  %-7s %-7s  %s\n' "    plain funnel" "$p0" "$p2" "$(ratio "$p0" "$p2")x" "" "" "$(waiting parallel plain_w0 plain_w2)"
+    if [ -n "$ok" ]; then
         r=$(ratio "$w0" "$w2")
-        row "    align funnel" "$w0" "$w2" "$r" ">= 1.5×" "$(verdict "$r" ">=" 1.5)" "$(spreads parallel align_w0 align_w2)"
+        printf '%-50s %9s %9s %7s  %-7s %-7s  %s\n' "    align funnel" "$w0" "$w2" "${r}x" ">=1.5x" "$(verdict "$r" ">=" 1.5)" "$(waiting parallel align_w0 align_w2)"
     else
-        row "    align funnel" "" "" "" "" "${STATUS[m1_reached]}"
+        printf '    align funnel: %s\n' "${STATUS[m1_reached]}"
     fi
 
     echo
-    echo "peak backend memory, bytes per lead"
+    echo "peak backend memory of the funnel aggregate, bytes per lead"
     if [ -n "$MEM_PLAIN" ] && [ -n "$MEM_COUNT" ]; then
-        printf '%-52s %10s\n' "    plain funnel (work_mem $WORK_MEM)" "$(awk -v m="$MEM_PLAIN" -v c="$MEM_COUNT" -v n="$LEADS" 'BEGIN { printf "%.1f", (m - c) / n }')"
+        printf '%-50s %9s\n' "    plain funnel (hash aggregate, work_mem $WORK_MEM)" "$(awk -v m="$MEM_PLAIN" -v c="$MEM_COUNT" -v n="$LEADS" 'BEGIN { printf "%.1f", (m - c) / n }')"
     fi
-    if [ "${STATUS[m1_reached]}" = ok ] && [ -n "$MEM_ALIGN" ] && [ -n "$MEM_COUNT" ]; then
+    if [ -n "$ok" ] && [ -n "$MEM_ALIGN" ] && [ -n "$MEM_COUNT" ]; then
         f=$(awk -v m="$MEM_ALIGN" -v c="$MEM_COUNT" -v n="$LEADS" 'BEGIN { printf "%.1f", (m - c) / n }')
-        printf '%-52s %10s %10s %9s  %-8s %s\n' "    align funnel (lead key: 8-byte bigint)" "$f" "" "" "<= 64+8" "$(verdict "$f" "<=" 72)"
+        printf '%-50s %9s  %-7s %s\n' "    align funnel (lead key: 8-byte bigint)" "$f" "<=64+8" "$(verdict "$f" "<=" 72)"
     else
-        printf '%-52s %10s %10s %9s  %-8s %s\n' "    align funnel" "-" "" "" "" "${STATUS[m1_reached]:-not measured}"
+        printf '    align funnel: %s\n' "${STATUS[m1_reached]:-not measured}"
     fi
-    echo "    (growth of VmHWM in /proc/<backend pid>/status across the query, in a fresh backend,"
-    echo "     minus the same for count(*), sequential scans; count(*) itself: ${MEM_COUNT:-?} bytes)"
+    echo "    (growth of VmHWM in /proc/<backend pid>/status across the query in a fresh backend, sequential"
+    echo "     scans, minus the same for count(*) over the table: ${MEM_COUNT:-?} bytes; divided by the leads)"
     echo
 }
