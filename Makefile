@@ -8,20 +8,23 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).
 MODULE_big = align
 OBJS = \
 	src/stage.o \
+	src/memory.o \
 	src/stage_map.o \
 	src/funnel.o \
 	src/funnel_io.o \
 	src/funnel_agg.o \
 	src/funnel_access.o \
 	src/window_funnel.o \
-	src/window.o
+	src/window.o \
+	src/handoff_summary.o
 
 SQL_PARTS = \
 	src/header.sql \
 	src/stage.sql \
 	src/funnel.sql \
 	src/window_funnel.sql \
-	src/window.sql
+	src/window.sql \
+	src/handoff_summary.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)

@@ -47,4 +47,7 @@ extern const char *LeadStageTeam(LeadStage code);
 /* Parses CRM text into a stage code; raises 22P02 on anything unknown. */
 extern LeadStage LeadStageParse(const char *str, const char *typname);
 
+/* A large array in cxt, on huge pages when it is big; *alloc is what to pfree. */
+extern void *AllocLarge(MemoryContext cxt, Size size, void **alloc);
+
 #endif							/* ALIGN_H */

@@ -10,12 +10,12 @@
 #include "postgres.h"
 
 #include <math.h>
-#include <sys/mman.h>
 
 #include "common/int.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
+#include "align.h"
 #include "funnel.h"
 
 /* Raises the error for a count that no longer fits. */
@@ -92,59 +92,34 @@ IndexStart(const Funnel *f, uint32 hi)
 }
 
 /*
- * Memory for a large array, in cxt.  From 4 MB on it is aligned to 2 MB and
- * the kernel is asked for transparent huge pages: the lead table is read at
- * random, and with 4 kB pages nearly every row would also miss the TLB and
- * take a page fault on first touch.  *alloc receives what to pfree.
+ * Doubles the lead index (or creates it).  The old index is freed first and
+ * the new one rebuilt from the entries, which hold the full hashes: the two
+ * indexes never coexist, which would add half an index to the peak memory.
  */
-static void *
-AllocLarge(MemoryContext cxt, Size size, void **alloc)
-{
-	const Size	huge = (Size) 2 << 20;
-	char	   *p;
-
-	if (size < 2 * huge)
-	{
-		*alloc = MemoryContextAllocHuge(cxt, size);
-		return *alloc;
-	}
-	*alloc = MemoryContextAllocHuge(cxt, size + huge);
-	p = (char *) TYPEALIGN(huge, *alloc);
-#ifdef MADV_HUGEPAGE
-	(void) madvise(p, TYPEALIGN(huge, size), MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
-/* Doubles the lead index (or creates it), re-placing every slot by its tag. */
 static void
 GrowIndex(Funnel *f)
 {
-	uint64		oldsize = f->index_mask ? f->index_mask + 1 : 0;
-	uint64	   *old = f->index;
-	void	   *old_alloc = f->index_alloc;
-	uint64		size = oldsize ? oldsize * 2 : 64;
+	uint64		size = f->index_mask ? (f->index_mask + 1) * 2 : 64;
 
+	if (f->index_alloc)
+		pfree(f->index_alloc);
 	f->index = AllocLarge(f->cxt, size * sizeof(uint64), &f->index_alloc);
 	memset(f->index, 0, size * sizeof(uint64));
 	f->index_mask = size - 1;
 
-	for (uint64 i = 0; i < oldsize; i++)
+	for (uint64 i = 0; i < f->nleads; i++)
 	{
-		uint64		slot = old[i];
+		uint64		hash;
 		uint64		pos;
 
-		if (slot == 0)
-			continue;
-		pos = IndexStart(f, (uint32) (slot >> 32));
+		FunnelLeadAt(f, i, &hash);
+		pos = IndexStart(f, (uint32) (hash >> 32));
 		while (f->index[pos] != 0)
 			pos = (pos + 1) & f->index_mask;
-		f->index[pos] = slot;
+		f->index[pos] = (hash & UINT64CONST(0xFFFFFFFF00000000)) | (i + 1);
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (old_alloc)
-		pfree(old_alloc);
 }
 
 /*
@@ -161,6 +136,8 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 	uint32		lo = (uint32) hash;
 	uint32		hi = (uint32) (hash >> 32);
 
+	if (unlikely(f->flat_leads != NULL))
+		FunnelThaw(f);
 	if (unlikely((f->nleads + 1) * 4 > (f->index_mask + 1) * 3))
 	{
 		if (f->nleads >= PG_UINT32_MAX - 1)
@@ -265,6 +242,89 @@ FunnelRecordEvent(Funnel *f, uint64 hash, int slot, uint32 time)
 	ev->slot = slot;
 	ev->time = time;
 	f->npending++;
+}
+
+/*
+ * Copies the entries of a flat-mode funnel into its own table and index, so
+ * leads can be looked up and added.
+ */
+void
+FunnelThaw(Funnel *f)
+{
+	const uint32 *e = f->flat_leads;
+	uint64		n = f->nleads;
+
+	f->flat_leads = NULL;
+	f->nleads = 0;
+	for (uint64 i = 0; i < n; i++, e += f->stride)
+	{
+		uint32	   *slots = FunnelLeadSlots(f, ((uint64) e[1] << 32) | e[0]);
+
+		memcpy(slots, e + 2, f->nslots * sizeof(uint32));
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* A lead's position and hash, while sorting. */
+typedef struct HashPos
+{
+	uint64		hash;
+	uint32		pos;
+} HashPos;
+
+#define SORT_BITS	11
+#define SORT_SIZE	(1 << SORT_BITS)
+
+/* One stable radix pass of src into dst by 11 bits of the hash. */
+static void
+HashRadixPass(const HashPos *src, HashPos *dst, uint64 n, int shift)
+{
+	uint64		count[SORT_SIZE + 1];
+
+	memset(count, 0, sizeof(count));
+	for (uint64 i = 0; i < n; i++)
+		count[((src[i].hash >> shift) & (SORT_SIZE - 1)) + 1]++;
+	for (int b = 0; b < SORT_SIZE; b++)
+		count[b + 1] += count[b];
+	for (uint64 i = 0; i < n; i++)
+		dst[count[(src[i].hash >> shift) & (SORT_SIZE - 1)]++] = src[i];
+	CHECK_FOR_INTERRUPTS();
+}
+
+/*
+ * Entry numbers of f's open leads in hash order (palloc'd), or NULL if the
+ * entries already are in hash order (flat mode).  Six 11-bit radix passes.
+ */
+uint32 *
+FunnelHashOrder(const Funnel *f)
+{
+	void	   *a_alloc,
+			   *b_alloc;
+	HashPos    *a,
+			   *b;
+	uint32	   *order;
+
+	if (f->flat_leads != NULL || f->nleads == 0)
+		return NULL;
+	a = AllocLarge(CurrentMemoryContext, f->nleads * sizeof(HashPos), &a_alloc);
+	b = AllocLarge(CurrentMemoryContext, f->nleads * sizeof(HashPos), &b_alloc);
+	for (uint64 i = 0; i < f->nleads; i++)
+	{
+		FunnelLeadAt(f, i, &a[i].hash);
+		a[i].pos = (uint32) i;
+	}
+	for (int pass = 0; pass < 6; pass += 2)
+	{
+		HashRadixPass(a, b, f->nleads, pass * SORT_BITS);
+		HashRadixPass(b, a, f->nleads, (pass + 1) * SORT_BITS);
+	}
+	order = palloc_extended(f->nleads * sizeof(uint32), MCXT_ALLOC_HUGE);
+	for (uint64 i = 0; i < f->nleads; i++)
+		order[i] = a[i].pos;
+	pfree(a_alloc);
+	pfree(b_alloc);
+	return order;
 }
 
 /* Applies every queued event, oldest first: see PendingEvent. */
@@ -438,6 +498,71 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+}
+
+/*
+ * Sets dst (freshly initialised, in its own context) to a + b, where a and b
+ * are in flat mode (or have no open leads): counts and sketches add, and the
+ * two sorted runs of leads merge into one, in dst's memory.  The combine of
+ * a parallel plan: no hash table is built.
+ */
+void
+FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
+{
+	Funnel		closed;
+	uint64		i = 0,
+				j = 0,
+				n = 0;
+	int			stride = a->stride;
+	uint32	   *out;
+	void	   *alloc;
+
+	Assert((a->flat_leads != NULL || a->nleads == 0) &&
+		   (b->flat_leads != NULL || b->nleads == 0));
+	FunnelCheckCompatible(a, b);
+	closed = *a;
+	closed.nleads = 0;
+	closed.flat_leads = NULL;
+	FunnelMerge(dst, &closed);
+	closed = *b;
+	closed.nleads = 0;
+	closed.flat_leads = NULL;
+	FunnelMerge(dst, &closed);
+
+	out = AllocLarge(dst->cxt, Max(a->nleads + b->nleads, 1) * stride * sizeof(uint32), &alloc);
+	while (i < a->nleads || j < b->nleads)
+	{
+		const uint32 *x = i < a->nleads ? a->flat_leads + i * stride : NULL;
+		const uint32 *y = j < b->nleads ? b->flat_leads + j * stride : NULL;
+		uint64		hx = x ? ((uint64) x[1] << 32) | x[0] : 0;
+		uint64		hy = y ? ((uint64) y[1] << 32) | y[0] : 0;
+		uint32	   *o = out + n * stride;
+
+		if (y == NULL || (x != NULL && hx < hy))
+		{
+			memcpy(o, x, stride * sizeof(uint32));
+			i++;
+		}
+		else if (x == NULL || hy < hx)
+		{
+			memcpy(o, y, stride * sizeof(uint32));
+			j++;
+		}
+		else
+		{
+			o[0] = x[0];
+			o[1] = x[1];
+			for (int k = 2; k < stride; k++)
+				o[k] = MergeSlot(x[k], y[k]);
+			i++;
+			j++;
+		}
+		n++;
+		if ((n & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	dst->flat_leads = out;
+	dst->nleads = n;
 }
 
 /*

@@ -31,6 +31,13 @@
  * the index re-places tags without reading the entries.
  * Lead keys are not stored: two distinct keys with equal 64-bit hashes would be
  * merged (probability about n^2 / 2^65: 3e-8 for a million leads).
+ *
+ * Flattened, open leads are written in hash order.  A partial state read
+ * back (from a parallel worker) is used in place ("flat mode", flat_leads):
+ * combining two of them is a linear merge of two sorted runs and closing
+ * them a sequential pass, so the leader of a parallel plan never rebuilds a
+ * hash table.  A flat-mode funnel is thawed into the table only if a lead
+ * must be looked up or added.
  */
 #ifndef ALIGN_FUNNEL_H
 #define ALIGN_FUNNEL_H
@@ -123,6 +130,7 @@ typedef struct Funnel
 	uint64		nleads;
 	int			stride;			/* words per entry: 2 + nslots */
 	uint32	   *chunks[LEAD_MAX_CHUNKS];	/* see LEAD_CHUNK0 */
+	const uint32 *flat_leads;	/* or: entries read in place, in hash order */
 	uint64	   *index;			/* open addressing: hash_hi << 32 | entry + 1; 0 = empty */
 	void	   *index_alloc;	/* the allocation index points into */
 	uint64		index_mask;		/* index size - 1 (power of two), 0 = none yet */
@@ -146,6 +154,8 @@ FunnelEntry(const Funnel *f, uint64 i)
 {
 	int			k;
 
+	if (unlikely(f->flat_leads != NULL))
+		return (uint32 *) f->flat_leads + i * f->stride;
 	if (i < LEAD_CHUNK0)
 		return f->chunks[0] + i * f->stride;
 	k = pg_leftmost_one_pos64(i >> LEAD_CHUNK0_BITS) + 1;
@@ -158,6 +168,9 @@ extern void FunnelInit(Funnel *f, MemoryContext cxt, uint8 flags, int nstages,
 extern uint32 *FunnelLeadSlots(Funnel *f, uint64 hash);
 extern void FunnelRecordEvent(Funnel *f, uint64 hash, int slot, uint32 time);
 extern void FunnelFlush(Funnel *f);
+extern void FunnelThaw(Funnel *f);
+extern uint32 *FunnelHashOrder(const Funnel *f);
+extern void FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b);
 extern uint32 *FunnelLeadAt(const Funnel *f, uint64 i, uint64 *hash);
 extern bool FunnelIsEmpty(const Funnel *f);
 extern void FunnelMerge(Funnel *dst, const Funnel *src);
@@ -175,6 +188,7 @@ extern ExpandedFunnel *ExpandedFunnelCreate(MemoryContext parent);
 extern ExpandedFunnel *FunnelStateRW(Datum d, MemoryContext aggcxt);
 extern void FunnelValidate(const Funnel *f);
 extern struct varlena *FunnelFlatten(const Funnel *f);
+extern Datum FunnelCombineSorted(Datum a, Datum b, MemoryContext aggcxt);
 
 #define PG_GETARG_FUNNEL(n)	FunnelFromDatum(PG_GETARG_DATUM(n), CurrentMemoryContext)
 

@@ -268,12 +268,19 @@ funnel_combine(PG_FUNCTION_ARGS)
 	ExpandedFunnel *ef;
 	Funnel	   *src;
 
+	Datum		merged;
+
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
 		return PG_GETARG_DATUM(0);
 	}
+	/* partial states from parallel workers: merge the sorted runs */
+	merged = FunnelCombineSorted(PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0),
+								 PG_GETARG_DATUM(1), aggcxt);
+	if (merged != (Datum) 0)
+		return merged;
 	src = PG_GETARG_FUNNEL(1);
 	if (PG_ARGISNULL(0))
 	{

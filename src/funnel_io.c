@@ -162,6 +162,7 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 	int			n = f->nstages;
 	uint64	   *w = dst->data;
 	uint32	   *leads;
+	uint32	   *order;
 
 	SET_VARSIZE(dst, size);
 	dst->version = FUNNEL_VERSION;
@@ -204,15 +205,19 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 	}
 
 	leads = (uint32 *) w;
+	order = FunnelHashOrder(f);
 	for (uint64 i = 0; i < f->nleads; i++)
 	{
 		uint64		hash;
 
-		memcpy(leads, FunnelLeadAt(f, i, &hash), f->stride * sizeof(uint32));
+		memcpy(leads, FunnelLeadAt(f, order ? order[i] : i, &hash),
+			   f->stride * sizeof(uint32));
 		leads += f->stride;
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	if (order)
+		pfree(order);
 }
 
 /* A palloc'd flat copy of f. */
@@ -304,19 +309,21 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 		Corrupt("bad length for open leads");
 	{
 		const uint32 *e = (const uint32 *) w;
+		uint64		prev = 0;
 
+		/* used in place: strictly increasing hashes, so no lead repeats */
 		for (int64 i = 0; i < flat->nleads; i++, e += f->stride)
 		{
 			uint64		hash = ((uint64) e[1] << 32) | e[0];
-			uint64		before = f->nleads;
-			uint32	   *slots = FunnelLeadSlots(f, hash);
 
-			if (f->nleads == before)
-				Corrupt("repeated lead");
-			memcpy(slots, e + 2, f->nslots * sizeof(uint32));
+			if (i > 0 && hash <= prev)
+				Corrupt("open leads out of order or repeated");
+			prev = hash;
 			if ((i & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
+		f->flat_leads = flat->nleads > 0 ? (const uint32 *) w : NULL;
+		f->nleads = (uint64) flat->nleads;
 	}
 	FunnelValidate(f);
 	return f;
@@ -378,13 +385,19 @@ FunnelStateRW(Datum d, MemoryContext aggcxt)
 		return (ExpandedFunnel *) DatumGetEOHP(d);
 	ef = ExpandedFunnelCreate(aggcxt);
 	f = FunnelFromDatum(d, ef->hdr.eoh_context);
-	ef->f = *f;
-	if (&ef->f != f && VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
 	{
 		/* a read-only expanded funnel: copy it, do not share its memory */
 		FunnelInit(&ef->f, ef->hdr.eoh_context, f->flags, f->nstages,
 				   f->noutcomes, f->within_secs);
 		FunnelMerge(&ef->f, f);
+	}
+	else
+	{
+		/* a flat value read in place: copy its leads before it goes away */
+		ef->f = *f;
+		if (ef->f.flat_leads != NULL)
+			FunnelThaw(&ef->f);
 	}
 	return ef;
 }
@@ -410,6 +423,62 @@ FunnelFromDatum(Datum d, MemoryContext cxt)
 		}
 	}
 	return FunnelFromFlat((FunnelFlat *) PG_DETOAST_DATUM(d), cxt);
+}
+
+/* True if d is a flat funnel, or an expanded one whose leads are in flat mode. */
+static bool
+IsSortedState(Datum d)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+		Funnel	   *f;
+
+		if (eoh->eoh_methods != &funnel_methods)
+			return false;
+		f = &((ExpandedFunnel *) eoh)->f;
+		FunnelFlush(f);
+		return f->flat_leads != NULL || f->nleads == 0;
+	}
+	return true;
+}
+
+/*
+ * Combine for partial states that arrive flat (from parallel workers):
+ * a (may be 0 for none) + b as a new expanded funnel in flat mode under
+ * aggcxt, by one linear merge of the sorted leads.  Returns 0 when the
+ * states are not both sorted; the caller then merges through the table.
+ */
+Datum
+FunnelCombineSorted(Datum a, Datum b, MemoryContext aggcxt)
+{
+	Funnel	   *fa = NULL;
+	Funnel	   *fb;
+	ExpandedFunnel *ef;
+
+	if (!IsSortedState(b) || (a != (Datum) 0 && !IsSortedState(a)))
+		return (Datum) 0;
+	fb = FunnelFromDatum(b, CurrentMemoryContext);
+	if (a != (Datum) 0)
+	{
+		fa = FunnelFromDatum(a, CurrentMemoryContext);
+		if (FunnelIsEmpty(fb))
+			return a;
+		if (FunnelIsEmpty(fa))
+			fa = NULL;
+	}
+	ef = ExpandedFunnelCreate(aggcxt);
+	FunnelInit(&ef->f, ef->hdr.eoh_context, fb->flags, fb->nstages,
+			   fb->noutcomes, fb->within_secs);
+	if (fa == NULL)
+	{
+		Funnel		none = ef->f;	/* an empty funnel of b's shape */
+
+		FunnelMergeSorted(&ef->f, &none, fb);
+	}
+	else
+		FunnelMergeSorted(&ef->f, fa, fb);
+	return EOHPGetRWDatum(&ef->hdr);
 }
 
 /* ---------- text I/O ---------- */
@@ -473,11 +542,13 @@ funnel_out(PG_FUNCTION_ARGS)
 	appendStringInfoChar(&buf, '}');
 	if (f->nleads > 0)
 	{
+		uint32	   *order = FunnelHashOrder(f);
+
 		appendStringInfoString(&buf, ", \"leads\": [");
 		for (uint64 i = 0; i < f->nleads; i++)
 		{
 			uint64		hash;
-			const uint32 *e = FunnelLeadAt(f, i, &hash);
+			const uint32 *e = FunnelLeadAt(f, order ? order[i] : i, &hash);
 
 			appendStringInfo(&buf, "%s[\"%016llx\"", i ? ", " : "", (unsigned long long) hash);
 			for (int k = 0; k < f->nslots; k++)
@@ -712,6 +783,7 @@ funnel_send(PG_FUNCTION_ARGS)
 	int			n = f->nstages;
 	int			npairs = 0;
 	StringInfoData buf;
+	uint32	   *order;
 
 	for (int p = 0; p < n * n; p++)
 		npairs += (f->pairs[p] != NULL && f->pairs[p]->total != 0);
@@ -750,10 +822,11 @@ funnel_send(PG_FUNCTION_ARGS)
 			}
 	}
 	pq_sendint64(&buf, (int64) f->nleads);
+	order = FunnelHashOrder(f);
 	for (uint64 i = 0; i < f->nleads; i++)
 	{
 		uint64		hash;
-		const uint32 *e = FunnelLeadAt(f, i, &hash);
+		const uint32 *e = FunnelLeadAt(f, order ? order[i] : i, &hash);
 
 		pq_sendint64(&buf, (int64) hash);
 		for (int k = 0; k < f->nslots; k++)

@@ -86,14 +86,38 @@ NormaliseLabel(const char *label, size_t len, char *buf)
 	return true;
 }
 
-/* True if the normalised input equals the normalised spelling. */
-static bool
-LabelMatches(const char *normalised, const char *spelling)
+/* Every accepted spelling, normalised once, with its stage code. */
+typedef struct Spelling
 {
-	char		buf[STAGE_LABEL_MAX + 1];
+	char		text[STAGE_LABEL_MAX + 1];
+	LeadStage	code;
+} Spelling;
 
-	return NormaliseLabel(spelling, strlen(spelling), buf) &&
-		strcmp(buf, normalised) == 0;
+#define MAX_SPELLINGS (STAGE_COUNT * 5)
+
+static Spelling spellings[MAX_SPELLINGS];
+static int	nspellings = 0;
+
+/* Fills the spellings table on first use: names and aliases, normalised. */
+static void
+InitSpellings(void)
+{
+	int			n = 0;
+
+	for (int code = 1; code <= STAGE_COUNT; code++)
+	{
+		const StageInfo *info = &stage_table[code - 1];
+
+		for (int a = -1; a < 0 || info->aliases[a] != NULL; a++)
+		{
+			const char *spelling = a < 0 ? info->name : info->aliases[a];
+
+			Assert(n < MAX_SPELLINGS);
+			if (NormaliseLabel(spelling, strlen(spelling), spellings[n].text))
+				spellings[n++].code = (LeadStage) code;
+		}
+	}
+	nspellings = n;
 }
 
 /* Raises the standard invalid-input error for a stage label. */
@@ -124,19 +148,15 @@ LeadStageParse(const char *str, const char *typname)
 	while (end > start && isspace((unsigned char) end[-1]))
 		end--;
 
+	if (nspellings == 0)
+		InitSpellings();
 	if (start < end && NormaliseLabel(start, end - start, normalised) &&
 		normalised[0] != '\0')
 	{
-		for (int code = 1; code <= STAGE_COUNT; code++)
-		{
-			const StageInfo *info = &stage_table[code - 1];
-
-			if (strcmp(normalised, info->name) == 0)
-				return (LeadStage) code;
-			for (int a = 0; info->aliases[a] != NULL; a++)
-				if (LabelMatches(normalised, info->aliases[a]))
-					return (LeadStage) code;
-		}
+		for (int i = 0; i < nspellings; i++)
+			if (spellings[i].text[0] == normalised[0] &&
+				strcmp(spellings[i].text, normalised) == 0)
+				return spellings[i].code;
 	}
 	ReportBadStage(str, typname);
 	pg_unreachable();

@@ -1,0 +1,155 @@
+-- handoff_summary: speed to lead without a sort, against plain SQL and
+-- against the window functions over the same rows.
+\set SHOW_CONTEXT never
+SET TimeZone = 'UTC';
+
+CREATE FUNCTION pg_temp.sqlstate_of(stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE stmt;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END $$;
+
+-- generated streams: several owners, NULL owners, NULL times, ties, single-row
+-- leads, rows shuffled
+SELECT setseed(0.31);
+CREATE TABLE hs_events AS
+SELECT lead_id,
+       CASE WHEN random() < 0.01 THEN NULL
+            ELSE timestamptz '2026-02-01' + date_trunc('minute', k * interval '9 hours' * (0.3 + random()))
+       END AS at,
+       CASE WHEN random() < 0.05 THEN NULL
+            ELSE (ARRAY['marketing', 'sales', 'success', 'sales'])[1 + floor(random() * least(4, 1 + k))::int]
+       END AS team
+FROM generate_series(1, 3000) lead_id, generate_series(0, (random() * 8)::int) k
+ORDER BY random();
+-- bulk-import ties
+UPDATE hs_events SET at = date_trunc('day', at) WHERE random() < 0.15;
+SELECT count(*) AS rows, count(DISTINCT lead_id) AS leads,
+       count(*) FILTER (WHERE team IS NULL) AS null_owners,
+       count(*) FILTER (WHERE at IS NULL) AS null_times FROM hs_events;
+
+-- plain SQL: drop rows without time or owner, order each lead by time (ties by
+-- the owner's hash, unsigned, as documented), compare each row with the
+-- previous owned row
+CREATE TEMP VIEW hs_plain_gaps AS
+SELECT lead_id, team, at - prev_at AS gap
+FROM (SELECT lead_id, team, at,
+             lag(team) OVER w AS prev_team, lag(at) OVER w AS prev_at
+      FROM hs_events
+      WHERE at IS NOT NULL AND team IS NOT NULL AND lead_id IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id
+                   ORDER BY at, (hashtextextended(team, 0) | 1) # (-9223372036854775807 - 1))) x
+WHERE prev_team IS NOT NULL AND prev_team <> team;
+
+SELECT s.handoffs = p.handoffs AS same_count, s.median_gap = p.median AS same_median,
+       s.p90_gap = p.p90 AS same_p90, s.sla_met = p.met AS same_sla,
+       s.handoffs, s.median_gap, s.p90_gap, round(s.sla_met::numeric, 4) AS sla_met
+FROM (SELECT (handoff_summary(lead_id, at, team, interval '12 hours')).* FROM hs_events) s,
+     (SELECT count(*) AS handoffs,
+             justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)) AS median,
+             justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)) AS p90,
+             avg((gap <= interval '12 hours')::int)::float8 AS met
+      FROM hs_plain_gaps) p;
+
+-- only handoffs into sales, per lead parity (two groups of disjoint leads)
+SELECT s.grp, s.handoffs = p.handoffs AS same_count, s.median_gap = p.median AS same_median,
+       s.sla_met = p.met AS same_sla, s.handoffs
+FROM (SELECT lead_id % 2 AS grp,
+             (handoff_summary(lead_id, at, team, interval '1 day', 'sales'::text)).*
+      FROM hs_events GROUP BY 1) s
+JOIN (SELECT lead_id % 2 AS grp, count(*) AS handoffs,
+             justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)) AS median,
+             avg((gap <= interval '1 day')::int)::float8 AS met
+      FROM hs_plain_gaps WHERE team = 'sales' GROUP BY 1) p USING (grp)
+ORDER BY 1;
+
+-- the same answer as handoff_gap / sla_breached over the same order
+SELECT count(*) AS handoffs, justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)) AS median,
+       avg((NOT breached)::int)::float8 = (SELECT (handoff_summary(lead_id, at, team, interval '12 hours')).sla_met FROM hs_events) AS same_sla_as_summary
+FROM (SELECT handoff_gap(at, team) OVER w AS gap, sla_breached(at, team, interval '12 hours') OVER w AS breached
+      FROM hs_events WHERE at IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id
+                   ORDER BY at, (hashtextextended(team, 0) | 1) # (-9223372036854775807 - 1))) x
+WHERE gap IS NOT NULL;
+
+-- lead keys of other types give the same answer
+SELECT (SELECT handoff_summary(lead_id::text, at, team, interval '12 hours') FROM hs_events)
+     = (SELECT handoff_summary(lead_id, at, team, interval '12 hours') FROM hs_events) AS text_keys,
+       (SELECT handoff_summary(md5(lead_id::text)::uuid, at, team, interval '12 hours') FROM hs_events)
+     = (SELECT handoff_summary(lead_id, at, team, interval '12 hours') FROM hs_events) AS uuid_keys;
+
+-- row order does not matter; a parallel plan gives the serial answer
+CREATE TEMP TABLE hs_sorted AS SELECT * FROM hs_events ORDER BY at DESC NULLS FIRST, lead_id;
+SELECT (SELECT handoff_summary(lead_id, at, team, interval '12 hours') FROM hs_sorted)
+     = (SELECT handoff_summary(lead_id, at, team, interval '12 hours') FROM hs_events) AS order_free;
+CREATE TABLE hs_big AS SELECT lead_id + 10000 * g AS lead_id, at, team FROM hs_events, generate_series(0, 9) g;
+ANALYZE hs_big;
+SELECT handoff_summary(lead_id, at, team, interval '12 hours') AS serial FROM hs_big \gset
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT handoff_summary(lead_id, at, team, interval '12 hours') FROM hs_big;
+SELECT handoff_summary(lead_id, at, team, interval '12 hours')::text = :'serial' AS parallel_equals_serial,
+       (handoff_summary(lead_id, at, team, interval '12 hours')).handoffs
+FROM hs_big;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+
+-- a hand-made stream with known answers: NULL owner skipped, tie ordered, into
+CREATE TEMP TABLE hs_case (lead int, at timestamptz, team text);
+INSERT INTO hs_case VALUES
+    (1, '2026-03-02 09:00', 'marketing'), (1, '2026-03-02 10:00', 'marketing'),
+    (1, '2026-03-02 13:30', 'sales'), (1, '2026-03-02 14:00', NULL),
+    (1, '2026-03-03 09:00', 'sales'), (1, '2026-03-05 09:00', 'marketing'),
+    (2, '2026-03-04 08:00', 'marketing'), (3, NULL, 'sales');
+SELECT (handoff_summary(lead, at, team, interval '4 hours')).*, (handoff_summary(lead, at, team, interval '4 hours', 'sales'::text)).handoffs AS into_sales
+FROM hs_case;
+
+-- empty input, bad input
+SELECT (handoff_summary(lead, at, team, interval '1 hour')).* FROM hs_case WHERE false;
+SELECT handoff_summary(lead, at, team, interval '-1 hour') FROM hs_case;
+SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, NULL) FROM hs_case$$) AS null_sla,
+       pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '1 hour', NULL::text) FROM hs_case$$) AS null_into,
+       pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, CASE WHEN lead = 1 THEN interval '1 hour' ELSE '2 hours' END) FROM hs_case$$) AS varying_sla,
+       pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, '{}'::json, '1 hour') FROM hs_case$$) AS unhashable_owner,
+       pg_temp.sqlstate_of($$SELECT handoff_summary(lead, 'infinity', team, '1 hour') FROM hs_case$$) AS infinite_time;
+
+-- stage_stays: time in stage per stage without a sort, against lead() and
+-- against time_in_stage over the same rows (ties in ladder order)
+SELECT setseed(0.47);
+CREATE TABLE ss_events AS
+SELECT lead_id,
+       CASE WHEN random() < 0.01 THEN NULL
+            ELSE (ARRAY['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer',
+                        'recycled', 'lost'])[1 + floor(random() * 9)::int]::lead_stage END AS stage,
+       CASE WHEN random() < 0.01 THEN NULL
+            ELSE timestamptz '2026-01-01' + date_trunc('hour', k * interval '2 days' * random()) END AS at
+FROM generate_series(1, 2000) lead_id, generate_series(0, (random() * 6)::int) k
+ORDER BY random();
+CREATE TEMP VIEW ss_plain AS
+SELECT stage, count(*) AS stays,
+       justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY d)) AS median,
+       justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY d)) AS p90
+FROM (SELECT stage, lead(at) OVER w - at AS d
+      FROM ss_events WHERE lead_id IS NOT NULL AND at IS NOT NULL AND stage IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x
+WHERE d IS NOT NULL GROUP BY 1;
+CREATE TEMP VIEW ss_align AS
+SELECT (unnest(s)).* FROM (SELECT stage_stays(lead_id, at, stage) AS s FROM ss_events) x;
+SELECT a.stage, a.stays, a.median_stay, a.p90_stay,
+       a.stays = p.stays AND a.median_stay = p.median AND a.p90_stay = p.p90 AS same_as_plain
+FROM ss_align a FULL JOIN ss_plain p USING (stage) ORDER BY 1;
+SELECT count(*) AS stays_from_time_in_stage,
+       count(*) = (SELECT sum(stays) FROM ss_align) AS same_total
+FROM (SELECT time_in_stage(at) OVER w AS d
+      FROM ss_events WHERE lead_id IS NOT NULL AND at IS NOT NULL AND stage IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x WHERE d IS NOT NULL;
+SELECT stage_stays(lead_id, at, stage) IS NOT DISTINCT FROM '{}' AS empty_input FROM ss_events WHERE false;
