@@ -100,57 +100,61 @@ missing_functions() {
     done
 }
 
-# status[metric]: ok | not available: ... | answers differ
+# STATUS[METRIC] (the align formulation, METRIC.align.sql) and
+# STATUS[METRIC.sortfree] (the sort-free one, METRIC.sortfree.sql, where there
+# is one): ok | not available (...) | answers differ
 declare -A STATUS
-# check METRIC: runs both formulations into temporary tables, compares them
-# with queries/METRIC.check.sql and records the answers in the raw output.
+# check METRIC [VARIANT]: runs the plain formulation and the align one
+# (VARIANT: align or sortfree) into temporary tables, compares them with
+# queries/METRIC.check.sql and records answers and plans in the raw output.
 check() {
-    local m=$1 miss
-    if [ ! -f "$Q/$m.plain.sql" ] || [ ! -f "$Q/$m.align.sql" ]; then
-        STATUS[$m]="not available (no formulation in test/bench/queries yet)"
-        raw "== check $m: ${STATUS[$m]}"
+    local m=$1 v=${2:-align} key miss
+    key=$m; [ "$v" = align ] || key=$m.$v
+    if [ ! -f "$Q/$m.plain.sql" ] || [ ! -f "$Q/$m.$v.sql" ]; then
+        STATUS[$key]="not available (no formulation in test/bench/queries yet)"
+        raw "== check $key: ${STATUS[$key]}"
         return
     fi
-    miss=$(missing_functions "$Q/$m.align.sql")
+    miss=$(missing_functions "$Q/$m.$v.sql")
     if [ -n "$miss" ]; then
-        STATUS[$m]="not available (missing: ${miss% })"
-        raw "== check $m: ${STATUS[$m]}"
+        STATUS[$key]="not available (missing: ${miss% })"
+        raw "== check $key: ${STATUS[$key]}"
         return
     fi
-    local script="$WORK/check-$m.sql"
+    local script="$WORK/check-$key.sql"
     {
         echo '\set ON_ERROR_STOP 1'
         echo 'CREATE TEMP TABLE bench_plain AS'
         cat "$Q/$m.plain.sql"
         echo 'CREATE TEMP TABLE bench_align AS'
-        cat "$Q/$m.align.sql"
+        cat "$Q/$m.$v.sql"
         echo '\echo -- plain'
         echo 'TABLE bench_plain;'
-        echo '\echo -- align'
+        echo "\\echo -- $v"
         echo 'TABLE bench_align;'
         echo '\echo -- differences'
         cat "$Q/$m.check.sql"
         echo '\echo -- plan, plain'
         echo 'EXPLAIN (COSTS OFF)'
         cat "$Q/$m.plain.sql"
-        echo '\echo -- plan, align'
+        echo "\\echo -- plan, $v"
         echo 'EXPLAIN (COSTS OFF)'
-        cat "$Q/$m.align.sql"
+        cat "$Q/$m.$v.sql"
     } >"$script"
     local out
     if ! out=$(psql -X -q -P pager=off -P footer=on -f "$script" 2>&1); then
-        STATUS[$m]="not available (error: $(printf '%s\n' "$out" | grep -m1 'ERROR' | sed 's/^.*ERROR: *//'))"
-        raw "== check $m: ${STATUS[$m]}"
+        STATUS[$key]="not available (error: $(printf '%s\n' "$out" | grep -m1 'ERROR' | sed 's/^.*ERROR: *//'))"
+        raw "== check $key: ${STATUS[$key]}"
         raw "$out"
         return
     fi
-    raw "== check $m"
+    raw "== check $key"
     raw "$out"
     if printf '%s\n' "$out" | sed -n '/^-- differences/,/^-- plan/p' | grep -q '^(0 rows)$'; then
-        STATUS[$m]=ok
+        STATUS[$key]=ok
     else
-        STATUS[$m]="answers differ"
-        say "$m: the two formulations give different answers (see $RAW)"
+        STATUS[$key]="answers differ (see the raw output)"
+        say "$key: the two formulations give different answers (see $RAW)"
     fi
 }
 
@@ -242,10 +246,13 @@ peak_memory() {
 METRICS=(m1_reached m2_conversion m3_time_in_stage m4_handoff m5_speed_to_lead m6_window_funnel)
 for m in "${METRICS[@]}"; do
     say "checking $m"
-    check "$m"
+    check "$m" align
+    if [ -f "$Q/$m.sortfree.sql" ]; then
+        check "$m" sortfree
+    fi
 done
 
-avail() { [ "${STATUS[$1]}" = ok ]; }
+avail() { [ "${STATUS[$1]:-}" = ok ]; }
 
 # (1) and the floor: count(*), the plain funnel (planner's choice, then
 # without the covering index), the align funnel.
@@ -258,6 +265,7 @@ for m in m2_conversion m3_time_in_stage m4_handoff m5_speed_to_lead m6_window_fu
     if [ -f "$Q/$m.plain.sql" ]; then
         specs=("plain||$Q/$m.plain.sql")
         avail "$m" && specs+=("align||$Q/$m.align.sql")
+        avail "$m.sortfree" && specs+=("sortfree||$Q/$m.sortfree.sql")
         if [ "$m" = m3_time_in_stage ]; then
             specs+=("floor||$Q/m3_window_floor.sql" "plain_bare||$Q/m3_bare.plain.sql")
             avail "$m" && specs+=("align_bare||$Q/m3_bare.align.sql")

@@ -30,14 +30,14 @@ row() {
         "$7" "$8" "${9:+$9x}" "${10}"
 }
 
-# metric_row METRIC LABEL TARGET-OP TARGET [PLAIN-LABEL ALIGN-LABEL]
+# metric_row METRIC LABEL TARGET-OP TARGET [PLAIN-LABEL ALIGN-LABEL [STATUS-KEY]]
 metric_row() {
-    local m=$1 label=$2 op=$3 target=$4 pl=${5:-plain} al=${6:-align}
+    local m=$1 label=$2 op=$3 target=$4 pl=${5:-plain} al=${6:-align} key=${7:-$1}
     local cp ca wp wa r t= v=
     cp=$(median "$m" "$pl" cpu); wp=$(median "$m" "$pl")
-    if [ "${STATUS[$m]}" != ok ]; then
+    if [ "${STATUS[$key]:-}" != ok ]; then
         row "$label" "$cp" "" "" "" "" "$wp" "" "" "$(waiting "$m" "$pl")"
-        printf '    %s\n' "${STATUS[$m]:-not available}"
+        printf '    %s\n' "${STATUS[$key]:-not available}"
         return
     fi
     ca=$(median "$m" "$al" cpu); wa=$(median "$m" "$al")
@@ -47,6 +47,13 @@ metric_row() {
         v=$(verdict "$r" "$op" "$target")
     fi
     row "$label" "$cp" "$ca" "$r" "$t" "$v" "$wp" "$wa" "$(ratio "$wp" "$wa")" "$(waiting "$m" "$pl" "$al")"
+}
+
+# sortfree_row METRIC FUNCTION: the sort-free align form of a window metric
+# (target 5x), when the metric has one.
+sortfree_row() {
+    [ -f "$Q/$1.sortfree.sql" ] || return 0
+    metric_row "$1" "    sort-free form: $2" ">=" 5 plain sortfree "$1.sortfree"
 }
 
 report() {
@@ -82,12 +89,15 @@ report() {
     fi
     metric_row m2_conversion "(2) conversion + median time between stages" ">=" 5
     metric_row m3_time_in_stage "(3) time in stage, per stage" ">=" 1.5
+    sortfree_row m3_time_in_stage "stage_stays"
     if [ "${STATUS[m3_time_in_stage]}" = ok ]; then
         metric_row m3_time_in_stage "    the window alone: lead(at)-at vs time_in_stage" "" "" plain_bare align_bare
     fi
     row "    same window, row_number() only (window floor)" "$(median m3_time_in_stage floor cpu)" "" "" "" "" "$(median m3_time_in_stage floor)" "" "" "$(waiting m3_time_in_stage floor)"
-    metric_row m4_handoff "(4) marketing->sales handoff: median gap, SLA" ">=" 1.5
-    metric_row m5_speed_to_lead "(5) speed to lead: stages + touches, month/channel" ">=" 1.5
+    metric_row m4_handoff "(4) handoffs into sales: count, median, p90, SLA" ">=" 1.5
+    sortfree_row m4_handoff "handoff_summary"
+    metric_row m5_speed_to_lead "(5) speed to lead: stages + touches, per channel" ">=" 1.5
+    sortfree_row m5_speed_to_lead "handoff_summary"
     metric_row m6_window_funnel "(6) window_funnel, 30-day window" "" ""
 
     echo

@@ -1,10 +1,11 @@
--- (5) Speed to lead, align: the same stream, handoff_gap and sla_breached.
+-- (5) Speed to lead, align: the same stream, the window functions
+-- handoff_gap and sla_breached.
 -- needs: handoff_gap sla_breached
-SELECT date_trunc('month', h.at) AS month, l.channel, count(*) AS handoffs,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY h.gap) AS median_gap,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY h.gap) AS p90_gap,
-       count(*) FILTER (WHERE NOT h.breached)::float8 / count(*) AS sla_compliance
-FROM (SELECT lead_id, at, team,
+SELECT l.channel, count(*) AS handoffs,
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY h.gap) AS median_gap,
+       percentile_disc(0.9) WITHIN GROUP (ORDER BY h.gap) AS p90_gap,
+       count(*) FILTER (WHERE NOT h.breached)::float8 / count(*) AS sla_met
+FROM (SELECT lead_id, team,
              handoff_gap(at, team) OVER w AS gap,
              sla_breached(at, team, interval '1 day') OVER w AS breached
       FROM (SELECT lead_id, at, stage_team(stage) AS team FROM bench_events
@@ -13,5 +14,5 @@ FROM (SELECT lead_id, at, team,
       WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) h
 JOIN bench_leads l USING (lead_id)
 WHERE h.team = 'sales' AND h.gap IS NOT NULL
-GROUP BY 1, 2
-ORDER BY 1, 2;
+GROUP BY 1
+ORDER BY 1;
