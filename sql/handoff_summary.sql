@@ -153,3 +153,13 @@ FROM (SELECT time_in_stage(at) OVER w AS d
       FROM ss_events WHERE lead_id IS NOT NULL AND at IS NOT NULL AND stage IS NOT NULL
       WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x WHERE d IS NOT NULL;
 SELECT stage_stays(lead_id, at, stage) IS NOT DISTINCT FROM '{}' AS empty_input FROM ss_events WHERE false;
+
+-- one lead with thousands of rows in random order (the long-run sort path)
+SELECT setseed(0.9);
+CREATE TEMP TABLE hs_one AS
+SELECT 42 AS lead, timestamptz '2026-01-01' + g * interval '1 minute' AS at,
+       (ARRAY['marketing', 'sales', 'sales', 'success'])[1 + (g * 7919 % 4)] AS team
+FROM generate_series(1, 5000) g ORDER BY random();
+SELECT s.handoffs, s.handoffs = (SELECT count(*) FROM (SELECT team, lag(team) OVER (ORDER BY at) AS prev FROM hs_one) x
+                                 WHERE prev <> team) AS same_as_plain
+FROM (SELECT (handoff_summary(lead, at, team, interval '1 hour')).* FROM hs_one) s;

@@ -139,14 +139,7 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 	if (unlikely(f->flat_leads != NULL))
 		FunnelThaw(f);
 	if (unlikely((f->nleads + 1) * 4 > (f->index_mask + 1) * 3))
-	{
-		if (f->nleads >= PG_UINT32_MAX - 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("a funnel aggregate holds at most %u distinct leads at once",
-							PG_UINT32_MAX - 2)));
 		GrowIndex(f);
-	}
 
 	pos = IndexStart(f, hi);
 	for (;;)
@@ -166,6 +159,11 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 
 	/* new lead: append an entry, starting a chunk when the last one is full */
 	i = f->nleads;
+	if (unlikely(i >= PG_UINT32_MAX - 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel aggregate holds at most %u distinct leads at once",
+						PG_UINT32_MAX - 2)));
 	if (i == 0 || (i >= LEAD_CHUNK0 && (i & (i - 1)) == 0))
 	{
 		int			k = i == 0 ? 0 : pg_leftmost_one_pos64(i >> LEAD_CHUNK0_BITS) + 1;

@@ -51,12 +51,18 @@ static const char *const outcome_names[FUNNEL_MAX_OUTCOMES] = {
 	"recycled", "disqualified", "lost"
 };
 
-/* Raises the standard error for a corrupt funnel from any source. */
+/*
+ * The SQLSTATE for a bad funnel: 22P02 for text input, 22P03 for binary
+ * input, XX001 (data corrupted) for a stored value.  Set by each way in.
+ */
+static int	corrupt_errcode = ERRCODE_DATA_CORRUPTED;
+
+/* Raises the standard error for a bad funnel from any source. */
 static void pg_attribute_noreturn()
 Corrupt(const char *what)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_DATA_CORRUPTED),
+			(errcode(corrupt_errcode),
 			 errmsg("invalid funnel value: %s", what),
 			 errhint("A funnel is produced by the funnel() and rollup() aggregates; "
 					 "its text form is the JSON those functions print.")));
@@ -147,11 +153,14 @@ FlatSize(const Funnel *f, int *npairs)
 			words += (s->counts[b] != 0);
 	}
 	words += (f->nleads * f->stride + 1) / 2;
-	if (words > (MaxAllocHugeSize - FLAT_HEADER_SIZE) / 8)
+	if (words > (MaxAllocSize - FLAT_HEADER_SIZE) / 8)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("funnel too large to store: %llu open leads",
-						(unsigned long long) f->nleads)));
+						(unsigned long long) f->nleads),
+				 errdetail("A stored funnel, or a partial aggregate passed between processes, is at most 1 GB."),
+				 errhint("A partial state holds about 19 million open leads; plan fewer leads per "
+						 "parallel worker (max_parallel_workers_per_gather) or per shard.")));
 	return FLAT_HEADER_SIZE + words * 8;
 }
 
@@ -242,6 +251,7 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	Funnel	   *f;
 	int			n;
 
+	corrupt_errcode = ERRCODE_DATA_CORRUPTED;
 	if (size < FLAT_HEADER_SIZE || (size - FLAT_HEADER_SIZE) % 8 != 0)
 		Corrupt("bad length");
 	avail = (size - FLAT_HEADER_SIZE) / 8;
@@ -459,6 +469,8 @@ FunnelCombineSorted(Datum a, Datum b, MemoryContext aggcxt)
 	if (!IsSortedState(b) || (a != (Datum) 0 && !IsSortedState(a)))
 		return (Datum) 0;
 	fb = FunnelFromDatum(b, CurrentMemoryContext);
+	if (fb->nleads == 0)
+		return (Datum) 0;		/* a closed funnel (rollup): merge in place */
 	if (a != (Datum) 0)
 	{
 		fa = FunnelFromDatum(a, CurrentMemoryContext);
@@ -709,8 +721,8 @@ PG_FUNCTION_INFO_V1(funnel_in);
 Datum
 funnel_in(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, PG_GETARG_DATUM(0)));
-	JsonbContainer *root = &jb->root;
+	Jsonb	   *jb;
+	JsonbContainer *root;
 	JsonbValue *v;
 	Funnel	   *f;
 	int			version,
@@ -719,6 +731,9 @@ funnel_in(PG_FUNCTION_ARGS)
 	int64		within = 0;
 	uint32		nkeys = 0;
 
+	corrupt_errcode = ERRCODE_INVALID_TEXT_REPRESENTATION;
+	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, PG_GETARG_DATUM(0)));
+	root = &jb->root;
 	if (!JsonContainerIsObject(root) || JsonContainerIsScalar(root))
 		Corrupt("expected a JSON object");
 
@@ -852,7 +867,8 @@ Datum
 funnel_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(msg);
+	int			version = (corrupt_errcode = ERRCODE_INVALID_BINARY_REPRESENTATION,
+						   pq_getmsgbyte(msg));
 	int			flags = pq_getmsgbyte(msg);
 	int			n = pq_getmsgbyte(msg);
 	int			noutcomes = pq_getmsgbyte(msg);

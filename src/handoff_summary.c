@@ -27,6 +27,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "common/hashfn.h"
 #include "datatype/timestamp.h"
 #include "funcapi.h"
@@ -110,10 +111,17 @@ HasherHash(HSHasher *h, Datum v)
 static int64
 SlaMicroseconds(const Interval *iv)
 {
-	int64		us = iv->time + (int64) iv->day * USECS_PER_DAY +
-		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+	int64		days;
+	int64		us;
 
-	if (us < 0 || iv->time < 0 || iv->day < 0 || iv->month < 0)
+	if (pg_mul_s64_overflow((int64) iv->month, DAYS_PER_MONTH, &days) ||
+		pg_add_s64_overflow(days, iv->day, &days) ||
+		pg_mul_s64_overflow(days, USECS_PER_DAY, &us) ||
+		pg_add_s64_overflow(us, iv->time, &us))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("handoff_summary sla out of range")));
+	if (us < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("handoff_summary sla must not be negative"),
@@ -238,7 +246,6 @@ PG_FUNCTION_INFO_V1(handoff_summary_combine);
 Datum
 handoff_summary_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContext(fcinfo);
 	HSState    *a;
 	HSState    *b;
 
@@ -248,9 +255,11 @@ handoff_summary_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
+	(void) AggContext(fcinfo);
 	b = (HSState *) PG_GETARG_POINTER(1);
-	a = PG_ARGISNULL(0) ? NewState(aggcxt, b->sla_us, b->has_into, b->into)
-		: (HSState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(b);	/* adopt it: it lives in aggcxt already */
+	a = (HSState *) PG_GETARG_POINTER(0);
 	if (a->sla_us != b->sla_us || a->has_into != b->has_into || a->into != b->into)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -348,10 +357,33 @@ RadixPass(const HSEvent *src, HSEvent *dst, int64 n, int shift)
 	}
 }
 
-/* Sorts a run of rows that share the upper 32 bits of their lead hash: lead, at, owner. */
+/* qsort: rows by lead, then time, then owner. */
+static int
+CompareRows(const void *a, const void *b)
+{
+	const HSEvent *x = a;
+	const HSEvent *y = b;
+
+	if (x->lead != y->lead)
+		return x->lead < y->lead ? -1 : 1;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (x->owner > y->owner) - (x->owner < y->owner);
+}
+
+/*
+ * Sorts a run of rows that share the upper 32 bits of their lead hash: lead,
+ * at, owner.  Runs are one lead's rows, usually a handful: insertion sort;
+ * a long run (one lead with very many rows) goes to qsort.
+ */
 static void
 SortRun(HSEvent *ev, int64 n)
 {
+	if (n > 32)
+	{
+		qsort(ev, n, sizeof(HSEvent), CompareRows);
+		return;
+	}
 	for (int64 i = 1; i < n; i++)
 	{
 		HSEvent		x = ev[i];
@@ -396,8 +428,7 @@ GroupByLead(HSState *st)
 			end++;
 		SortRun(ev + start, end - start);
 		start = end;
-		if ((start & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+		CHECK_FOR_INTERRUPTS();
 	}
 	return ev;
 }

@@ -18,6 +18,7 @@
 #include "common/hashfn.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
@@ -125,13 +126,14 @@ static void
 ReportBadStage(const char *str, const char *typname)
 {
 	size_t		len = strlen(str);
+	int			quoted = pg_mbcliplen(str, (int) Min(len, (size_t) PG_INT32_MAX),
+									  STAGE_ERROR_QUOTE);
 
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type %s: \"%.*s%s\"",
-					typname,
-					(int) Min(len, STAGE_ERROR_QUOTE), str,
-					len > STAGE_ERROR_QUOTE ? "..." : ""),
+					typname, quoted, str,
+					(size_t) quoted < len ? "..." : ""),
 			 errhint(STAGE_HINT)));
 }
 
