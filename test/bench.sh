@@ -8,7 +8,7 @@
 #   bash test/bench.sh                 1 M leads (about 4.3 M stage events, 5 M touches)
 #   bash test/bench.sh --quick         50 k leads, a smoke run
 #   bash test/bench.sh --leads N       N leads
-#   options: --reps N (timed runs per query, default 5; 3 with --quick)  --work-mem SIZE (default 4MB)
+#   options: --reps N (timed runs per query after a warm-up, default 3)  --work-mem SIZE (default 4MB)
 #            --out FILE (raw output; default bench/results/<date>-<leads>.txt)
 #
 # Method (see also test/bench/README.md): one psql session per metric; each
@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 case "$LEADS" in ''|*[!0-9]*) echo "--leads needs a number" >&2; exit 2 ;; esac
-[ -n "$REPS" ] || REPS=$([ -n "${QUICK:-}" ] && echo 3 || echo 5)
+[ -n "$REPS" ] || REPS=3
 case "$REPS" in ''|*[!0-9]*|0) echo "--reps needs a positive number" >&2; exit 2 ;; esac
 
 Q="$ALIGN_ROOT/test/bench/queries"
