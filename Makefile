@@ -27,7 +27,9 @@ SQL_PARTS = \
 	src/handoff_summary.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
+# upgrade/: update scripts align--A--B.sql, and the install script of the
+# oldest release still supported (align--A.sql), for test/upgrade.sh.
+DATA = $(wildcard upgrade/$(EXTENSION)--*.sql)
 
 # pg_regress: every sql/NAME.sql is a test, run in name order.
 REGRESS = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))

@@ -140,9 +140,9 @@ SELECT lead,
 FROM wf_case GROUP BY lead ORDER BY lead;
 
 -- custom enum ladders: the enum's sort order is the ladder
-CREATE TYPE deal_stage AS ENUM ('prospecting', 'discovery', 'proposal', 'negotiation', 'closed_won');
+CREATE TYPE wf_deal_stage AS ENUM ('prospecting', 'discovery', 'proposal', 'negotiation', 'closed_won');
 SELECT window_funnel('10 days', at, s) AS furthest, pg_typeof(window_funnel('10 days', at, s))
-FROM (VALUES ('prospecting'::deal_stage, timestamptz '2026-01-01'), ('proposal', '2026-01-05'),
+FROM (VALUES ('prospecting'::wf_deal_stage, timestamptz '2026-01-01'), ('proposal', '2026-01-05'),
              ('closed_won', '2026-01-20')) v(s, at);
 
 -- parallel plan gives the serial answer

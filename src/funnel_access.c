@@ -220,6 +220,14 @@ funnel_conversion_interval(PG_FUNCTION_ARGS)
 	n = (double) f->reached[from];
 	p = (double) f->reached[to] / n;
 	z = NormalQuantile(1.0 - (1.0 - confidence) / 2.0);
+	if (!isfinite(z))
+	{
+		/* a confidence so close to 1 that the quantile is infinite */
+		bounds[0] = Float8GetDatum(0.0);
+		bounds[1] = Float8GetDatum(1.0);
+		PG_RETURN_ARRAYTYPE_P(construct_array(bounds, 2, FLOAT8OID, sizeof(float8),
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	}
 	z2 = z * z;
 	centre = (p + z2 / (2 * n)) / (1 + z2 / n);
 	half = z / (1 + z2 / n) * sqrt(p * (1 - p) / n + z2 / (4 * n * n));

@@ -130,15 +130,19 @@ AggContext(FunctionCallInfo fcinfo, const char *fname)
 	return aggcxt;
 }
 
-/* A conversion window in whole seconds (months count 30 days). */
+/*
+ * A conversion window in whole seconds (months count 30 days), rounded down:
+ * durations are whole seconds, so d <= window exactly when d <= floor(window).
+ * Only the total must not be negative: '1 day -1 hour' is a 23-hour window.
+ */
 static int64
 WindowSeconds(const Interval *iv, const char *what)
 {
-	int64		secs = iv->time / USECS_PER_SEC;
+	int64		secs = iv->time / USECS_PER_SEC - (iv->time % USECS_PER_SEC < 0);
 
 	secs += (int64) iv->day * SECS_PER_DAY;
 	secs += (int64) iv->month * DAYS_PER_MONTH * SECS_PER_DAY;
-	if (secs < 0 || iv->time < 0 || iv->day < 0 || iv->month < 0)
+	if (secs < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must not be negative", what),

@@ -19,7 +19,10 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
+#include "common/jsonapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -89,20 +92,21 @@ CheckShape(int version, int flags, int nstages, int noutcomes)
 /*
  * Checks the invariants every funnel built by align satisfies: counts are
  * non-negative, reached never grows up the ladder, known and exits never
- * exceed reached, and a pair's sketch holds no more leads than either end
- * has known times.
+ * exceed reached, a lead exits at most once per outcome (so one outcome's
+ * exits over all stages never exceed the leads at the top: reached() of an
+ * outcome cannot overflow), and a pair's sketch holds no more leads than
+ * either end has known times.
  */
 void
 FunnelValidate(const Funnel *f)
 {
 	int			n = f->nstages;
+	int64		outcome_total[FUNNEL_MAX_OUTCOMES] = {0};
 
 	if ((f->flags & FUNNEL_WITHIN) ? f->within_secs < 0 : f->within_secs != 0)
 		Corrupt("bad conversion window");
 	for (int s = 0; s < n; s++)
 	{
-		int64		exits = 0;
-
 		if (f->reached[s] < 0 || f->known[s] < 0 || f->known[s] > f->reached[s])
 			Corrupt("counts out of range");
 		if (s > 0 && f->reached[s] > f->reached[s - 1])
@@ -111,7 +115,9 @@ FunnelValidate(const Funnel *f)
 		{
 			if (f->exits[s][o] < 0 || f->exits[s][o] > f->reached[s])
 				Corrupt("exit counts out of range");
-			exits += f->exits[s][o];
+			if (pg_add_s64_overflow(outcome_total[o], f->exits[s][o], &outcome_total[o]) ||
+				outcome_total[o] > f->reached[0])
+				Corrupt("more exits by one outcome than leads in the funnel");
 		}
 	}
 	for (int a = 0; a < n; a++)
@@ -716,6 +722,65 @@ ReadLeads(Funnel *f, JsonbValue *leads)
 	}
 }
 
+/*
+ * Scalar callback of CheckJsonSyntax: every number in a funnel is a plain
+ * integer of at most 20 characters, so none can overflow jsonb's numeric.
+ */
+static void
+CheckJsonNumber(void *state, char *token, JsonTokenType tokentype)
+{
+	size_t		len = strlen(token);
+
+	if (tokentype == JSON_TOKEN_NUMBER &&
+		(len > 20 || strspn(token, "-0123456789") != len))
+		Corrupt(psprintf("number %.24s%s is not an integer of at most 20 digits",
+						 token, len > 24 ? "..." : ""));
+}
+
+/*
+ * Object and array callback of CheckJsonSyntax: a funnel nests four deep at
+ * most (the object, "times", a pair's buckets, a bucket), so deeper input is
+ * rejected long before it could exhaust the stack.
+ */
+static void
+CheckJsonDepth(void *state)
+{
+	if (++*(int *) state > 4)
+		Corrupt("JSON nested too deeply");
+}
+
+/* Object and array end callback of CheckJsonSyntax. */
+static void
+CheckJsonDepthEnd(void *state)
+{
+	--*(int *) state;
+}
+
+/*
+ * Raises the corrupt-value error (not jsonb's own input errors) for text
+ * that is not valid JSON, before jsonb_in sees it.
+ */
+static void
+CheckJsonSyntax(char *str)
+{
+	JsonLexContext *lex = makeJsonLexContextCstringLen(str, strlen(str),
+													   GetDatabaseEncoding(), true);
+	JsonSemAction sem;
+	JsonParseErrorType err;
+	int			depth = 0;
+
+	memset(&sem, 0, sizeof(sem));
+	sem.semstate = &depth;
+	sem.object_start = CheckJsonDepth;
+	sem.array_start = CheckJsonDepth;
+	sem.object_end = CheckJsonDepthEnd;
+	sem.array_end = CheckJsonDepthEnd;
+	sem.scalar = CheckJsonNumber;
+	err = pg_parse_json(lex, &sem);
+	if (err != JSON_SUCCESS)
+		Corrupt(psprintf("not valid JSON: %s", json_errdetail(err, lex)));
+}
+
 PG_FUNCTION_INFO_V1(funnel_in);
 /* Text input: the JSON funnel_out prints, parsed by PostgreSQL's jsonb parser. */
 Datum
@@ -732,6 +797,7 @@ funnel_in(PG_FUNCTION_ARGS)
 	uint32		nkeys = 0;
 
 	corrupt_errcode = ERRCODE_INVALID_TEXT_REPRESENTATION;
+	CheckJsonSyntax(PG_GETARG_CSTRING(0));
 	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, PG_GETARG_DATUM(0)));
 	root = &jb->root;
 	if (!JsonContainerIsObject(root) || JsonContainerIsScalar(root))
@@ -846,15 +912,52 @@ funnel_send(PG_FUNCTION_ARGS)
 		pq_sendint64(&buf, (int64) hash);
 		for (int k = 0; k < f->nslots; k++)
 			pq_sendint32(&buf, e[2 + k]);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * Readers of the binary form: the corrupt-value error, not the protocol
+ * error of pq_getmsg*, when the value ends early.
+ */
+static void
+NeedBytes(StringInfo msg, int n)
+{
+	if (msg->len - msg->cursor < n)
+		Corrupt("binary value ends early");
+}
+
+/* An unsigned byte from the message. */
+static int
+GetByte(StringInfo msg)
+{
+	NeedBytes(msg, 1);
+	return pq_getmsgbyte(msg);
+}
+
+/* An unsigned 16- or 32-bit integer from the message. */
+static unsigned int
+GetInt(StringInfo msg, int bytes)
+{
+	NeedBytes(msg, bytes);
+	return pq_getmsgint(msg, bytes);
+}
+
+/* A 64-bit integer from the message. */
+static int64
+GetInt64(StringInfo msg)
+{
+	NeedBytes(msg, 8);
+	return pq_getmsgint64(msg);
 }
 
 /* A non-negative int64 from the message. */
 static int64
 GetCount(StringInfo msg)
 {
-	int64		v = pq_getmsgint64(msg);
+	int64		v = GetInt64(msg);
 
 	if (v < 0)
 		Corrupt("negative count");
@@ -868,11 +971,11 @@ funnel_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
 	int			version = (corrupt_errcode = ERRCODE_INVALID_BINARY_REPRESENTATION,
-						   pq_getmsgbyte(msg));
-	int			flags = pq_getmsgbyte(msg);
-	int			n = pq_getmsgbyte(msg);
-	int			noutcomes = pq_getmsgbyte(msg);
-	int64		within = pq_getmsgint64(msg);
+						   GetByte(msg));
+	int			flags = GetByte(msg);
+	int			n = GetByte(msg);
+	int			noutcomes = GetByte(msg);
+	int64		within = GetInt64(msg);
 	int			npairs;
 	int64		nleads;
 	Funnel	   *f;
@@ -889,14 +992,14 @@ funnel_recv(PG_FUNCTION_ARGS)
 		for (int o = 0; o < noutcomes; o++)
 			f->exits[s][o] = GetCount(msg);
 
-	npairs = pq_getmsgint(msg, 4);
+	npairs = GetInt(msg, 4);
 	if (npairs < 0 || npairs > n * n)
 		Corrupt("bad number of time-to-convert pairs");
 	for (int p = 0; p < npairs; p++)
 	{
-		int			from = pq_getmsgbyte(msg);
-		int			to = pq_getmsgbyte(msg);
-		int			nb = pq_getmsgint(msg, 2);
+		int			from = GetByte(msg);
+		int			to = GetByte(msg);
+		int			nb = GetInt(msg, 2);
 		int			last = -1;
 		FunnelSketch *s;
 
@@ -907,8 +1010,8 @@ funnel_recv(PG_FUNCTION_ARGS)
 		s = FunnelPair(f, from, to, true);
 		for (int k = 0; k < nb; k++)
 		{
-			int			b = pq_getmsgint(msg, 2);
-			int64		c = pq_getmsgint64(msg);
+			int			b = GetInt(msg, 2);
+			int64		c = GetInt64(msg);
 
 			if (b >= SKETCH_BUCKETS || b <= last || c <= 0 || (uint64) c > BUCKET_COUNT_MAX)
 				Corrupt("bad time-to-convert bucket");
@@ -918,19 +1021,19 @@ funnel_recv(PG_FUNCTION_ARGS)
 		}
 	}
 
-	nleads = pq_getmsgint64(msg);
+	nleads = GetInt64(msg);
 	if (nleads < 0 || nleads > (int64) (msg->len - msg->cursor) / (8 + 4 * f->nslots))
 		Corrupt("bad number of open leads");
 	for (int64 i = 0; i < nleads; i++)
 	{
-		uint64		hash = (uint64) pq_getmsgint64(msg);
+		uint64		hash = (uint64) GetInt64(msg);
 		uint64		before = f->nleads;
 		uint32	   *slots = FunnelLeadSlots(f, hash);
 
 		if (f->nleads == before)
 			Corrupt("repeated lead");
 		for (int k = 0; k < f->nslots; k++)
-			slots[k] = (uint32) pq_getmsgint(msg, 4);
+			slots[k] = (uint32) GetInt(msg, 4);
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}

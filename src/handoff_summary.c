@@ -433,27 +433,55 @@ GroupByLead(HSState *st)
 	return ev;
 }
 
-/* qsort: gaps ascending. */
-static int
-CompareGaps(const void *a, const void *b)
+/* Moves the k-th smallest of v[0..n) to v[k] (quickselect). */
+static void
+SelectNth(int64 *v, int64 n, int64 k)
 {
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
+	int64		lo = 0,
+				hi = n - 1;
 
-	return (x > y) - (x < y);
+	while (lo < hi)
+	{
+		int64		pivot = v[lo + (hi - lo) / 2];
+		int64		i = lo,
+					j = hi;
+
+		while (i <= j)
+		{
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j)
+			{
+				int64		t = v[i];
+
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
 }
 
-/* The gap at fraction of the sorted gaps, as percentile_disc picks it. */
+/* The value percentile_disc(fraction) picks from v[0..n), as an interval. */
 static Datum
-GapQuantile(const int64 *gaps, int64 n, double fraction)
+SelectQuantile(int64 *v, int64 n, double fraction)
 {
-	int64		rank = (int64) ceil(fraction * (double) n);
+	int64		rank = Max((int64) ceil(fraction * (double) n), 1);
 	Interval	iv;
 
-	rank = Max(rank, 1);
+	SelectNth(v, n, rank - 1);
 	iv.month = 0;
 	iv.day = 0;
-	iv.time = gaps[rank - 1];
+	iv.time = v[rank - 1];
 	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(&iv));
 }
 
@@ -519,9 +547,8 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(ngaps);
 	if (ngaps > 0)
 	{
-		qsort(gaps, ngaps, sizeof(int64), CompareGaps);
-		values[1] = GapQuantile(gaps, ngaps, 0.5);
-		values[2] = GapQuantile(gaps, ngaps, 0.9);
+		values[1] = SelectQuantile(gaps, ngaps, 0.5);
+		values[2] = SelectQuantile(gaps, ngaps, 0.9);
 		values[3] = Float8GetDatum((double) met / (double) ngaps);
 		nulls[1] = nulls[2] = nulls[3] = false;
 	}
@@ -558,58 +585,6 @@ stage_stays_trans(PG_FUNCTION_ARGS)
 	AddEvent(st, HasherHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2),
 			 (uint64) PG_GETARG_LEAD_STAGE(3));
 	PG_RETURN_POINTER(st);
-}
-
-/* Moves the k-th smallest of v[0..n) to v[k] (quickselect). */
-static void
-SelectNth(int64 *v, int64 n, int64 k)
-{
-	int64		lo = 0,
-				hi = n - 1;
-
-	while (lo < hi)
-	{
-		int64		pivot = v[lo + (hi - lo) / 2];
-		int64		i = lo,
-					j = hi;
-
-		while (i <= j)
-		{
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j)
-			{
-				int64		t = v[i];
-
-				v[i] = v[j];
-				v[j] = t;
-				i++;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-}
-
-/* The value percentile_disc(fraction) picks from v[0..n), as an interval. */
-static Datum
-SelectQuantile(int64 *v, int64 n, double fraction)
-{
-	int64		rank = Max((int64) ceil(fraction * (double) n), 1);
-	Interval	iv;
-
-	SelectNth(v, n, rank - 1);
-	iv.month = 0;
-	iv.day = 0;
-	iv.time = v[rank - 1];
-	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(&iv));
 }
 
 PG_FUNCTION_INFO_V1(stage_stays_final);

@@ -25,6 +25,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "datatype/timestamp.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -98,19 +99,43 @@ ParseModes(text *mode)
 	return modes;
 }
 
-/* The window in microseconds (months count 30 days); must not be negative. */
+/*
+ * The window in microseconds (months count 30 days); must not be negative.
+ * A window longer than int64 microseconds (about 292,000 years) is
+ * unlimited: PG_INT64_MAX.
+ */
 static int64
 WindowMicroseconds(const Interval *iv)
 {
-	int64		us = iv->time + (int64) iv->day * USECS_PER_DAY +
-		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+	int64		us,
+				day_us,
+				month_us;
 
-	if (us < 0 || iv->time < 0 || iv->day < 0 || iv->month < 0)
+	if (iv->time < 0 || iv->day < 0 || iv->month < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("window_funnel window must not be negative"),
 				 errhint("Pass a positive interval such as '30 days'.")));
+	/* non-negative terms: an overflow can only go up */
+	if (pg_mul_s64_overflow((int64) iv->month, DAYS_PER_MONTH * USECS_PER_DAY, &month_us) ||
+		pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &day_us) ||
+		pg_add_s64_overflow(iv->time, day_us, &us) ||
+		pg_add_s64_overflow(us, month_us, &us))
+		us = PG_INT64_MAX;
 	return us;
+}
+
+/*
+ * True if later - earlier (later >= earlier) exceeds the window.  The
+ * difference of two timestamps can exceed int64 (-infinity to infinity):
+ * that is beyond every window.
+ */
+static inline bool
+BeyondWindow(TimestampTz earlier, TimestampTz later, int64 window_us)
+{
+	int64		diff;
+
+	return pg_sub_s64_overflow(later, earlier, &diff) || diff > window_us;
 }
 
 /* The stage map of this call site, argument argno, cached in fn_extra. */
@@ -237,7 +262,11 @@ window_funnel_combine(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("window_funnel window and mode must be the same for every row of a group")));
 	for (int i = 0; i < b->nevents; i++)
+	{
 		AddEvent(a, aggcxt, b->events[i].at, b->events[i].slot);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 	PG_RETURN_POINTER(a);
 }
 
@@ -302,6 +331,8 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		TimestampTz at = pq_getmsgint64(&msg);
 
 		AddEvent(st, aggcxt, at, pq_getmsgbyte(&msg));
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	pq_getmsgend(&msg);
 	PG_RETURN_POINTER(st);
@@ -351,7 +382,7 @@ FurthestSlot(WFState *st, int nstages)
 			bool		outcome = s >= nstages;
 			bool		advance;
 
-			if (ev[j].at - ev[i].at > st->window_us)
+			if (BeyondWindow(ev[i].at, ev[j].at, st->window_us))
 				break;
 			if ((st->modes & WF_STRICT_ORDER) && (outcome || s < level))
 				break;

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Every test: builds and installs align, starts a throwaway cluster, runs the
 # pg_regress suite (sql/, expected/) and the pgTAP suite (test/pgtap/) through
-# pg_prove.  Prints regression.diffs and exits non-zero on any failure.
+# pg_prove, then the quick hardening checks (a 30 s fuzz run, dump/restore,
+# the upgrade path, hostile schemas, 2000 SQLsmith queries).  Prints
+# regression.diffs and exits non-zero on any failure.
 #   bash test/check.sh
+# ALIGN_FUZZ_SECONDS and ALIGN_SQLSMITH_QUERIES change the fuzz and SQLsmith
+# budgets.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-align_packages
+align_packages sqlsmith
 align_build
 align_start
 
@@ -25,6 +29,17 @@ align_psql -d align_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION align'
 if ! pg_prove -d align_tap --ext .sql "$ALIGN_ROOT"/test/pgtap/; then
     status=1
 fi
+
+# hardening (issue 6): quick fuzz, dump/restore, upgrade path, hostile
+# schemas, a short SQLsmith run; each prints its own PASS or FAIL line
+export ALIGN_USE_RUNNING=1
+for t in "fuzz/fuzz.sh --seconds ${ALIGN_FUZZ_SECONDS:-30}" dump_restore.sh upgrade.sh hostile.sh \
+         "sqlsmith.sh --queries ${ALIGN_SQLSMITH_QUERIES:-2000}"; do
+    say "${t%% *}"
+    if ! bash "$ALIGN_ROOT"/test/$t; then
+        status=1
+    fi
+done
 
 if [ "$status" -ne 0 ]; then
     say "FAILED"

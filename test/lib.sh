@@ -52,6 +52,26 @@ align_build() {
     "${SUDO[@]}" make -C "$ALIGN_ROOT" -s install PG_CONFIG="$PG_CONFIG" >/dev/null
 }
 
+# Builds align and installs it into a private copy of PostgreSQL 15 under
+# DIR (created on first use), without the machine-wide lock and without
+# touching the system installation: for long or instrumented runs (fuzzing,
+# SQLsmith, sanitizers) that must not hold up, or leak into, other checkouts.
+# Extra arguments go to make (e.g. a separate build directory's flags).
+# Sets PGBIN to the private copy, so align_start runs it.
+align_build_private() {
+    local dir=$1 src=${2:-$ALIGN_ROOT}
+    shift 2 || shift $#
+    if [ ! -x "$dir/usr/lib/postgresql/15/bin/postgres" ]; then
+        mkdir -p "$dir/usr/lib/postgresql" "$dir/usr/share/postgresql"
+        cp -a /usr/lib/postgresql/15 "$dir/usr/lib/postgresql/"
+        cp -a /usr/share/postgresql/15 "$dir/usr/share/postgresql/"
+    fi
+    say "building align into $dir"
+    make -C "$src" -s -j2 PG_CONFIG="$PG_CONFIG" "$@" >/dev/null
+    make -C "$src" -s install DESTDIR="$dir" PG_CONFIG="$PG_CONFIG" "$@" >/dev/null
+    PGBIN=$dir/usr/lib/postgresql/15/bin
+}
+
 # Runs a command as the cluster's owner.
 as_owner() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -75,6 +95,7 @@ align_stop() {
 # Extra server settings may be passed as arguments (-c name=value ...).
 align_start() {
     ALIGN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/align-pg.XXXXXX")
+    export ALIGN_TMP
     trap align_stop EXIT
     trap 'exit 130' INT TERM
     chmod 755 "$ALIGN_TMP"

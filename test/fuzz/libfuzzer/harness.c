@@ -1,0 +1,200 @@
+/*
+ * harness.c
+ *		libFuzzer entry point: align's input and state parsers, and every
+ *		accessor on what they accept, outside the server (stubs.c), under
+ *		AddressSanitizer and UBSan.
+ *
+ * The first byte of an input picks the target, the rest is its data:
+ *	 0  lead_stage_in (text, up to the first NUL)
+ *	 1  lead_stage_recv (binary)
+ *	 2  funnel_recv (binary), then every accessor, funnel_out, funnel_send
+ *		(whose output must read back to the same flat bytes), merging the
+ *		funnel with itself and closing its open leads
+ *	 3  window_funnel_deserialize, then window_funnel_final
+ * An ERROR is a normal outcome (the stub longjmps back here); a crash, an
+ * ASan or UBSan report, or a round trip that changes the value is a bug.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+#include "align.h"
+#include "funnel.h"
+#include "stubs.h"
+
+extern Datum lead_stage_in(PG_FUNCTION_ARGS);
+extern Datum lead_stage_recv(PG_FUNCTION_ARGS);
+extern Datum funnel_recv(PG_FUNCTION_ARGS);
+extern Datum funnel_send(PG_FUNCTION_ARGS);
+extern Datum funnel_out(PG_FUNCTION_ARGS);
+extern Datum funnel_reached(PG_FUNCTION_ARGS);
+extern Datum funnel_conversion(PG_FUNCTION_ARGS);
+extern Datum funnel_conversion_interval(PG_FUNCTION_ARGS);
+extern Datum funnel_time_to_convert(PG_FUNCTION_ARGS);
+extern Datum window_funnel_deserialize(PG_FUNCTION_ARGS);
+extern Datum window_funnel_final(PG_FUNCTION_ARGS);
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Calls f with up to four arguments, none NULL. */
+static Datum
+Call(PGFunction f, int nargs, Datum a0, Datum a1, Datum a2, Datum a3)
+{
+	LOCAL_FCINFO(fcinfo, 4);
+	FmgrInfo	flinfo;
+
+	memset(&flinfo, 0, sizeof(flinfo));
+	flinfo.fn_mcxt = CurrentMemoryContext;
+	flinfo.fn_nargs = nargs;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, nargs, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = a0;
+	fcinfo->args[1].value = a1;
+	fcinfo->args[2].value = a2;
+	fcinfo->args[3].value = a3;
+	for (int i = 0; i < 4; i++)
+		fcinfo->args[i].isnull = false;
+	return f(fcinfo);
+}
+
+/* A StringInfo over bytes, as a binary COPY field reaches recv. */
+static StringInfoData
+Message(const uint8_t *data, size_t size)
+{
+	StringInfoData msg;
+
+	msg.data = palloc(size + 1);
+	memcpy(msg.data, data, size);
+	msg.data[size] = '\0';
+	msg.len = (int) size;
+	msg.maxlen = (int) size + 1;
+	msg.cursor = 0;
+	return msg;
+}
+
+/* Each accessor on a funnel that parsed; an ERROR ends this one only. */
+static void
+Accessors(Datum f)
+{
+	static const double fractions[] = {0.0, 0.5, 0.9, 1.0};
+	sigjmp_buf	jmp;
+	sigjmp_buf *saved = stub_error_jmp;
+	volatile int step = 0;
+
+	stub_error_jmp = &jmp;
+	sigsetjmp(jmp, 0);
+	/* resume after the call that raised: every step runs at most once */
+	while (step < 11 + 8 * 8 * 3)
+	{
+		int			s = step++;
+
+		if (s < 11)
+			(void) Call(funnel_reached, 2, f, LeadStageGetDatum(s + 1), 0, 0);
+		else
+		{
+			int			k = s - 11;
+			int			from = k / 24 + 1,
+						to = (k / 3) % 8 + 1;
+
+			switch (k % 3)
+			{
+				case 0:
+					(void) Call(funnel_conversion, 3, f, LeadStageGetDatum(from), LeadStageGetDatum(to), 0);
+					break;
+				case 1:
+					(void) Call(funnel_conversion_interval, 4, f, LeadStageGetDatum(from),
+								LeadStageGetDatum(to), Float8GetDatum(0.95));
+					break;
+				default:
+					(void) Call(funnel_time_to_convert, 4, f, LeadStageGetDatum(from),
+								LeadStageGetDatum(to), Float8GetDatum(fractions[(from + to) % 4]));
+			}
+		}
+	}
+	stub_error_jmp = saved;
+}
+
+/* funnel_recv, then everything else on what it accepted. */
+static void
+FuzzFunnel(const uint8_t *data, size_t size)
+{
+	StringInfoData msg = Message(data, size);
+	struct varlena *flat = (struct varlena *) DatumGetPointer(Call(funnel_recv, 1, PointerGetDatum(&msg), 0, 0, 0));
+	bytea	   *sent;
+	StringInfoData again;
+	struct varlena *flat2;
+	Funnel	   *a;
+	Funnel	   *b;
+	Funnel		closed;
+
+	/* send, then recv: the same flat bytes */
+	sent = (bytea *) DatumGetPointer(Call(funnel_send, 1, PointerGetDatum(flat), 0, 0, 0));
+	again = Message((const uint8_t *) VARDATA(sent), VARSIZE(sent) - VARHDRSZ);
+	flat2 = (struct varlena *) DatumGetPointer(Call(funnel_recv, 1, PointerGetDatum(&again), 0, 0, 0));
+	if (VARSIZE(flat) != VARSIZE(flat2) || memcmp(flat, flat2, VARSIZE(flat)) != 0)
+		abort();
+	(void) Call(funnel_out, 1, PointerGetDatum(flat), 0, 0, 0);
+
+	Accessors(PointerGetDatum(flat));
+
+	/* rollup with itself, then close the open leads as funnel_final does */
+	a = FunnelFromDatum(PointerGetDatum(flat), CurrentMemoryContext);
+	b = FunnelFromDatum(PointerGetDatum(flat2), CurrentMemoryContext);
+	FunnelMerge(a, b);
+	FunnelInit(&closed, CurrentMemoryContext, a->flags, a->nstages, a->noutcomes, a->within_secs);
+	FunnelCloseInto(&closed, a);
+	FunnelValidate(&closed);
+	(void) FunnelFlatten(&closed);
+}
+
+/* window_funnel_deserialize, then window_funnel_final. */
+static void
+FuzzWindowFunnel(const uint8_t *data, size_t size)
+{
+	bytea	   *b = palloc(size + VARHDRSZ);
+	Datum		state;
+
+	SET_VARSIZE(b, size + VARHDRSZ);
+	memcpy(VARDATA(b), data, size);
+	state = Call(window_funnel_deserialize, 2, PointerGetDatum(b), 0, 0, 0);
+	(void) Call(window_funnel_final, 4, state, 0, 0, 0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	sigjmp_buf	jmp;
+
+	if (size < 1)
+		return 0;
+	stub_error_jmp = &jmp;
+	if (sigsetjmp(jmp, 0) == 0)
+	{
+		switch (data[0] % 4)
+		{
+			case 0:
+				{
+					char	   *s = palloc(size);
+
+					memcpy(s, data + 1, size - 1);
+					s[size - 1] = '\0';
+					(void) Call(lead_stage_in, 1, CStringGetDatum(s), 0, 0, 0);
+					break;
+				}
+			case 1:
+				{
+					StringInfoData msg = Message(data + 1, size - 1);
+
+					(void) Call(lead_stage_recv, 1, PointerGetDatum(&msg), 0, 0, 0);
+					break;
+				}
+			case 2:
+				FuzzFunnel(data + 1, size - 1);
+				break;
+			default:
+				FuzzWindowFunnel(data + 1, size - 1);
+		}
+	}
+	StubResetMemory();
+	return 0;
+}

@@ -1,0 +1,108 @@
+-- Run by a superuser whose search_path is "evil, pg_catalog, public" after
+-- test/hostile/plant.sql: calls every align function, aggregate, operator,
+-- cast, window function and I/O path.  Every name in this file is
+-- schema-qualified, so any marker row comes from a lookup inside align.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+
+CREATE TYPE public.crm_stage AS ENUM ('visit', 'signup', 'paid');
+CREATE TABLE public.ev (lead bigint, stage public.lead_stage, crm public.crm_stage,
+                        at timestamptz, owner text);
+INSERT INTO public.ev
+SELECT l, (ARRAY['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer', 'evangelist',
+                 'recycled', 'disqualified', 'lost', 'other'])[1 OPERATOR(pg_catalog.+) ((l OPERATOR(pg_catalog.+) i) OPERATOR(pg_catalog.%) 12)]::public.lead_stage,
+       (ARRAY['visit', 'signup', 'paid'])[1 OPERATOR(pg_catalog.+) (i OPERATOR(pg_catalog.%) 3)]::public.crm_stage,
+       timestamptz '2026-01-01' OPERATOR(pg_catalog.+) (((l OPERATOR(pg_catalog.*) 10) OPERATOR(pg_catalog.+) i) OPERATOR(pg_catalog.*) interval '1 hour'),
+       'rep' OPERATOR(pg_catalog.||) (l OPERATOR(pg_catalog.%) 3)::text
+FROM pg_catalog.generate_series(1, 200) l, pg_catalog.generate_series(1, 4) i;
+CREATE INDEX ON public.ev (stage);
+CREATE INDEX ON public.ev USING hash (stage);
+ANALYZE public.ev;
+
+-- lead_stage: I/O, casts, operators, support functions, index scans, aggregates
+SELECT 'Marketing Qualified Lead'::public.lead_stage, 'sqo'::text::public.lead_stage::text,
+       public.lead_stage_in('mql'), public.lead_stage_out('sal'), public.lead_stage_send('sql'),
+       public.stage_rank('customer'), public.stage_team('evangelist'),
+       public.lead_stage_eq('mql', 'mql'), public.lead_stage_ne('mql', 'sql'),
+       public.lead_stage_lt('mql', 'sql'), public.lead_stage_le('mql', 'sql'),
+       public.lead_stage_gt('mql', 'sql'), public.lead_stage_ge('mql', 'sql'),
+       public.lead_stage_cmp('mql', 'sql'), public.lead_stage_hash('mql'),
+       public.lead_stage_hash_extended('mql', 7), public.lead_stage_smaller('mql', 'sql'),
+       public.lead_stage_larger('mql', 'sql'),
+       'mql'::public.lead_stage OPERATOR(public.=) 'mql', 'mql'::public.lead_stage OPERATOR(public.<>) 'sql',
+       'mql'::public.lead_stage OPERATOR(public.<) 'sql', 'mql'::public.lead_stage OPERATOR(public.<=) 'sql',
+       'mql'::public.lead_stage OPERATOR(public.>) 'sql', 'mql'::public.lead_stage OPERATOR(public.>=) 'sql';
+SELECT pg_catalog.array_agg(s) FROM public.lead_stages() s;
+SET enable_seqscan = off;
+SELECT pg_catalog.count(*) FROM public.ev WHERE stage OPERATOR(public.=) 'mql';
+SELECT pg_catalog.count(*) FROM public.ev WHERE stage OPERATOR(public.<) 'mql';
+SET enable_bitmapscan = off;
+SELECT pg_catalog.count(*) FROM public.ev WHERE stage OPERATOR(public.=) 'sql';
+RESET enable_seqscan;
+RESET enable_bitmapscan;
+SELECT public.min(stage), public.max(stage) FROM public.ev;
+SELECT stage, pg_catalog.count(*) FROM public.ev GROUP BY stage ORDER BY stage USING OPERATOR(public.<);
+SET enable_sort = off;
+SELECT DISTINCT stage FROM public.ev;
+RESET enable_sort;
+SELECT a.stage FROM public.ev a JOIN public.ev b ON a.stage OPERATOR(public.=) b.stage AND a.lead OPERATOR(pg_catalog.=) b.lead LIMIT 1;
+
+-- funnel: every aggregate (lead_stage and enum, with and without a window),
+-- I/O, casts and accessors
+CREATE TABLE public.stored AS
+SELECT public.funnel(lead, stage, at) AS f, public.funnel(lead, stage, at, interval '2 days') AS fw,
+       public.funnel(lead, crm, at) AS fe, public.funnel(lead, crm, at, interval '1 day') AS few,
+       public.funnel(stage) AS fs, public.funnel(crm) AS fse,
+       public.funnel(owner, stage, at) AS ft
+FROM public.ev;
+SELECT f::text::public.funnel::text, f::jsonb, public.funnel_to_jsonb(f), public.funnel_send(f),
+       public.funnel_in(f::text::cstring), public.funnel_out(f)
+FROM public.stored;
+SELECT public.reached(f, 'mql'), public.reached(f, 'mql'::public.lead_stage), public.reached(fe, 'signup'::public.crm_stage),
+       public.conversion(f, 'lead', 'sql'), public.conversion(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage),
+       public.conversion(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage),
+       public.conversion_interval(f, 'lead', 'sql'), public.conversion_interval(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage, 0.9),
+       public.conversion_interval(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage),
+       public.time_to_convert(f, 'lead', 'sql', 0.5), public.time_to_convert(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage, 0.9),
+       public.time_to_convert(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage, 0.5)
+FROM public.stored;
+SELECT s.* FROM public.stored, public.funnel_steps(f) s;
+SELECT s.* FROM public.stored, public.funnel_steps(fe, NULL::public.crm_stage) s;
+SELECT public.rollup(x)::text FROM (SELECT f FROM public.stored UNION ALL SELECT f FROM public.stored) v(x);
+SELECT public.funnel_final(f) FROM public.stored;
+
+-- window_funnel, serial and through a parallel plan (serialize/deserialize)
+SELECT lead, public.window_funnel(interval '1 day', at, stage), public.window_funnel(interval '1 day', at, stage, 'strict'),
+       public.window_funnel(interval '1 day', at, crm), public.window_funnel(interval '1 day', at, crm, 'strict_order')
+FROM public.ev GROUP BY lead ORDER BY lead LIMIT 3;
+CREATE TABLE public.big AS SELECT * FROM public.ev, pg_catalog.generate_series(1, 20) g;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT public.window_funnel(interval '1 day', at, stage), public.funnel(lead, stage, at)::text FROM public.big;
+SELECT public.window_funnel(interval '1 day', at, crm, 'strict'), public.funnel(lead, crm, at)::text FROM public.big;
+RESET max_parallel_workers_per_gather;
+
+-- window functions
+SELECT lead, at, public.handoff_gap(at, owner) OVER w, public.time_in_stage(at) OVER w,
+       public.time_in_stage(at, timestamptz '2027-01-01') OVER w,
+       public.sla_breached(at, owner, interval '1 hour') OVER w,
+       public.sla_breached(at, owner, interval '1 hour', timestamptz '2027-01-01') OVER w,
+       public.handoff_count(owner) OVER w
+FROM public.ev WINDOW w AS (PARTITION BY lead ORDER BY at) ORDER BY lead, at LIMIT 5;
+
+-- the sort-free aggregates, serial and through a parallel plan (shared serialize/deserialize)
+SELECT (public.handoff_summary(lead, at, owner, interval '1 hour')).*,
+       (public.handoff_summary(lead, at, owner, interval '1 hour', 'rep1'::text)).handoffs,
+       public.stage_stays(lead, at, stage)::text
+FROM public.ev;
+SET max_parallel_workers_per_gather = 2;
+SELECT public.handoff_summary(lead, at, owner, interval '1 hour'), public.stage_stays(lead, at, stage)::text
+FROM public.big;
+RESET max_parallel_workers_per_gather;
+
+
+-- targets of the binary COPY (funnel_send/funnel_recv, lead_stage_send/lead_stage_recv) test/hostile.sh runs
+CREATE TABLE public.copied (LIKE public.stored);
+CREATE TABLE public.copied_stages (s public.lead_stage);

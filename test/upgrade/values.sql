@@ -1,0 +1,19 @@
+-- Reads back every stored align value of test/upgrade/stored.sql as text,
+-- through the accessors, and through the views, one md5 per source, so that
+-- two databases (dumped and restored, or updated and fresh) can be compared.
+SELECT 'stage_history', count(*), md5(string_agg(format('%s %s %s %s %s', id, stage, stage_rank(stage), crm, path), ',' ORDER BY id))
+FROM stage_history;
+SELECT 'daily_funnel', count(*), md5(string_agg(format('%s %s %s %s %s', day, f, f_within, f_enum, f_counts), ',' ORDER BY day))
+FROM daily_funnel;
+SELECT 'daily_funnel accessors', count(*),
+       md5(string_agg(format('%s %s %s %s %s', reached(f, 'mql'), conversion(f, 'lead', 'sql'),
+                             time_to_convert(f, 'subscriber', 'mql', 0.5), reached(f_enum, 'trial'::crm_stage),
+                             (SELECT string_agg(s::text, ';') FROM funnel_steps(f) s)), ',' ORDER BY day))
+FROM daily_funnel;
+SELECT 'rollup',
+       md5(rollup(f)::text), md5(rollup(f_enum)::text)
+FROM daily_funnel;
+SELECT 'funnel_by_channel', count(*), md5(string_agg(format('%s', m), ',' ORDER BY channel)) FROM funnel_by_channel m;
+SELECT 'handoffs', count(*), md5(string_agg(format('%s', h), ',' ORDER BY lead_id, at, stage)) FROM handoffs h;
+SELECT 'lead_progress', count(*), md5(string_agg(format('%s', p), ',' ORDER BY lead_id)) FROM lead_progress p;
+SELECT 'index scan', count(*) FROM stage_history WHERE stage = 'mql';
