@@ -1,0 +1,4 @@
+-- (5) exact: every row and column equal (no sketch involved).
+(TABLE bench_plain EXCEPT ALL TABLE bench_align)
+UNION ALL
+(TABLE bench_align EXCEPT ALL TABLE bench_plain);

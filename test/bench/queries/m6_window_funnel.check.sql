@@ -1,0 +1,4 @@
+-- (6) exact: every row and column equal.
+(TABLE bench_plain EXCEPT ALL TABLE bench_align)
+UNION ALL
+(TABLE bench_align EXCEPT ALL TABLE bench_plain);

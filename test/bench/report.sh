@@ -1,0 +1,130 @@
+# test/bench/report.sh: the table printed by test/bench.sh (sourced by it).
+# Reads medians from $TIMES through median(), the check results
+# from STATUS, and the memory figures MEM_COUNT, MEM_PLAIN, MEM_ALIGN.
+
+# ratio A B: A / B with two decimals, empty if either is missing.
+ratio() {
+    [ -n "$1" ] && [ -n "$2" ] || return 0
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'
+}
+
+# verdict VALUE OP TARGET: "met" or "MISSED" (OP is >= or <=), "n/a" without a value.
+verdict() {
+    [ -n "$1" ] || { echo "n/a"; return; }
+    awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+        ok = (op == ">=") ? (v >= t) : (v <= t); print ok ? "met" : "MISSED" }'
+}
+
+# waiting GROUP LABEL...: share of the wall-clock time of these runs that the
+# backend spent waiting for a CPU (other work on the machine), in percent.
+waiting() {
+    local g=$1
+    shift
+    awk -F'\t' -v g="$g" -v labels=" $* " '$1 == g && index(labels, " " $2 " ") { w += $6; t += $4 }
+        END { if (t > 0) printf "%.0f%%", 100 * w / t }' "$TIMES"
+}
+
+# row LABEL CPU-PLAIN CPU-ALIGN CPU-RATIO TARGET VERDICT WALL-PLAIN WALL-ALIGN WALL-RATIO WAITING
+row() {
+    printf '%-50s %9s %9s %7s  %-7s %-7s| %9s %9s %7s %7s\n' "$1" "$2" "$3" "${4:+$4x}" "$5" "$6" \
+        "$7" "$8" "${9:+$9x}" "${10}"
+}
+
+# metric_row METRIC LABEL TARGET-OP TARGET [PLAIN-LABEL ALIGN-LABEL [STATUS-KEY]]
+metric_row() {
+    local m=$1 label=$2 op=$3 target=$4 pl=${5:-plain} al=${6:-align} key=${7:-$1}
+    local cp ca wp wa r t= v=
+    cp=$(median "$m" "$pl" cpu); wp=$(median "$m" "$pl")
+    if [ "${STATUS[$key]:-}" != ok ]; then
+        row "$label" "$cp" "" "" "" "" "$wp" "" "" "$(waiting "$m" "$pl")"
+        printf '    %s\n' "${STATUS[$key]:-not available}"
+        return
+    fi
+    ca=$(median "$m" "$al" cpu); wa=$(median "$m" "$al")
+    r=$(ratio "$cp" "$ca")
+    if [ -n "$op" ]; then
+        t="$op${target}x"
+        v=$(verdict "$r" "$op" "$target")
+    fi
+    row "$label" "$cp" "$ca" "$r" "$t" "$v" "$wp" "$wa" "$(ratio "$wp" "$wa")" "$(waiting "$m" "$pl" "$al")"
+}
+
+# sortfree_row METRIC FUNCTION: the sort-free align form of a window metric
+# (target 5x), when the metric has one.
+sortfree_row() {
+    [ -f "$Q/$1.sortfree.sql" ] || return 0
+    metric_row "$1" "    sort-free form: $2" ">=" 5 plain sortfree "$1.sortfree"
+}
+
+report() {
+    local c cw a aw r pn pnw w0 w2 p0 p2 f ok=
+    [ "${STATUS[m1_reached]}" = ok ] && ok=1
+    echo
+    echo "align benchmark: $LEADS leads, $EVENTS stage events, $TOUCHES touches"
+    echo "$(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); PostgreSQL $(psql -XAtc 'SHOW server_version' | cut -d' ' -f1); work_mem $WORK_MEM, jit off, serial unless stated"
+    echo "median of $REPS runs after a warm-up, the formulations alternating in one session; ratios from the medians."
+    echo "backend CPU time: the backend's on-CPU time across the query (/proc/<pid>/schedstat); wall clock: psql \\timing;"
+    echo "waiting: share of the wall-clock time the backend spent waiting for a CPU (other work on the machine)."
+    echo "Targets and verdicts use the CPU-time ratios (serial queries: wall clock = CPU time on an idle machine)."
+    if [ "$LEADS" -lt 1000000 ]; then
+        echo "Smoke size: the targets are for the default 1 M leads; verdicts at this size are indicative only."
+    fi
+    echo
+    hdr() { printf '%-50s %9s %9s %7s  %-7s %-7s| %9s %9s %7s %7s\n' "$@"; }
+    hdr "" "-- backend" "CPU time" "" "" "" "-- wall" "clock" "" ""
+    hdr "metric" "plain ms" "align ms" "plain/" "target" "" "plain ms" "align ms" "plain/" "waiting"
+    hdr "" "" "" "align" "" "" "" "" "align" ""
+    printf '%s\n' "---------------------------------------------------------------------------------------------------------------------"
+
+    c=$(median m1_reached count cpu); cw=$(median m1_reached count)
+    row "count(*) over bench_events (the floor: one scan)" "$c" "" "" "" "" "$cw" "" "" "$(waiting m1_reached count)"
+    metric_row m1_reached "(1) leads reaching each stage (the funnel)" ">=" 8
+    pn=$(median m1_reached plain_noindex cpu); pnw=$(median m1_reached plain_noindex)
+    a=$(median m1_reached align cpu); aw=$(median m1_reached align)
+    if [ -n "$ok" ]; then
+        row "    plain without the covering index" "$pn" "$a" "$(ratio "$pn" "$a")" "" "" "$pnw" "$aw" "$(ratio "$pnw" "$aw")" "$(waiting m1_reached plain_noindex align)"
+        row "    funnel / count(*) (lower is better)" "" "" "$(ratio "$a" "$c")" "<=2.5x" "$(verdict "$(ratio "$a" "$c")" "<=" 2.5)" "" "" "$(ratio "$aw" "$cw")" ""
+    else
+        row "    plain without the covering index" "$pn" "" "" "" "" "$pnw" "" "" "$(waiting m1_reached plain_noindex)"
+    fi
+    metric_row m2_conversion "(2) conversion + median time between stages" ">=" 5
+    metric_row m3_time_in_stage "(3) time in stage, per stage" ">=" 1.5
+    sortfree_row m3_time_in_stage "stage_stays"
+    if [ "${STATUS[m3_time_in_stage]}" = ok ]; then
+        metric_row m3_time_in_stage "    the window alone: lead(at)-at vs time_in_stage" "" "" plain_bare align_bare
+    fi
+    row "    same window, row_number() only (window floor)" "$(median m3_time_in_stage floor cpu)" "" "" "" "" "$(median m3_time_in_stage floor)" "" "" "$(waiting m3_time_in_stage floor)"
+    metric_row m4_handoff "(4) handoffs into sales: count, median, p90, SLA" ">=" 1.5
+    sortfree_row m4_handoff "handoff_summary"
+    metric_row m5_speed_to_lead "(5) speed to lead: stages + touches, per channel" ">=" 1.5
+    sortfree_row m5_speed_to_lead "handoff_summary"
+    metric_row m6_window_funnel "(6) window_funnel, 30-day window" "" ""
+
+    echo
+    echo "parallel, the funnel aggregate: wall clock (ms), 0 and 2 workers"
+    p0=$(median parallel plain_w0); p2=$(median parallel plain_w2)
+    w0=$(median parallel align_w0); w2=$(median parallel align_w2)
+    printf '%-50s %9s %9s %7s  %-7s %-7s  %s\n' "" "0 workers" "2 workers" "speed-up" "target" "" "waiting"
+    printf '%-50s %9s %9s %7s  %-7s %-7s  %s\n' "    plain funnel" "$p0" "$p2" "$(ratio "$p0" "$p2")x" "" "" "$(waiting parallel plain_w0 plain_w2)"
+    if [ -n "$ok" ]; then
+        r=$(ratio "$w0" "$w2")
+        printf '%-50s %9s %9s %7s  %-7s %-7s  %s\n' "    align funnel" "$w0" "$w2" "${r}x" ">=1.5x" "$(verdict "$r" ">=" 1.5)" "$(waiting parallel align_w0 align_w2)"
+    else
+        printf '    align funnel: %s\n' "${STATUS[m1_reached]}"
+    fi
+
+    echo
+    echo "peak backend memory of the funnel aggregate, bytes per lead"
+    if [ -n "$MEM_PLAIN" ] && [ -n "$MEM_COUNT" ]; then
+        printf '%-50s %9s\n' "    plain funnel (hash aggregate, work_mem $WORK_MEM)" "$(awk -v m="$MEM_PLAIN" -v c="$MEM_COUNT" -v n="$LEADS" 'BEGIN { printf "%.1f", (m - c) / n }')"
+    fi
+    if [ -n "$ok" ] && [ -n "$MEM_ALIGN" ] && [ -n "$MEM_COUNT" ]; then
+        f=$(awk -v m="$MEM_ALIGN" -v c="$MEM_COUNT" -v n="$LEADS" 'BEGIN { printf "%.1f", (m - c) / n }')
+        printf '%-50s %9s  %-7s %s\n' "    align funnel (lead key: 8-byte bigint)" "$f" "<=64+8" "$(verdict "$f" "<=" 72)"
+    else
+        printf '    align funnel: %s\n' "${STATUS[m1_reached]:-not measured}"
+    fi
+    echo "    (growth of VmHWM in /proc/<backend pid>/status across the query in a fresh backend, sequential"
+    echo "     scans, minus the same for count(*) over the table: ${MEM_COUNT:-?} bytes; divided by the leads)"
+    echo
+}
