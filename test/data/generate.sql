@@ -115,8 +115,9 @@ WITH handoff AS (
     FROM sample_path GROUP BY lead_id
 ), t AS (
     SELECT l.lead_id, l.channel, l.created_at, h.sales_at, h.mql_at, k
-    FROM crm_leads l JOIN handoff h USING (lead_id),
-         generate_series(1, 1 + floor(random() * 9)::int) AS k
+    FROM crm_leads l JOIN handoff h USING (lead_id)
+    -- LATERAL, so that the touch count is drawn per lead, not once for the table
+    CROSS JOIN LATERAL generate_series(1, 1 + floor(random() * 9 + 0 * l.lead_id)::int) AS k
 )
 SELECT lead_id,
        CASE WHEN sales_at IS NOT NULL AND k % 2 = 0
