@@ -45,7 +45,9 @@ align_build() {
     # PostgreSQL's shared directories, so two checkouts must not interleave.
     local lock="${TMPDIR:-/tmp}/align-install.lock"
     (umask 000; : >>"$lock") 2>/dev/null || true
-    exec 9>>"$lock"
+    # read-only: flock needs no write access, so a lock file another user
+    # (root in CI, say) created works for everyone
+    exec 9<"$lock"
     flock 9
     say "building align"
     make -C "$ALIGN_ROOT" -s -j2 PG_CONFIG="$PG_CONFIG" >/dev/null
