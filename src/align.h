@@ -8,6 +8,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 /*
  * A lead_stage is one byte: its position in the sort order, 1..12.  Codes
@@ -49,5 +50,11 @@ extern LeadStage LeadStageParse(const char *str, const char *typname);
 
 /* A large array in cxt, on huge pages when it is big; *alloc is what to pfree. */
 extern void *AllocLarge(MemoryContext cxt, Size size, void **alloc);
+
+/* The aggregate's memory context; an error when fname runs outside an aggregate. */
+extern MemoryContext AlignAggContext(FunctionCallInfo fcinfo, const char *fname);
+
+/* Sets msg up to read a serialized aggregate state in place. */
+extern void InitStateMessage(StringInfo msg, bytea *data);
 
 #endif							/* ALIGN_H */

@@ -117,19 +117,6 @@ GetCache(FunctionCallInfo fcinfo, int lead_arg, int stage_arg)
 	return c;
 }
 
-/* The aggregate's memory context; raises an error outside an aggregate. */
-static MemoryContext
-AggContext(FunctionCallInfo fcinfo, const char *fname)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s called in non-aggregate context", fname)));
-	return aggcxt;
-}
-
 /*
  * A conversion window in whole seconds (months count 30 days), rounded down:
  * durations are whole seconds, so d <= window exactly when d <= floor(window).
@@ -192,7 +179,7 @@ NewState(MemoryContext aggcxt, const StageMap *stages, bool has_within, int64 wi
 static Datum
 EventTransition(FunctionCallInfo fcinfo, bool with_window)
 {
-	MemoryContext aggcxt = AggContext(fcinfo, "funnel");
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "funnel");
 	FunnelAggCache *c = GetCache(fcinfo, 1, 2);
 	ExpandedFunnel *ef;
 	bool		has_within = with_window && !PG_ARGISNULL(4);
@@ -246,7 +233,7 @@ PG_FUNCTION_INFO_V1(funnel_stage_trans);
 Datum
 funnel_stage_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContext(fcinfo, "funnel");
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "funnel");
 	FunnelAggCache *c = GetCache(fcinfo, -1, 1);
 	ExpandedFunnel *ef;
 	int			slot;
@@ -268,7 +255,7 @@ PG_FUNCTION_INFO_V1(funnel_combine);
 Datum
 funnel_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContext(fcinfo, "funnel_combine");
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "funnel_combine");
 	ExpandedFunnel *ef;
 	Funnel	   *src;
 

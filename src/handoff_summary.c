@@ -172,25 +172,12 @@ AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner)
 	st->nevents++;
 }
 
-/* The aggregate's memory context; raises an error outside an aggregate. */
-static MemoryContext
-AggContext(FunctionCallInfo fcinfo)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("handoff_summary called in non-aggregate context")));
-	return aggcxt;
-}
-
 PG_FUNCTION_INFO_V1(handoff_summary_trans);
 /* Transition: keeps one row (lead, at, owner, sla [, into]). */
 Datum
 handoff_summary_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContext(fcinfo);
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "handoff_summary");
 	HSCache    *c = fcinfo->flinfo->fn_extra;
 	HSState    *st;
 	int64		sla_us;
@@ -255,7 +242,7 @@ handoff_summary_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
-	(void) AggContext(fcinfo);
+	(void) AlignAggContext(fcinfo, "handoff_summary");
 	b = (HSState *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
 		PG_RETURN_POINTER(b);	/* adopt it: it lives in aggcxt already */
@@ -298,7 +285,7 @@ Datum
 handoff_summary_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *data = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt = AggContext(fcinfo);
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "handoff_summary");
 	StringInfoData msg;
 	HSState    *st;
 	int64		sla_us;
@@ -306,10 +293,7 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 	uint64		into;
 	int64		n;
 
-	msg.data = VARDATA_ANY(data);
-	msg.len = VARSIZE_ANY_EXHDR(data);
-	msg.maxlen = msg.len;
-	msg.cursor = 0;
+	InitStateMessage(&msg, data);
 	if (pq_getmsgbyte(&msg) != HS_SERIAL_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -565,7 +549,7 @@ PG_FUNCTION_INFO_V1(stage_stays_trans);
 Datum
 stage_stays_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContext(fcinfo);
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "handoff_summary");
 	HSCache    *c = fcinfo->flinfo->fn_extra;
 	HSState    *st;
 

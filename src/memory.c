@@ -1,11 +1,14 @@
 /*
  * memory.c
- *		Large arrays for the aggregates' per-lead tables.
+ *		Memory helpers shared by the aggregates: their memory context, large
+ *		arrays for per-lead tables, and reading a serialized state in place.
  */
 #include "postgres.h"
 
 #include <sys/mman.h>
 
+#include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/memutils.h"
 
 #include "align.h"
@@ -33,4 +36,27 @@ AllocLarge(MemoryContext cxt, Size size, void **alloc)
 	(void) madvise(p, TYPEALIGN_DOWN(huge, size), MADV_HUGEPAGE);
 #endif
 	return p;
+}
+
+/* The aggregate's memory context; raises an error when fname is called outside an aggregate. */
+MemoryContext
+AlignAggContext(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s called in non-aggregate context", fname)));
+	return aggcxt;
+}
+
+/* Sets msg up to read a serialized state's bytes in place, with pq_getmsg*. */
+void
+InitStateMessage(StringInfo msg, bytea *data)
+{
+	msg->data = VARDATA_ANY(data);
+	msg->len = VARSIZE_ANY_EXHDR(data);
+	msg->maxlen = msg->len;
+	msg->cursor = 0;
 }

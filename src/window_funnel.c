@@ -202,10 +202,7 @@ window_funnel_trans(PG_FUNCTION_ARGS)
 	int			modes = 0;
 	int			slot;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("window_funnel called in non-aggregate context")));
+	aggcxt = AlignAggContext(fcinfo, "window_funnel");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -242,10 +239,7 @@ window_funnel_combine(PG_FUNCTION_ARGS)
 	WFState    *a;
 	WFState    *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("window_funnel_combine called in non-aggregate context")));
+	aggcxt = AlignAggContext(fcinfo, "window_funnel_combine");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -304,14 +298,8 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	int			modes;
 	int			n;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("window_funnel_deserialize called in non-aggregate context")));
-	msg.data = VARDATA_ANY(data);
-	msg.len = VARSIZE_ANY_EXHDR(data);
-	msg.maxlen = msg.len;
-	msg.cursor = 0;
+	aggcxt = AlignAggContext(fcinfo, "window_funnel_deserialize");
+	InitStateMessage(&msg, data);
 	if (pq_getmsgbyte(&msg) != WF_SERIAL_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
