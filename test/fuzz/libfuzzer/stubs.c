@@ -13,6 +13,8 @@
  */
 #include "postgres.h"
 
+#include "mb/pg_wchar.h"
+
 #include <setjmp.h>
 
 #include "fmgr.h"
@@ -430,4 +432,18 @@ ArrayType *
 construct_array(Datum *elems, int nelems, Oid elmtype, int elmlen, bool elmbyval, char elmalign)
 {
 	return NULL;
+}
+
+/* ---------- encoding ---------- */
+
+/* pg_mbcliplen for UTF-8: at most limit bytes, never cutting a character. */
+int
+pg_mbcliplen(const char *mbstr, int len, int limit)
+{
+	int			n = len < limit ? len : limit;
+
+	if (n < len)
+		while (n > 0 && ((unsigned char) mbstr[n] & 0xC0) == 0x80)
+			n--;
+	return n;
 }
