@@ -50,7 +50,8 @@ FunnelInit(Funnel *f, MemoryContext cxt, uint8 flags, int nstages,
 	f->noutcomes = noutcomes;
 	f->nslots = nstages + noutcomes;
 	f->within_secs = (flags & FUNNEL_WITHIN) ? within_secs : 0;
-	f->stride = 2 + f->nslots;
+	f->stride = 1 + f->nslots;
+	f->flat_stride = 2 + f->nslots;
 	f->pairs = MemoryContextAllocZero(cxt, sizeof(FunnelSketch *) * nstages * nstages);
 }
 
@@ -74,16 +75,6 @@ FunnelCheckCompatible(const Funnel *a, const Funnel *b)
 				 errhint("Merge only funnels built with the same \"within\" argument.")));
 }
 
-/* Address of entry i of the lead table, and its hash. */
-uint32 *
-FunnelLeadAt(const Funnel *f, uint64 i, uint64 *hash)
-{
-	uint32	   *e = FunnelEntry(f, i);
-
-	*hash = ((uint64) e[1] << 32) | e[0];
-	return e;
-}
-
 /* Index position where a lead whose hash has these upper 32 bits starts probing. */
 static inline uint64
 IndexStart(const Funnel *f, uint32 hi)
@@ -92,34 +83,37 @@ IndexStart(const Funnel *f, uint32 hi)
 }
 
 /*
- * Doubles the lead index (or creates it).  The old index is freed first and
- * the new one rebuilt from the entries, which hold the full hashes: the two
- * indexes never coexist, which would add half an index to the peak memory.
+ * Doubles the lead index (or creates it), re-placing the old index's slots:
+ * each holds the tag it is placed by, so no entry is read.
  */
 static void
 GrowIndex(Funnel *f)
 {
-	uint64		size = f->index_mask ? (f->index_mask + 1) * 2 : 64;
+	uint64	   *old = f->index;
+	void	   *old_alloc = f->index_alloc;
+	uint64		old_size = f->index_mask ? f->index_mask + 1 : 0;
+	uint64		size = old_size ? old_size * 2 : 64;
 
-	if (f->index_alloc)
-		pfree(f->index_alloc);
 	f->index = AllocLarge(f->cxt, size * sizeof(uint64), &f->index_alloc);
 	memset(f->index, 0, size * sizeof(uint64));
 	f->index_mask = size - 1;
 
-	for (uint64 i = 0; i < f->nleads; i++)
+	for (uint64 p = 0; p < old_size; p++)
 	{
-		uint64		hash;
+		uint64		slot = old[p];
 		uint64		pos;
 
-		FunnelLeadAt(f, i, &hash);
-		pos = IndexStart(f, (uint32) (hash >> 32));
+		if (slot == 0)
+			continue;
+		pos = IndexStart(f, (uint32) (slot >> 32));
 		while (f->index[pos] != 0)
 			pos = (pos + 1) & f->index_mask;
-		f->index[pos] = (hash & UINT64CONST(0xFFFFFFFF00000000)) | (i + 1);
-		if ((i & 0xFFFF) == 0)
+		f->index[pos] = slot;
+		if ((p & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	if (old_alloc)
+		pfree(old_alloc);
 }
 
 /*
@@ -152,7 +146,7 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 		{
 			e = FunnelEntry(f, (slot & PG_UINT32_MAX) - 1);
 			if (e[0] == lo)
-				return e + 2;
+				return e + 1;
 		}
 		pos = (pos + 1) & f->index_mask;
 	}
@@ -174,11 +168,10 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 	}
 	e = FunnelEntry(f, i);
 	e[0] = lo;
-	e[1] = hi;
-	memset(e + 2, 0, f->nslots * sizeof(uint32));
+	memset(e + 1, 0, f->nslots * sizeof(uint32));
 	f->index[pos] = ((uint64) hi << 32) | (i + 1);
 	f->nleads++;
-	return e + 2;
+	return e + 1;
 }
 
 /* Lowers one slot of a lead to an event's time: the earliest entry wins. */
@@ -254,7 +247,7 @@ FunnelThaw(Funnel *f)
 
 	f->flat_leads = NULL;
 	f->nleads = 0;
-	for (uint64 i = 0; i < n; i++, e += f->stride)
+	for (uint64 i = 0; i < n; i++, e += f->flat_stride)
 	{
 		uint32	   *slots = FunnelLeadSlots(f, ((uint64) e[1] << 32) | e[0]);
 
@@ -263,13 +256,6 @@ FunnelThaw(Funnel *f)
 			CHECK_FOR_INTERRUPTS();
 	}
 }
-
-/* A lead's position and hash, while sorting. */
-typedef struct HashPos
-{
-	uint64		hash;
-	uint32		pos;
-} HashPos;
 
 #define SORT_BITS	11
 #define SORT_SIZE	(1 << SORT_BITS)
@@ -291,38 +277,42 @@ HashRadixPass(const HashPos *src, HashPos *dst, uint64 n, int shift)
 }
 
 /*
- * Entry numbers of f's open leads in hash order (palloc'd), or NULL if the
- * entries already are in hash order (flat mode).  Six 11-bit radix passes.
+ * Hashes and entry numbers of f's open leads in hash order (palloc'd), or
+ * NULL if the entries already are in hash order (flat mode) or there are
+ * none.  The hashes come from the index; six 11-bit radix passes.
  */
-uint32 *
+HashPos *
 FunnelHashOrder(const Funnel *f)
 {
-	void	   *a_alloc,
-			   *b_alloc;
+	void	   *b_alloc;
 	HashPos    *a,
 			   *b;
-	uint32	   *order;
+	uint64		n = 0;
 
 	if (f->flat_leads != NULL || f->nleads == 0)
 		return NULL;
-	a = AllocLarge(CurrentMemoryContext, f->nleads * sizeof(HashPos), &a_alloc);
+	a = palloc_extended(f->nleads * sizeof(HashPos), MCXT_ALLOC_HUGE);
 	b = AllocLarge(CurrentMemoryContext, f->nleads * sizeof(HashPos), &b_alloc);
-	for (uint64 i = 0; i < f->nleads; i++)
+	for (uint64 p = 0; p <= f->index_mask; p++)
 	{
-		FunnelLeadAt(f, i, &a[i].hash);
-		a[i].pos = (uint32) i;
+		uint64		slot = f->index[p];
+		uint64		i;
+
+		if (slot == 0)
+			continue;
+		i = (slot & PG_UINT32_MAX) - 1;
+		a[n].hash = (slot & UINT64CONST(0xFFFFFFFF00000000)) | FunnelEntry(f, i)[0];
+		a[n].pos = (uint32) i;
+		n++;
 	}
+	Assert(n == f->nleads);
 	for (int pass = 0; pass < 6; pass += 2)
 	{
-		HashRadixPass(a, b, f->nleads, pass * SORT_BITS);
-		HashRadixPass(b, a, f->nleads, (pass + 1) * SORT_BITS);
+		HashRadixPass(a, b, n, pass * SORT_BITS);
+		HashRadixPass(b, a, n, (pass + 1) * SORT_BITS);
 	}
-	order = palloc_extended(f->nleads * sizeof(uint32), MCXT_ALLOC_HUGE);
-	for (uint64 i = 0; i < f->nleads; i++)
-		order[i] = a[i].pos;
-	pfree(a_alloc);
 	pfree(b_alloc);
-	return order;
+	return a;
 }
 
 /* Applies every queued event, oldest first: see PendingEvent. */
@@ -443,6 +433,16 @@ FunnelIsEmpty(const Funnel *f)
 	return true;
 }
 
+/* Merges one lead's slots into dst's entry for that lead. */
+static inline void
+MergeLead(Funnel *dst, uint64 hash, const uint32 *from, int nslots)
+{
+	uint32	   *slots = FunnelLeadSlots(dst, hash);
+
+	for (int k = 0; k < nslots; k++)
+		slots[k] = MergeSlot(slots[k], from[k]);
+}
+
 /*
  * Adds src into dst: counts and sketches add, open leads merge by lead.
  * Correct for any split of the rows, so associative and commutative.  An
@@ -485,15 +485,33 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 		if (unlikely(pg_add_u64_overflow(to->total, from->total, &to->total)))
 			CountOverflow();
 	}
-	for (uint64 i = 0; i < src->nleads; i++)
+	if (src->nleads == 0)
+		return;
+	if (src->flat_leads != NULL)
 	{
-		uint64		hash;
-		const uint32 *e = FunnelLeadAt(src, i, &hash);
-		uint32	   *slots = FunnelLeadSlots(dst, hash);
+		for (uint64 i = 0; i < src->nleads; i++)
+		{
+			uint64		hash;
+			const uint32 *e = FunnelSortedLead(src, NULL, i, &hash);
 
-		for (int k = 0; k < src->nslots; k++)
-			slots[k] = MergeSlot(slots[k], e[2 + k]);
-		if ((i & 0xFFFF) == 0)
+			MergeLead(dst, hash, e, src->nslots);
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		return;
+	}
+	/* a table's hashes are split between its index (upper) and entries */
+	for (uint64 p = 0; p <= src->index_mask; p++)
+	{
+		uint64		slot = src->index[p];
+		const uint32 *e;
+
+		if (slot == 0)
+			continue;
+		e = FunnelEntry(src, (slot & PG_UINT32_MAX) - 1);
+		MergeLead(dst, (slot & UINT64CONST(0xFFFFFFFF00000000)) | e[0], e + 1,
+				  src->nslots);
+		if ((p & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 }
@@ -511,7 +529,7 @@ FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
 	uint64		i = 0,
 				j = 0,
 				n = 0;
-	int			stride = a->stride;
+	int			stride = a->flat_stride;
 	uint32	   *out;
 	void	   *alloc;
 
@@ -646,10 +664,7 @@ FunnelCloseInto(Funnel *dst, const Funnel *src)
 	FunnelMerge(dst, &closed_only);
 	for (uint64 i = 0; i < src->nleads; i++)
 	{
-		uint64		hash;
-		const uint32 *e = FunnelLeadAt(src, i, &hash);
-
-		CloseLead(dst, e + 2);
+		CloseLead(dst, FunnelSlotsAt(src, i));
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}

@@ -17,18 +17,17 @@
  * before it is counted: combine takes the earliest time per slot, which is
  * associative and commutative.  The final function closes every open entry.
  *
- * Memory per open lead is 8 bytes of hash plus 4 bytes per slot (11 slots for
- * lead_stage: 52 bytes), plus 8 bytes per index slot (10.7 to 21 bytes per
+ * Memory per open lead is 4 bytes of hash plus 4 bytes per slot (11 slots for
+ * lead_stage: 48 bytes), plus 8 bytes per index slot (10.7 to 21 bytes per
  * lead at a load of 0.375 to 0.75).  simplehash.h was the first choice, but
  * it keeps whole entries in a power-of-two bucket array, which right after a
  * resize costs twice the entry size per lead.  Here entries sit in a dense
  * chunked array in first-seen order, and each index slot carries the upper
  * 32 bits of the lead's hash beside the entry number: probing compares tags
- * in the index alone and touches only the entry that matches.  Events arrive
- * in time order and a lead's events cluster in time, so the entries being
- * touched are the recently created ones, which stay in cache; the index
- * (16 MB for a million leads) takes the one random access per row.  Growing
- * the index re-places tags without reading the entries.
+ * in the index alone and touches only the entry that matches, which holds
+ * the lower 32 bits.  The index is the only place the upper half is kept, so
+ * walking the leads with their hashes walks the index, and growing the index
+ * re-places its slots without reading the entries.
  * Lead keys are not stored: two distinct keys with equal 64-bit hashes would be
  * merged (probability about n^2 / 2^65: 3e-8 for a million leads).
  *
@@ -126,9 +125,10 @@ typedef struct Funnel
 	int64		exits[FUNNEL_MAX_STAGES][FUNNEL_MAX_OUTCOMES];
 	FunnelSketch **pairs;		/* [from * nstages + to], from < to; NULL if empty */
 
-	/* open part: per-lead entries, (hash_lo, hash_hi, slot...) as uint32 words */
+	/* open part: per-lead entries as uint32 words */
 	uint64		nleads;
-	int			stride;			/* words per entry: 2 + nslots */
+	int			stride;			/* words per table entry: hash_lo, slots: 1 + nslots */
+	int			flat_stride;	/* words per flat entry: hash_lo, hash_hi, slots */
 	uint32	   *chunks[LEAD_MAX_CHUNKS];	/* see LEAD_CHUNK0 */
 	const uint32 *flat_leads;	/* or: entries read in place, in hash order */
 	uint64	   *index;			/* open addressing: hash_hi << 32 | entry + 1; 0 = empty */
@@ -148,18 +148,59 @@ typedef struct ExpandedFunnel
 	Funnel		f;
 } ExpandedFunnel;
 
-/* Address of entry i of the lead table. */
+/* A lead's hash and its place in the entry array, while sorting. */
+typedef struct HashPos
+{
+	uint64		hash;
+	uint32		pos;
+} HashPos;
+
+/* Address of entry i of the lead table (not in flat mode): hash_lo, then the slots. */
 static inline uint32 *
 FunnelEntry(const Funnel *f, uint64 i)
 {
 	int			k;
 
-	if (unlikely(f->flat_leads != NULL))
-		return (uint32 *) f->flat_leads + i * f->stride;
+	Assert(f->flat_leads == NULL);
 	if (i < LEAD_CHUNK0)
 		return f->chunks[0] + i * f->stride;
 	k = pg_leftmost_one_pos64(i >> LEAD_CHUNK0_BITS) + 1;
 	return f->chunks[k] + (i - (LEAD_CHUNK0 << (k - 1))) * f->stride;
+}
+
+/* Address of lead i of a flat-mode funnel: hash_lo, hash_hi, then the slots. */
+static inline const uint32 *
+FunnelFlatEntry(const Funnel *f, uint64 i)
+{
+	return f->flat_leads + i * f->flat_stride;
+}
+
+/* Slots of lead i, in entry order (table or flat mode). */
+static inline const uint32 *
+FunnelSlotsAt(const Funnel *f, uint64 i)
+{
+	if (f->flat_leads != NULL)
+		return FunnelFlatEntry(f, i) + 2;
+	return FunnelEntry(f, i) + 1;
+}
+
+/*
+ * Slots and hash of the i-th lead in hash order, given order from
+ * FunnelHashOrder (NULL in flat mode, where entries are in hash order).
+ */
+static inline const uint32 *
+FunnelSortedLead(const Funnel *f, const HashPos *order, uint64 i, uint64 *hash)
+{
+	const uint32 *e;
+
+	if (order == NULL)
+	{
+		e = FunnelFlatEntry(f, i);
+		*hash = ((uint64) e[1] << 32) | e[0];
+		return e + 2;
+	}
+	*hash = order[i].hash;
+	return FunnelEntry(f, order[i].pos) + 1;
 }
 
 /* funnel.c: the model */
@@ -169,9 +210,8 @@ extern uint32 *FunnelLeadSlots(Funnel *f, uint64 hash);
 extern void FunnelRecordEvent(Funnel *f, uint64 hash, int slot, uint32 time);
 extern void FunnelFlush(Funnel *f);
 extern void FunnelThaw(Funnel *f);
-extern uint32 *FunnelHashOrder(const Funnel *f);
+extern HashPos *FunnelHashOrder(const Funnel *f);
 extern void FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b);
-extern uint32 *FunnelLeadAt(const Funnel *f, uint64 i, uint64 *hash);
 extern bool FunnelIsEmpty(const Funnel *f);
 extern void FunnelMerge(Funnel *dst, const Funnel *src);
 extern void FunnelCloseInto(Funnel *dst, const Funnel *src);

@@ -158,7 +158,7 @@ FlatSize(const Funnel *f, int *npairs)
 		for (int b = 0; b < SKETCH_BUCKETS; b++)
 			words += (s->counts[b] != 0);
 	}
-	words += (f->nleads * f->stride + 1) / 2;
+	words += (f->nleads * f->flat_stride + 1) / 2;
 	if (words > (MaxAllocSize - FLAT_HEADER_SIZE) / 8)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -170,6 +170,18 @@ FlatSize(const Funnel *f, int *npairs)
 	return FLAT_HEADER_SIZE + words * 8;
 }
 
+/* Writes the i-th lead of f in hash order (see FunnelSortedLead) as a flat entry at out. */
+static inline void
+WriteFlatLead(const Funnel *f, const HashPos *order, uint64 i, uint32 *out)
+{
+	uint64		hash;
+	const uint32 *slots = FunnelSortedLead(f, order, i, &hash);
+
+	out[0] = (uint32) hash;
+	out[1] = (uint32) (hash >> 32);
+	memcpy(out + 2, slots, f->nslots * sizeof(uint32));
+}
+
 /* Writes the flat form of f into dst, which has size bytes, zeroed. */
 static void
 FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
@@ -177,7 +189,7 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 	int			n = f->nstages;
 	uint64	   *w = dst->data;
 	uint32	   *leads;
-	uint32	   *order;
+	HashPos    *order;
 
 	SET_VARSIZE(dst, size);
 	dst->version = FUNNEL_VERSION;
@@ -223,11 +235,8 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 	order = FunnelHashOrder(f);
 	for (uint64 i = 0; i < f->nleads; i++)
 	{
-		uint64		hash;
-
-		memcpy(leads, FunnelLeadAt(f, order ? order[i] : i, &hash),
-			   f->stride * sizeof(uint32));
-		leads += f->stride;
+		WriteFlatLead(f, order, i, leads);
+		leads += f->flat_stride;
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -320,15 +329,15 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 		avail -= nb;
 	}
 
-	if ((uint64) flat->nleads > avail * 2 / f->stride ||
-		(Size) ((flat->nleads * f->stride + 1) / 2) != avail)
+	if ((uint64) flat->nleads > avail * 2 / f->flat_stride ||
+		(Size) ((flat->nleads * f->flat_stride + 1) / 2) != avail)
 		Corrupt("bad length for open leads");
 	{
 		const uint32 *e = (const uint32 *) w;
 		uint64		prev = 0;
 
 		/* used in place: strictly increasing hashes, so no lead repeats */
-		for (int64 i = 0; i < flat->nleads; i++, e += f->stride)
+		for (int64 i = 0; i < flat->nleads; i++, e += f->flat_stride)
 		{
 			uint64		hash = ((uint64) e[1] << 32) | e[0];
 
@@ -450,7 +459,7 @@ static Funnel *
 SortedView(Funnel *f)
 {
 	Funnel	   *v;
-	uint32	   *order;
+	HashPos    *order;
 	uint32	   *buf;
 	void	   *alloc;
 
@@ -458,13 +467,12 @@ SortedView(Funnel *f)
 	if (f->flat_leads != NULL || f->nleads == 0)
 		return f;
 	order = FunnelHashOrder(f);
-	buf = AllocLarge(CurrentMemoryContext, f->nleads * f->stride * sizeof(uint32), &alloc);
+	buf = AllocLarge(CurrentMemoryContext, f->nleads * f->flat_stride * sizeof(uint32), &alloc);
 	for (uint64 i = 0; i < f->nleads; i++)
 	{
-		uint64		hash;
-
-		memcpy(buf + i * f->stride, FunnelLeadAt(f, order[i], &hash),
-			   f->stride * sizeof(uint32));
+		WriteFlatLead(f, order, i, buf + i * f->flat_stride);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	pfree(order);
 	v = palloc(sizeof(Funnel));
@@ -575,17 +583,17 @@ funnel_out(PG_FUNCTION_ARGS)
 	appendStringInfoChar(&buf, '}');
 	if (f->nleads > 0)
 	{
-		uint32	   *order = FunnelHashOrder(f);
+		HashPos    *order = FunnelHashOrder(f);
 
 		appendStringInfoString(&buf, ", \"leads\": [");
 		for (uint64 i = 0; i < f->nleads; i++)
 		{
 			uint64		hash;
-			const uint32 *e = FunnelLeadAt(f, order ? order[i] : i, &hash);
+			const uint32 *e = FunnelSortedLead(f, order, i, &hash);
 
 			appendStringInfo(&buf, "%s[\"%016llx\"", i ? ", " : "", (unsigned long long) hash);
 			for (int k = 0; k < f->nslots; k++)
-				appendStringInfo(&buf, ", %u", e[2 + k]);
+				appendStringInfo(&buf, ", %u", e[k]);
 			appendStringInfoChar(&buf, ']');
 			if ((i & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
@@ -879,7 +887,7 @@ funnel_send(PG_FUNCTION_ARGS)
 	int			n = f->nstages;
 	int			npairs = 0;
 	StringInfoData buf;
-	uint32	   *order;
+	HashPos    *order;
 
 	for (int p = 0; p < n * n; p++)
 		npairs += (f->pairs[p] != NULL && f->pairs[p]->total != 0);
@@ -922,11 +930,11 @@ funnel_send(PG_FUNCTION_ARGS)
 	for (uint64 i = 0; i < f->nleads; i++)
 	{
 		uint64		hash;
-		const uint32 *e = FunnelLeadAt(f, order ? order[i] : i, &hash);
+		const uint32 *e = FunnelSortedLead(f, order, i, &hash);
 
 		pq_sendint64(&buf, (int64) hash);
 		for (int k = 0; k < f->nslots; k++)
-			pq_sendint32(&buf, e[2 + k]);
+			pq_sendint32(&buf, e[k]);
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
