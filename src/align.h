@@ -50,6 +50,7 @@ extern LeadStage LeadStageParse(const char *str, const char *typname);
 
 /* A large array in cxt, on huge pages when it is big; *alloc is what to pfree. */
 extern void *AllocLarge(MemoryContext cxt, Size size, void **alloc);
+extern void AdviseHuge(void *p, Size size);
 
 /* The aggregate's memory context; an error when fname runs outside an aggregate. */
 extern MemoryContext AlignAggContext(FunctionCallInfo fcinfo, const char *fname);

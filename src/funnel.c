@@ -174,6 +174,17 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 	return e + 1;
 }
 
+/* Merges slot values: keep the earliest entry, a known time over an unknown one. */
+static inline uint32
+MergeSlot(uint32 a, uint32 b)
+{
+	if (a == SLOT_ABSENT)
+		return b;
+	if (b == SLOT_ABSENT)
+		return a;
+	return Min(a, b);
+}
+
 /* Lowers one slot of a lead to an event's time: the earliest entry wins. */
 static inline void
 ApplyEvent(Funnel *f, const PendingEvent *ev)
@@ -244,8 +255,10 @@ FunnelThaw(Funnel *f)
 {
 	const uint32 *e = f->flat_leads;
 	uint64		n = f->nleads;
+	void	   *owned = f->flat_alloc;
 
 	f->flat_leads = NULL;
+	f->flat_alloc = NULL;
 	f->nleads = 0;
 	for (uint64 i = 0; i < n; i++, e += f->flat_stride)
 	{
@@ -255,10 +268,17 @@ FunnelThaw(Funnel *f)
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	if (owned)
+		pfree(owned);
 }
 
 #define SORT_BITS	11
 #define SORT_SIZE	(1 << SORT_BITS)
+
+/* Buffered events are folded when there are this many and more than leads. */
+#define EVENTS_FOLD_MIN		((uint64) 16384)
+
+static void FoldEvents(Funnel *f);
 
 /* One stable radix pass of src into dst by 11 bits of the hash. */
 static void
@@ -315,7 +335,213 @@ FunnelHashOrder(const Funnel *f)
 	return a;
 }
 
-/* Applies every queued event, oldest first: see PendingEvent. */
+/*
+ * Records an event in buffered mode: appended, to be sorted by lead and
+ * folded into the funnel's sorted run of leads later (FoldEvents).
+ *
+ * This is the per-row path of a partial aggregate (a parallel worker).  Its
+ * rows are a slice of the table in storage order, so it sees most leads a
+ * time or two: a hash table would cost a cache miss per row and 64 bytes
+ * per lead, only to be sorted and shipped to the leader at the end.  An
+ * appended event costs 16 sequential bytes, and sorting a slice's events is
+ * sequential too.  The buffer is folded when it outgrows both 64 MB and the
+ * run of leads, so memory stays proportional to the leads.
+ */
+void
+FunnelBufferEvent(Funnel *f, uint64 hash, int slot, uint32 time)
+{
+	PendingEvent *ev;
+
+	if (unlikely(f->nevents == f->events_cap))
+	{
+		if (f->events_cap >= Max(EVENTS_FOLD_MIN, f->nleads))
+			FoldEvents(f);
+		else
+		{
+			uint64		cap = Max(f->events_cap * 2, 1024);
+			void	   *alloc;
+			PendingEvent *events = AllocLarge(f->cxt, cap * sizeof(PendingEvent), &alloc);
+
+			if (f->nevents > 0)
+				memcpy(events, f->events, f->nevents * sizeof(PendingEvent));
+			if (f->events_alloc)
+				pfree(f->events_alloc);
+			f->events = events;
+			f->events_alloc = alloc;
+			f->events_cap = cap;
+		}
+	}
+	ev = &f->events[f->nevents++];
+	ev->hash = hash;
+	ev->slot = slot;
+	ev->time = time;
+}
+
+/* One stable radix pass of src into dst by 11 bits of the lead hash. */
+static void
+EventRadixPass(const PendingEvent *src, PendingEvent *dst, uint64 n, int shift)
+{
+	uint64		count[SORT_SIZE + 1];
+
+	memset(count, 0, sizeof(count));
+	for (uint64 i = 0; i < n; i++)
+		count[((src[i].hash >> shift) & (SORT_SIZE - 1)) + 1]++;
+	for (int b = 0; b < SORT_SIZE; b++)
+		count[b + 1] += count[b];
+	for (uint64 i = 0; i < n; i++)
+		dst[count[(src[i].hash >> shift) & (SORT_SIZE - 1)]++] = src[i];
+	CHECK_FOR_INTERRUPTS();
+}
+
+/*
+ * Sorts events by lead hash: three radix passes on the upper 32 bits, then
+ * an insertion sort of each run sharing them (almost always one lead).
+ */
+static void
+SortEvents(PendingEvent *ev, uint64 n)
+{
+	void	   *tmp_alloc;
+	PendingEvent *tmp = AllocLarge(CurrentMemoryContext, n * sizeof(PendingEvent), &tmp_alloc);
+	uint64		start = 0;
+
+	EventRadixPass(ev, tmp, n, 32);
+	EventRadixPass(tmp, ev, n, 32 + SORT_BITS);
+	EventRadixPass(ev, tmp, n, 32 + 2 * SORT_BITS);
+	memcpy(ev, tmp, n * sizeof(PendingEvent));
+	pfree(tmp_alloc);
+	while (start < n)
+	{
+		uint64		end = start + 1;
+
+		while (end < n && (ev[end].hash >> 32) == (ev[start].hash >> 32))
+			end++;
+		for (uint64 i = start + 1; i < end; i++)
+		{
+			PendingEvent x = ev[i];
+			uint64		j = i;
+
+			while (j > start && ev[j - 1].hash > x.hash)
+			{
+				ev[j] = ev[j - 1];
+				j--;
+			}
+			ev[j] = x;
+		}
+		start = end;
+		if ((start & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * Merges two runs of flat entries in hash order into out (room for na + nb
+ * entries); returns the number written.  A lead in both keeps, per slot,
+ * the earliest entry.
+ */
+static uint64
+MergeRuns(const uint32 *a, uint64 na, const uint32 *b, uint64 nb, int stride, uint32 *out)
+{
+	uint64		i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < na || j < nb)
+	{
+		const uint32 *x = i < na ? a + i * stride : NULL;
+		const uint32 *y = j < nb ? b + j * stride : NULL;
+		uint64		hx = x ? ((uint64) x[1] << 32) | x[0] : 0;
+		uint64		hy = y ? ((uint64) y[1] << 32) | y[0] : 0;
+		uint32	   *o = out + n * stride;
+
+		if (y == NULL || (x != NULL && hx < hy))
+		{
+			memcpy(o, x, stride * sizeof(uint32));
+			i++;
+		}
+		else if (x == NULL || hy < hx)
+		{
+			memcpy(o, y, stride * sizeof(uint32));
+			j++;
+		}
+		else
+		{
+			o[0] = x[0];
+			o[1] = x[1];
+			for (int k = 2; k < stride; k++)
+				o[k] = MergeSlot(x[k], y[k]);
+			i++;
+			j++;
+		}
+		n++;
+		if ((n & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return n;
+}
+
+/*
+ * Folds the buffered events into the funnel's leads: sorted by lead, one
+ * flat entry per lead, merged with the sorted run the funnel already has.
+ * A funnel that has become a hash table (a lead was looked up) takes the
+ * events one by one instead.
+ */
+static void
+FoldEvents(Funnel *f)
+{
+	PendingEvent *ev = f->events;
+	uint64		n = f->nevents;
+	int			stride = f->flat_stride;
+	uint64		nruns = 0;
+	uint32	   *run;
+	void	   *run_alloc;
+	uint32	   *o = NULL;
+
+	if (n == 0)
+		return;
+	f->nevents = 0;
+	if (f->index_mask != 0)
+	{
+		for (uint64 i = 0; i < n; i++)
+			ApplyEvent(f, &ev[i]);
+		return;
+	}
+
+	SortEvents(ev, n);
+	for (uint64 i = 0; i < n; i++)
+		nruns += (i == 0 || ev[i].hash != ev[i - 1].hash);
+	run = AllocLarge(f->cxt, nruns * stride * sizeof(uint32), &run_alloc);
+	for (uint64 i = 0; i < n; i++)
+	{
+		if (i == 0 || ev[i].hash != ev[i - 1].hash)
+		{
+			o = o == NULL ? run : o + stride;
+			o[0] = (uint32) ev[i].hash;
+			o[1] = (uint32) (ev[i].hash >> 32);
+			memset(o + 2, 0, f->nslots * sizeof(uint32));
+		}
+		o[2 + ev[i].slot] = MergeSlot(o[2 + ev[i].slot], ev[i].time);
+	}
+
+	if (f->nleads > 0)
+	{
+		void	   *merged_alloc;
+		uint32	   *merged = AllocLarge(f->cxt, (f->nleads + nruns) * stride * sizeof(uint32),
+										&merged_alloc);
+
+		f->nleads = MergeRuns(f->flat_leads, f->nleads, run, nruns, stride, merged);
+		pfree(run_alloc);
+		if (f->flat_alloc)
+			pfree(f->flat_alloc);
+		run = merged;
+		run_alloc = merged_alloc;
+	}
+	else
+		f->nleads = nruns;
+	f->flat_leads = run;
+	f->flat_alloc = run_alloc;
+}
+
+/* Applies every queued or buffered event: see PendingEvent and FunnelBufferEvent. */
 void
 FunnelFlush(Funnel *f)
 {
@@ -325,6 +551,8 @@ FunnelFlush(Funnel *f)
 		f->pending_head = (f->pending_head + 1) & (FUNNEL_PIPELINE - 1);
 		f->npending--;
 	}
+	if (f->nevents > 0)
+		FoldEvents(f);
 }
 
 /* The sketch of a stage pair, created empty on request. */
@@ -410,22 +638,11 @@ SketchQuantile(const FunnelSketch *s, double fraction)
 	return SketchValue(SKETCH_BUCKETS - 1);
 }
 
-/* Merges slot values: keep the earliest entry, a known time over an unknown one. */
-static inline uint32
-MergeSlot(uint32 a, uint32 b)
-{
-	if (a == SLOT_ABSENT)
-		return b;
-	if (b == SLOT_ABSENT)
-		return a;
-	return Min(a, b);
-}
-
 /* True if f holds nothing: no counts, no times, no open or queued leads. */
 bool
 FunnelIsEmpty(const Funnel *f)
 {
-	if (f->nleads != 0 || f->npending != 0)
+	if (f->nleads != 0 || f->npending != 0 || f->nevents != 0)
 		return false;
 	for (int s = 0; s < f->nstages; s++)
 		if (f->reached[s] != 0)
@@ -526,9 +743,7 @@ void
 FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
 {
 	Funnel		closed;
-	uint64		i = 0,
-				j = 0,
-				n = 0;
+	uint64		n;
 	int			stride = a->flat_stride;
 	uint32	   *out;
 	void	   *alloc;
@@ -546,38 +761,9 @@ FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
 	FunnelMerge(dst, &closed);
 
 	out = AllocLarge(dst->cxt, Max(a->nleads + b->nleads, 1) * stride * sizeof(uint32), &alloc);
-	while (i < a->nleads || j < b->nleads)
-	{
-		const uint32 *x = i < a->nleads ? a->flat_leads + i * stride : NULL;
-		const uint32 *y = j < b->nleads ? b->flat_leads + j * stride : NULL;
-		uint64		hx = x ? ((uint64) x[1] << 32) | x[0] : 0;
-		uint64		hy = y ? ((uint64) y[1] << 32) | y[0] : 0;
-		uint32	   *o = out + n * stride;
-
-		if (y == NULL || (x != NULL && hx < hy))
-		{
-			memcpy(o, x, stride * sizeof(uint32));
-			i++;
-		}
-		else if (x == NULL || hy < hx)
-		{
-			memcpy(o, y, stride * sizeof(uint32));
-			j++;
-		}
-		else
-		{
-			o[0] = x[0];
-			o[1] = x[1];
-			for (int k = 2; k < stride; k++)
-				o[k] = MergeSlot(x[k], y[k]);
-			i++;
-			j++;
-		}
-		n++;
-		if ((n & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
+	n = MergeRuns(a->flat_leads, a->nleads, b->flat_leads, b->nleads, stride, out);
 	dst->flat_leads = out;
+	dst->flat_alloc = alloc;
 	dst->nleads = n;
 }
 

@@ -31,6 +31,13 @@
  * Lead keys are not stored: two distinct keys with equal 64-bit hashes would be
  * merged (probability about n^2 / 2^65: 3e-8 for a million leads).
  *
+ * A partial aggregate (a parallel worker) does not build the table at all:
+ * it appends its events to a buffer ("buffered mode") and, when the buffer
+ * outgrows the leads and when the state is flattened, sorts them by hash
+ * and folds them into a sorted run of flat entries.  Its rows are a slice of
+ * the table, so it sees most leads only once or twice, and a table would
+ * cost a cache miss and a new entry per row, only to be sorted for shipping.
+ *
  * Flattened, open leads are written in hash order.  A partial state read
  * back (from a parallel worker) is used in place ("flat mode", flat_leads):
  * combining two of them is a linear merge of two sorted runs and closing
@@ -139,6 +146,17 @@ typedef struct Funnel
 	int			npending;
 	int			pending_head;
 	PendingEvent pending[FUNNEL_PIPELINE];
+
+	/*
+	 * Buffered mode, for partial aggregates (see FunnelBufferEvent): events
+	 * appended unsorted, sorted and folded into flat_leads by FunnelFlush.
+	 */
+	bool		buffered;
+	PendingEvent *events;
+	void	   *events_alloc;	/* what to pfree for events */
+	uint64		nevents;
+	uint64		events_cap;
+	void	   *flat_alloc;		/* flat_leads when this funnel owns it, else NULL */
 } Funnel;
 
 /* The expanded-object wrapper used as the aggregates' transition state. */
@@ -208,6 +226,7 @@ extern void FunnelInit(Funnel *f, MemoryContext cxt, uint8 flags, int nstages,
 					   int noutcomes, int64 within_secs);
 extern uint32 *FunnelLeadSlots(Funnel *f, uint64 hash);
 extern void FunnelRecordEvent(Funnel *f, uint64 hash, int slot, uint32 time);
+extern void FunnelBufferEvent(Funnel *f, uint64 hash, int slot, uint32 time);
 extern void FunnelFlush(Funnel *f);
 extern void FunnelThaw(Funnel *f);
 extern HashPos *FunnelHashOrder(const Funnel *f);

@@ -9,7 +9,8 @@
  * only when a partial aggregate hands it to another process (a parallel
  * worker's Gather, a Citus worker).  The per-row path hashes the lead key
  * once, finds the lead's entry and lowers one slot: no allocation, no other
- * function call.
+ * function call.  In a partial aggregate it appends the event instead (see
+ * FunnelBufferEvent).
  */
 #include "postgres.h"
 
@@ -18,6 +19,7 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "datatype/timestamp.h"
+#include "nodes/execnodes.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/datetime.h"
@@ -159,6 +161,18 @@ EncodeTime(TimestampTz t)
 	return (uint32) secs;
 }
 
+/*
+ * True when called by a partial aggregate (a parallel worker's, or a Citus
+ * shard's): its state goes to a combine function, never to the final one,
+ * so the raw-event funnel buffers events instead of building a hash table.
+ */
+static bool
+PartialAggregate(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
+		DO_AGGSPLIT_SKIPFINAL(((AggState *) fcinfo->context)->aggsplit);
+}
+
 /* A new writable state under aggcxt for the given ladder and window. */
 static ExpandedFunnel *
 NewState(MemoryContext aggcxt, const StageMap *stages, bool has_within, int64 within)
@@ -188,7 +202,10 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window)
 	uint32		t;
 
 	if (PG_ARGISNULL(0))
+	{
 		ef = NewState(aggcxt, &c->stages, has_within, within);
+		ef->f.buffered = PartialAggregate(fcinfo);
+	}
 	else
 	{
 		ef = FunnelStateRW(PG_GETARG_DATUM(0), aggcxt);
@@ -205,7 +222,10 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window)
 	if (slot < 0)
 		return EOHPGetRWDatum(&ef->hdr);
 	t = PG_ARGISNULL(3) ? SLOT_UNKNOWN : EncodeTime(PG_GETARG_TIMESTAMPTZ(3));
-	FunnelRecordEvent(&ef->f, LeadHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
+	if (ef->f.buffered)
+		FunnelBufferEvent(&ef->f, LeadHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
+	else
+		FunnelRecordEvent(&ef->f, LeadHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
 	return EOHPGetRWDatum(&ef->hdr);
 }
 

@@ -372,6 +372,7 @@ EFFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 	Size		size = FlatSize(f, &npairs);
 
 	Assert(size == allocated_size);
+	AdviseHuge(result, allocated_size);
 	memset(result, 0, allocated_size);
 	FlattenInto(f, (FunnelFlat *) result, size, npairs);
 }
