@@ -163,3 +163,35 @@ FROM generate_series(1, 5000) g ORDER BY random();
 SELECT s.handoffs, s.handoffs = (SELECT count(*) FROM (SELECT team, lag(team) OVER (ORDER BY at) AS prev FROM hs_one) x
                                  WHERE prev <> team) AS same_as_plain
 FROM (SELECT (handoff_summary(lead, at, team, interval '1 hour')).* FROM hs_one) s;
+
+-- many rows in one group (over 65,536: rows kept per lead-hash bucket and
+-- sorted one bucket at a time) against plain SQL over the same rows
+CREATE TEMP VIEW hs_big_plain_gaps AS
+SELECT at - prev_at AS gap
+FROM (SELECT team, at, lag(team) OVER w AS prev_team, lag(at) OVER w AS prev_at
+      FROM hs_big
+      WHERE at IS NOT NULL AND team IS NOT NULL AND lead_id IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id
+                   ORDER BY at, (hashtextextended(team, 0) | 1) # (-9223372036854775807 - 1))) x
+WHERE prev_team IS NOT NULL AND prev_team <> team;
+SELECT (SELECT count(*) FROM hs_big) AS rows,
+       s.handoffs = p.handoffs AS same_count, s.median_gap = p.median AS same_median,
+       s.p90_gap = p.p90 AS same_p90, s.sla_met = p.met AS same_sla, s.handoffs
+FROM (SELECT (handoff_summary(lead_id, at, team, interval '12 hours')).* FROM hs_big) s,
+     (SELECT count(*) AS handoffs,
+             justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)) AS median,
+             justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)) AS p90,
+             avg((gap <= interval '12 hours')::int)::float8 AS met
+      FROM hs_big_plain_gaps) p;
+CREATE TEMP TABLE ss_big AS
+SELECT lead_id + 100000 * g AS lead_id, stage, at FROM ss_events, generate_series(0, 19) g;
+SELECT a.stage, a.stays, a.stays = p.stays AND a.median_stay = p.median AND a.p90_stay = p.p90 AS same_as_plain
+FROM (SELECT (unnest(s)).* FROM (SELECT stage_stays(lead_id, at, stage) AS s FROM ss_big) x) a
+FULL JOIN (SELECT stage, count(*) AS stays,
+                  justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY d)) AS median,
+                  justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY d)) AS p90
+           FROM (SELECT stage, lead(at) OVER w - at AS d
+                 FROM ss_big WHERE lead_id IS NOT NULL AND at IS NOT NULL AND stage IS NOT NULL
+                 WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x
+           WHERE d IS NOT NULL GROUP BY 1) p USING (stage)
+ORDER BY 1;

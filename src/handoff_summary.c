@@ -52,6 +52,28 @@ typedef struct HSEvent
 	uint64		owner;			/* hash of the owner */
 } HSEvent;
 
+/*
+ * Rows are kept in one array while there are few (a GROUP BY may have many
+ * small groups), and from HS_SMALL_ROWS on in per-bucket lists of chunks,
+ * the bucket being the top HS_BUCKET_BITS bits of the lead hash.  A lead's
+ * rows then share a bucket, and the final function sorts one bucket at a
+ * time in cache, instead of radix-sorting one array of every row through
+ * a second array as large (hundreds of MB of fresh memory for millions of
+ * rows, most of it spent by the kernel zeroing pages).
+ */
+#define HS_BUCKET_BITS	11
+#define HS_BUCKETS		(1 << HS_BUCKET_BITS)
+#define HS_CHUNK_ROWS	128
+#define HS_SMALL_ROWS	65536
+#define HS_ARENA_SIZE	((Size) 4 << 20)
+
+typedef struct HSChunk
+{
+	struct HSChunk *prev;		/* the bucket's previous (full) chunk */
+	int32		n;				/* rows used */
+	HSEvent		ev[HS_CHUNK_ROWS];
+} HSChunk;
+
 /* Transition state: every row kept so far, and the arguments every row shares. */
 typedef struct HSState
 {
@@ -59,9 +81,14 @@ typedef struct HSState
 	bool		has_into;		/* count only handoffs into one owner */
 	uint64		into;			/* that owner's hash */
 	int64		nevents;
+	/* few rows: one array */
 	int64		capacity;
 	HSEvent    *events;
 	void	   *events_alloc;	/* what to pfree for events */
+	/* many rows: per bucket, its newest chunk (NULL while few) */
+	HSChunk   **buckets;
+	char	   *arena;			/* where the next chunk is carved */
+	Size		arena_left;
 } HSState;
 
 /* Hashing of one argument's type, cached per call site. */
@@ -141,35 +168,120 @@ NewState(MemoryContext aggcxt, int64 sla_us, bool has_into, uint64 into)
 	return st;
 }
 
-/* Appends one row, doubling the array in the state's context when full. */
+/* Most rows a state holds: the final function's arrays of gaps must fit. */
+#define HS_MAX_ROWS		((int64) (MaxAllocHugeSize / 2 / sizeof(HSEvent)))
+
+static void AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner);
+
+/* Starts a new chunk for bucket b, carved from the state's arena. */
+static HSChunk *
+NewChunk(HSState *st, int b)
+{
+	HSChunk    *c;
+
+	if (st->arena_left < sizeof(HSChunk))
+	{
+		void	   *alloc;
+
+		st->arena = AllocLarge(GetMemoryChunkContext(st), HS_ARENA_SIZE, &alloc);
+		st->arena_left = HS_ARENA_SIZE;
+	}
+	c = (HSChunk *) st->arena;
+	st->arena += MAXALIGN(sizeof(HSChunk));
+	st->arena_left -= Min(st->arena_left, MAXALIGN(sizeof(HSChunk)));
+	c->prev = st->buckets[b];
+	c->n = 0;
+	st->buckets[b] = c;
+	return c;
+}
+
+/* Moves the rows of a state's array into buckets: the state has grown large. */
+static void
+SwitchToBuckets(HSState *st)
+{
+	HSEvent    *ev = st->events;
+	int64		n = st->nevents;
+
+	st->buckets = MemoryContextAllocZero(GetMemoryChunkContext(st),
+										 HS_BUCKETS * sizeof(HSChunk *));
+	st->nevents = 0;
+	for (int64 i = 0; i < n; i++)
+		AddEvent(st, ev[i].lead, ev[i].at, ev[i].owner);
+	if (st->events_alloc)
+		pfree(st->events_alloc);
+	st->events = NULL;
+	st->events_alloc = NULL;
+	st->capacity = 0;
+}
+
+/* Appends one row: to its bucket, or to the array while the state is small. */
 static void
 AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner)
 {
-	if (st->nevents == st->capacity)
-	{
-		int64		cap = st->capacity ? st->capacity * 2 : 256;
-		void	   *old_alloc = st->events_alloc;
-		HSEvent    *grown;
+	HSEvent    *e;
 
-		if ((Size) cap * sizeof(HSEvent) > MaxAllocHugeSize / 2)
+	if (likely(st->buckets != NULL))
+	{
+		int			b = (int) (lead >> (64 - HS_BUCKET_BITS));
+		HSChunk    *c = st->buckets[b];
+
+		if (unlikely(st->nevents >= HS_MAX_ROWS))
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("handoff_summary holds at most %lld rows per group",
-							(long long) (MaxAllocHugeSize / 2 / sizeof(HSEvent)))));
-		grown = AllocLarge(GetMemoryChunkContext(st), cap * sizeof(HSEvent),
-						   &st->events_alloc);
-
-		if (st->nevents > 0)
-			memcpy(grown, st->events, st->nevents * sizeof(HSEvent));
-		if (old_alloc)
-			pfree(old_alloc);
-		st->events = grown;
-		st->capacity = cap;
+							(long long) HS_MAX_ROWS)));
+		if (c == NULL || c->n == HS_CHUNK_ROWS)
+			c = NewChunk(st, b);
+		e = &c->ev[c->n++];
 	}
-	st->events[st->nevents].lead = lead;
-	st->events[st->nevents].at = at;
-	st->events[st->nevents].owner = owner;
+	else
+	{
+		if (st->nevents == st->capacity)
+		{
+			int64		cap = st->capacity ? st->capacity * 2 : 256;
+			void	   *old_alloc = st->events_alloc;
+			HSEvent    *grown;
+
+			if (cap > HS_SMALL_ROWS)
+			{
+				SwitchToBuckets(st);
+				AddEvent(st, lead, at, owner);
+				return;
+			}
+			grown = MemoryContextAllocHuge(GetMemoryChunkContext(st), cap * sizeof(HSEvent));
+			st->events_alloc = grown;
+			if (st->nevents > 0)
+				memcpy(grown, st->events, st->nevents * sizeof(HSEvent));
+			if (old_alloc)
+				pfree(old_alloc);
+			st->events = grown;
+			st->capacity = cap;
+		}
+		e = &st->events[st->nevents];
+	}
+	e->lead = lead;
+	e->at = at;
+	e->owner = owner;
 	st->nevents++;
+}
+
+/* Calls fn on every row of a state (in no particular order). */
+static void
+ForEachEvent(const HSState *st, void (*fn) (const HSEvent *e, void *arg), void *arg)
+{
+	if (st->buckets == NULL)
+	{
+		for (int64 i = 0; i < st->nevents; i++)
+			fn(&st->events[i], arg);
+		return;
+	}
+	for (int b = 0; b < HS_BUCKETS; b++)
+	{
+		for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
+			for (int i = 0; i < c->n; i++)
+				fn(&c->ev[i], arg);
+		CHECK_FOR_INTERRUPTS();
+	}
 }
 
 PG_FUNCTION_INFO_V1(handoff_summary_trans);
@@ -228,6 +340,24 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
+/* ForEachEvent callback: appends the row to the state arg. */
+static void
+AppendTo(const HSEvent *e, void *arg)
+{
+	AddEvent((HSState *) arg, e->lead, e->at, e->owner);
+}
+
+/* ForEachEvent callback: writes the row to the StringInfo arg. */
+static void
+SendEvent(const HSEvent *e, void *arg)
+{
+	StringInfo	buf = (StringInfo) arg;
+
+	pq_sendint64(buf, (int64) e->lead);
+	pq_sendint64(buf, e->at);
+	pq_sendint64(buf, (int64) e->owner);
+}
+
 PG_FUNCTION_INFO_V1(handoff_summary_combine);
 /* Combine: concatenates two partial states (row order does not matter). */
 Datum
@@ -251,8 +381,7 @@ handoff_summary_combine(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("handoff_summary sla and into must be the same for every row of a group")));
-	for (int64 i = 0; i < b->nevents; i++)
-		AddEvent(a, b->events[i].lead, b->events[i].at, b->events[i].owner);
+	ForEachEvent(b, AppendTo, a);
 	PG_RETURN_POINTER(a);
 }
 
@@ -270,12 +399,7 @@ handoff_summary_serialize(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, st->has_into ? 1 : 0);
 	pq_sendint64(&buf, (int64) st->into);
 	pq_sendint64(&buf, st->nevents);
-	for (int64 i = 0; i < st->nevents; i++)
-	{
-		pq_sendint64(&buf, (int64) st->events[i].lead);
-		pq_sendint64(&buf, st->events[i].at);
-		pq_sendint64(&buf, (int64) st->events[i].owner);
-	}
+	ForEachEvent(st, SendEvent, &buf);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -386,24 +510,29 @@ SortRun(HSEvent *ev, int64 n)
 }
 
 /*
- * Sorts the state's rows by lead, then time, then owner: three radix passes
- * on the upper 32 bits of the lead hash, then a small sort of each run of
- * rows that share them.  Returns the rows.
+ * Sorts rows by lead, then time, then owner: radix passes on the lead hash
+ * from bit 32 up to bit 32 + 11 * passes, through tmp (as large), then a
+ * small sort of each run of rows that share the upper 32 bits.  The sorted
+ * rows end in ev.
  */
-static HSEvent *
-GroupByLead(HSState *st)
+static void
+SortRows(HSEvent *ev, HSEvent *tmp, int64 n, int passes)
 {
-	int64		n = st->nevents;
-	void	   *tmp_alloc;
-	HSEvent    *tmp = AllocLarge(CurrentMemoryContext, n * sizeof(HSEvent), &tmp_alloc);
-	HSEvent    *ev = st->events;
+	HSEvent    *src = ev;
+	HSEvent    *dst = tmp;
 	int64		start = 0;
 
-	RadixPass(ev, tmp, n, 32);
-	RadixPass(tmp, ev, n, 32 + RADIX_BITS);
-	RadixPass(ev, tmp, n, 32 + 2 * RADIX_BITS);
-	memcpy(ev, tmp, n * sizeof(HSEvent));
-	pfree(tmp_alloc);
+	for (int p = 0; p < passes; p++)
+	{
+		HSEvent    *t;
+
+		RadixPass(src, dst, n, 32 + p * RADIX_BITS);
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != ev)
+		memcpy(ev, src, n * sizeof(HSEvent));
 	while (start < n)
 	{
 		int64		end = start + 1;
@@ -412,9 +541,59 @@ GroupByLead(HSState *st)
 			end++;
 		SortRun(ev + start, end - start);
 		start = end;
+	}
+}
+
+/*
+ * Calls walk on the state's rows sorted by lead, then time, then owner, in
+ * segments that never split a lead: the whole array of a small state, one
+ * bucket at a time of a large one.
+ */
+static void
+WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), void *arg)
+{
+	int64		largest = 0;
+	void	   *a_alloc,
+			   *t_alloc;
+	HSEvent    *a,
+			   *t;
+
+	if (st->nevents == 0)
+		return;
+	if (st->buckets == NULL)
+	{
+		t = AllocLarge(CurrentMemoryContext, st->nevents * sizeof(HSEvent), &t_alloc);
+		SortRows(st->events, t, st->nevents, 3);
+		pfree(t_alloc);
+		walk(st->events, st->nevents, arg);
+		return;
+	}
+	for (int b = 0; b < HS_BUCKETS; b++)
+	{
+		int64		n = 0;
+
+		for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
+			n += c->n;
+		largest = Max(largest, n);
+	}
+	a = AllocLarge(CurrentMemoryContext, largest * sizeof(HSEvent), &a_alloc);
+	t = AllocLarge(CurrentMemoryContext, largest * sizeof(HSEvent), &t_alloc);
+	for (int b = 0; b < HS_BUCKETS; b++)
+	{
+		int64		n = 0;
+
+		for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
+		{
+			memcpy(a + n, c->ev, c->n * sizeof(HSEvent));
+			n += c->n;
+		}
+		/* a bucket fixes the top 11 bits: sort on the 21 below them */
+		SortRows(a, t, n, 2);
+		walk(a, n, arg);
 		CHECK_FOR_INTERRUPTS();
 	}
-	return ev;
+	pfree(a_alloc);
+	pfree(t_alloc);
 }
 
 /* Moves the k-th smallest of v[0..n) to v[k] (quickselect). */
@@ -469,6 +648,46 @@ SelectQuantile(int64 *v, int64 n, double fraction)
 	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(&iv));
 }
 
+/* What handoff_summary_final collects while walking the leads. */
+typedef struct HandoffWalk
+{
+	const HSState *st;
+	int64	   *gaps;
+	int64		ngaps;
+	int64		met;
+} HandoffWalk;
+
+/*
+ * WalkLeads callback of handoff_summary: walks each lead's rows in time
+ * order as handoff_gap and sla_breached do, collecting gaps.
+ */
+static void
+WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
+{
+	HandoffWalk *w = (HandoffWalk *) arg;
+	const HSState *st = w->st;
+	uint64		owner = 0;		/* current owner's hash, 0 = none yet */
+	TimestampTz last = 0;		/* current owner's last row */
+
+	for (int64 i = 0; i < n; i++)
+	{
+		if (i > 0 && ev[i].lead != ev[i - 1].lead)
+			owner = 0;			/* next lead */
+		if (ev[i].owner == 0)
+			continue;
+		if (owner != 0 && ev[i].owner != owner &&
+			(!st->has_into || (ev[i].owner == (st->into | 1))))
+		{
+			int64		gap = ev[i].at - last;
+
+			w->gaps[w->ngaps++] = gap;
+			w->met += (gap <= st->sla_us);
+		}
+		owner = ev[i].owner;
+		last = ev[i].at;
+	}
+}
+
 PG_FUNCTION_INFO_V1(handoff_summary_final);
 /*
  * Final: groups rows by lead, walks each lead in time order and returns
@@ -481,59 +700,24 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {false, true, true, true};
-	int64		n = st ? st->nevents : 0;
-	int64	   *gaps = NULL;
-	int64		ngaps = 0;
-	int64		met = 0;
+	HandoffWalk w = {st, NULL, 0, 0};
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "handoff_summary must return a composite type");
 	tupdesc = BlessTupleDesc(tupdesc);
 
-	if (n > 0)
+	if (st != NULL && st->nevents > 0)
 	{
-		HSEvent    *ev = GroupByLead(st);
-		int64		start = 0;
-
-		gaps = MemoryContextAllocHuge(CurrentMemoryContext, n * sizeof(int64));
-
-		while (start < n)
-		{
-			int64		end = start + 1;
-			uint64		owner = 0;	/* current owner's hash, 0 = none yet */
-			TimestampTz last = 0;	/* current owner's last row */
-
-			while (end < n && (ev[end].lead >> 32) == (ev[start].lead >> 32))
-				end++;
-			for (int64 i = start; i < end; i++)
-			{
-				if (i > start && ev[i].lead != ev[i - 1].lead)
-					owner = 0;	/* next lead in this run */
-				if (ev[i].owner == 0)
-					continue;
-				if (owner != 0 && ev[i].owner != owner &&
-					(!st->has_into || (ev[i].owner == (st->into | 1))))
-				{
-					int64		gap = ev[i].at - last;
-
-					gaps[ngaps++] = gap;
-					met += (gap <= st->sla_us);
-				}
-				owner = ev[i].owner;
-				last = ev[i].at;
-			}
-			start = end;
-			if ((start & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
+		w.gaps = MemoryContextAllocHuge(CurrentMemoryContext, st->nevents * sizeof(int64));
+		WalkLeads(st, WalkHandoffs, &w);
 	}
 
-	values[0] = Int64GetDatum(ngaps);
-	if (ngaps > 0)
+	values[0] = Int64GetDatum(w.ngaps);
+	if (w.ngaps > 0)
 	{
-		values[1] = SelectQuantile(gaps, ngaps, 0.5);
-		values[2] = SelectQuantile(gaps, ngaps, 0.9);
-		values[3] = Float8GetDatum((double) met / (double) ngaps);
+		values[1] = SelectQuantile(w.gaps, w.ngaps, 0.5);
+		values[2] = SelectQuantile(w.gaps, w.ngaps, 0.9);
+		values[3] = Float8GetDatum((double) w.met / (double) w.ngaps);
 		nulls[1] = nulls[2] = nulls[3] = false;
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
@@ -571,6 +755,42 @@ stage_stays_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
+/* What stage_stays_final collects while walking the leads: stays per stage. */
+typedef struct StaysWalk
+{
+	int64		count[STAGE_COUNT + 1];
+	int64		capacity[STAGE_COUNT + 1];
+	int64	   *stays[STAGE_COUNT + 1];
+} StaysWalk;
+
+/*
+ * WalkLeads callback of stage_stays: a stay is a row followed by another
+ * row of the same lead; it lasts until that row.
+ */
+static void
+WalkStays(const HSEvent *ev, int64 n, void *arg)
+{
+	StaysWalk  *w = (StaysWalk *) arg;
+
+	for (int64 i = 0; i + 1 < n; i++)
+	{
+		int			s = (int) ev[i].owner;
+
+		if (ev[i + 1].lead != ev[i].lead)
+			continue;
+		if (unlikely(w->count[s] == w->capacity[s]))
+		{
+			int64		cap = Max(w->capacity[s] * 2, 1024);
+
+			w->stays[s] = w->stays[s] == NULL
+				? MemoryContextAllocHuge(CurrentMemoryContext, cap * sizeof(int64))
+				: repalloc_huge(w->stays[s], cap * sizeof(int64));
+			w->capacity[s] = cap;
+		}
+		w->stays[s][w->count[s]++] = ev[i + 1].at - ev[i].at;
+	}
+}
+
 PG_FUNCTION_INFO_V1(stage_stays_final);
 /*
  * Final of stage_stays: walks each lead in time order (ties in ladder
@@ -586,45 +806,28 @@ stage_stays_final(PG_FUNCTION_ARGS)
 	Oid			array_type = get_fn_expr_rettype(fcinfo->flinfo);
 	Oid			elem_type = get_element_type(array_type);
 	TupleDesc	tupdesc = lookup_rowtype_tupdesc_copy(elem_type, -1);
-	int64		count[STAGE_COUNT + 1];
-	int64		offset[STAGE_COUNT + 2];
-	int64	   *stays = NULL;
+	StaysWalk	w;
 	Datum		elems[STAGE_COUNT];
 	int			nelems = 0;
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
 
-	memset(count, 0, sizeof(count));
+	memset(&w, 0, sizeof(w));
 	if (n > 0)
-	{
-		HSEvent    *ev = GroupByLead(st);
-		int64		fill[STAGE_COUNT + 1];
-
-		for (int64 i = 0; i + 1 < n; i++)
-			if (ev[i + 1].lead == ev[i].lead)
-				count[ev[i].owner]++;
-		offset[1] = 0;
-		for (int s = 1; s <= STAGE_COUNT; s++)
-			offset[s + 1] = offset[s] + count[s];
-		stays = MemoryContextAllocHuge(CurrentMemoryContext, Max(n, 1) * sizeof(int64));
-		memcpy(fill, offset, sizeof(fill));
-		for (int64 i = 0; i + 1 < n; i++)
-			if (ev[i + 1].lead == ev[i].lead)
-				stays[fill[ev[i].owner]++] = ev[i + 1].at - ev[i].at;
-	}
+		WalkLeads(st, WalkStays, &w);
 	tupdesc = BlessTupleDesc(tupdesc);
 	for (int s = 1; s <= STAGE_COUNT; s++)
 	{
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
-		if (count[s] == 0)
+		if (w.count[s] == 0)
 			continue;
 		values[0] = LeadStageGetDatum((LeadStage) s);
-		values[1] = Int64GetDatum(count[s]);
-		values[2] = SelectQuantile(stays + offset[s], count[s], 0.5);
-		values[3] = SelectQuantile(stays + offset[s], count[s], 0.9);
+		values[1] = Int64GetDatum(w.count[s]);
+		values[2] = SelectQuantile(w.stays[s], w.count[s], 0.5);
+		values[3] = SelectQuantile(w.stays[s], w.count[s], 0.9);
 		elems[nelems++] = HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
 	}
 	get_typlenbyvalalign(elem_type, &typlen, &typbyval, &typalign);
