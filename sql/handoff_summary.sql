@@ -32,8 +32,7 @@ SELECT count(*) AS rows, count(DISTINCT lead_id) AS leads,
        count(*) FILTER (WHERE at IS NULL) AS null_times FROM hs_events;
 
 -- plain SQL: drop rows without time or owner, order each lead by time (ties by
--- the owner's hash, unsigned, as documented), compare each row with the
--- previous owned row
+-- owner, as documented), compare each row with the previous owned row
 CREATE TEMP VIEW hs_plain_gaps AS
 SELECT lead_id, team, at - prev_at AS gap
 FROM (SELECT lead_id, team, at,
@@ -41,7 +40,7 @@ FROM (SELECT lead_id, team, at,
       FROM hs_events
       WHERE at IS NOT NULL AND team IS NOT NULL AND lead_id IS NOT NULL
       WINDOW w AS (PARTITION BY lead_id
-                   ORDER BY at, (hashtextextended(team, 0) | 1) # (-9223372036854775807 - 1))) x
+                   ORDER BY at, team)) x
 WHERE prev_team IS NOT NULL AND prev_team <> team;
 
 SELECT s.handoffs = p.handoffs AS same_count, s.median_gap = p.median AS same_median,
@@ -72,7 +71,7 @@ SELECT count(*) AS handoffs, justify_hours(percentile_disc(0.5) WITHIN GROUP (OR
 FROM (SELECT handoff_gap(at, team) OVER w AS gap, sla_breached(at, team, interval '12 hours') OVER w AS breached
       FROM hs_events WHERE at IS NOT NULL
       WINDOW w AS (PARTITION BY lead_id
-                   ORDER BY at, (hashtextextended(team, 0) | 1) # (-9223372036854775807 - 1))) x
+                   ORDER BY at, team)) x
 WHERE gap IS NOT NULL;
 
 -- lead keys of other types give the same answer
@@ -172,7 +171,7 @@ FROM (SELECT team, at, lag(team) OVER w AS prev_team, lag(at) OVER w AS prev_at
       FROM hs_big
       WHERE at IS NOT NULL AND team IS NOT NULL AND lead_id IS NOT NULL
       WINDOW w AS (PARTITION BY lead_id
-                   ORDER BY at, (hashtextextended(team, 0) | 1) # (-9223372036854775807 - 1))) x
+                   ORDER BY at, team)) x
 WHERE prev_team IS NOT NULL AND prev_team <> team;
 SELECT (SELECT count(*) FROM hs_big) AS rows,
        s.handoffs = p.handoffs AS same_count, s.median_gap = p.median AS same_median,
@@ -195,3 +194,23 @@ FULL JOIN (SELECT stage, count(*) AS stays,
                  WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x
            WHERE d IS NOT NULL GROUP BY 1) p USING (stage)
 ORDER BY 1;
+
+-- tied rows are taken in owner order (ORDER BY at, owner), whatever the
+-- owners' hashes ('renewals' hashes below 'marketing'): at 10:00 marketing
+-- comes before renewals, so the handoff into renewals is from marketing with
+-- a zero gap (in hash order it would be from sales, one hour)
+CREATE TEMP TABLE hs_tie (lead int, at timestamptz, team text);
+INSERT INTO hs_tie VALUES (1, '2026-03-02 09:00', 'sales'), (1, '2026-03-02 10:00', 'renewals'),
+                          (1, '2026-03-02 10:00', 'marketing'), (2, '2026-03-02 09:00', 'zeta'),
+                          (2, '2026-03-02 09:00', 'alpha'), (2, '2026-03-02 11:00', 'mu');
+SELECT (handoff_summary(lead, at, team, interval '1 hour', 'renewals'::text)).*
+FROM hs_tie WHERE lead = 1;
+SELECT s.handoffs = p.handoffs AND s.median_gap = p.median AS same_as_window, s.handoffs
+FROM (SELECT (handoff_summary(lead, at, team, interval '1 hour')).* FROM hs_tie) s,
+     (SELECT count(*) AS handoffs, justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)) AS median
+      FROM (SELECT handoff_gap(at, team) OVER (PARTITION BY lead ORDER BY at, team) AS gap FROM hs_tie) x
+      WHERE gap IS NOT NULL) p;
+-- owners of a type with a hash but no order (xid): ties in hash order, no
+-- error (each lead has two handoffs in either order of its tie)
+SELECT (handoff_summary(lead, at, (length(team) * 7 + ascii(team))::text::xid, interval '1 hour')).handoffs
+FROM hs_tie;

@@ -8,18 +8,21 @@
  * stage history that sort is most of the time.  This aggregate answers the
  * usual question (how many handoffs, the median and p90 gap, the share
  * within the SLA) without it: it keeps each row as 24 bytes (lead hash,
- * time, owner hash), and at the end groups them by lead with a two-pass
- * radix sort on the lead hash, orders each lead's few rows by time, and
- * walks them exactly as handoff_gap and sla_breached do.  Quantiles are
- * exact (percentile_disc).  Rows may come in any order, and partial states
- * combine by concatenation, so it is correct in parallel plans.
+ * time, owner key), grouped by a bucket of the lead hash once there are
+ * many, and at the end sorts one bucket at a time by lead, time and owner
+ * and walks each lead's rows exactly as handoff_gap and sla_breached do.
+ * Quantiles are exact (percentile_disc).  Rows may come in any order, and
+ * partial states combine by concatenation, so it is correct in parallel
+ * plans.
  *
  * Semantics, as for handoff_gap: a NULL owner neither starts nor ends a
  * handoff; a handoff is the first row of an owner different from the
  * previous owned row's, and its gap is the time since that row.  Rows with a
  * NULL lead or NULL at are skipped (they cannot be placed in a lead's
- * stream).  Equal times are ordered by owner hash.  With into, only handoffs
- * to that owner count.  A gap equal to the SLA meets it.
+ * stream).  Equal times are taken in owner order, as in ORDER BY at, owner:
+ * the state keeps one copy of each distinct owner and ranks them with the
+ * type's btree order at the end (a type without one: hash order).  With
+ * into, only handoffs to that owner count.  A gap equal to the SLA meets it.
  */
 #include "postgres.h"
 
@@ -34,6 +37,7 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -42,7 +46,7 @@
 
 #include "align.h"
 
-#define HS_SERIAL_VERSION	1
+#define HS_SERIAL_VERSION	2
 
 /* One row: whose, when, by whom. */
 typedef struct HSEvent
@@ -51,6 +55,14 @@ typedef struct HSEvent
 	TimestampTz at;
 	uint64		owner;			/* hash of the owner */
 } HSEvent;
+
+/* A distinct owner: its row key (hash | 1), its value, and later its rank. */
+typedef struct HSOwner
+{
+	uint64		key;
+	Datum		value;
+	uint64		rank;			/* 1 + position in value order, set by RankOwners */
+} HSOwner;
 
 /*
  * Rows are kept in one array while there are few (a GROUP BY may have many
@@ -89,6 +101,13 @@ typedef struct HSState
 	HSChunk   **buckets;
 	char	   *arena;			/* where the next chunk is carved */
 	Size		arena_left;
+	/* handoff_summary: the distinct owners, to order tied rows by owner */
+	int32		nowners;
+	int32		owners_cap;		/* a power of two; the index has twice as many slots */
+	HSOwner    *owners;
+	int32	   *owner_index;	/* open addressing by hash: owner number + 1, 0 = empty */
+	Oid			owner_type;		/* for ordering owners in the final function */
+	Oid			owner_collation;
 } HSState;
 
 /* Hashing of one argument's type, cached per call site. */
@@ -103,6 +122,8 @@ typedef struct HSCache
 {
 	HSHasher	lead;
 	HSHasher	owner;
+	int16		owner_len;		/* the owner type's length and passing */
+	bool		owner_byval;
 } HSCache;
 
 /* Sets up hashing for argument argno. */
@@ -166,6 +187,155 @@ NewState(MemoryContext aggcxt, int64 sla_us, bool has_into, uint64 into)
 	st->has_into = has_into;
 	st->into = into;
 	return st;
+}
+
+/* Number of the owner with this row key, or -1 if not seen. */
+static int32
+FindOwner(const HSState *st, uint64 key)
+{
+	uint32		mask;
+	uint32		pos;
+
+	if (st->owners_cap == 0)
+		return -1;
+	mask = (uint32) st->owners_cap * 2 - 1;
+	pos = (uint32) (key >> 32) & mask;
+	while (st->owner_index[pos] != 0)
+	{
+		int32		o = st->owner_index[pos] - 1;
+
+		if (st->owners[o].key == key)
+			return o;
+		pos = (pos + 1) & mask;
+	}
+	return -1;
+}
+
+/* Doubles the owner table and rebuilds its index. */
+static void
+GrowOwners(HSState *st)
+{
+	MemoryContext cxt = GetMemoryChunkContext(st);
+	int32		cap = st->owners_cap ? st->owners_cap * 2 : 8;
+	uint32		mask = (uint32) cap * 2 - 1;
+
+	if (cap > MaxAllocHugeSize / 2 / sizeof(HSOwner))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("handoff_summary holds at most %d distinct owners per group",
+						st->owners_cap)));
+	st->owners = st->owners == NULL
+		? MemoryContextAllocHuge(cxt, cap * sizeof(HSOwner))
+		: repalloc_huge(st->owners, cap * sizeof(HSOwner));
+	if (st->owner_index)
+		pfree(st->owner_index);
+	st->owner_index = MemoryContextAllocExtended(cxt, (Size) cap * 2 * sizeof(int32),
+												 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	st->owners_cap = cap;
+	for (int32 o = 0; o < st->nowners; o++)
+	{
+		uint32		pos = (uint32) (st->owners[o].key >> 32) & mask;
+
+		while (st->owner_index[pos] != 0)
+			pos = (pos + 1) & mask;
+		st->owner_index[pos] = o + 1;
+	}
+}
+
+/* Adds an owner (row key and a copy of its value in the state's memory). */
+static void
+AddOwner(HSState *st, uint64 key, Datum value)
+{
+	uint32		mask;
+	uint32		pos;
+
+	if (st->nowners == st->owners_cap)
+		GrowOwners(st);
+	mask = (uint32) st->owners_cap * 2 - 1;
+	pos = (uint32) (key >> 32) & mask;
+	while (st->owner_index[pos] != 0)
+		pos = (pos + 1) & mask;
+	st->owner_index[pos] = st->nowners + 1;
+	st->owners[st->nowners].key = key;
+	st->owners[st->nowners].value = value;
+	st->owners[st->nowners].rank = 0;
+	st->nowners++;
+}
+
+/* Remembers an owner's value the first time its row key is seen. */
+static void
+NoteOwner(HSState *st, uint64 key, Datum value, int16 typlen, bool typbyval)
+{
+	MemoryContext old;
+
+	if (FindOwner(st, key) >= 0)
+		return;
+	old = MemoryContextSwitchTo(GetMemoryChunkContext(st));
+	if (typlen == -1)
+		value = PointerGetDatum(PG_DETOAST_DATUM_COPY(value));
+	else
+		value = datumCopy(value, typbyval, typlen);
+	MemoryContextSwitchTo(old);
+	AddOwner(st, key, value);
+}
+
+/* qsort_arg comparator: owners by value, with the type's btree order. */
+static int
+CompareOwners(const void *a, const void *b, void *arg)
+{
+	const HSOwner *x = *(const HSOwner *const *) a;
+	const HSOwner *y = *(const HSOwner *const *) b;
+	FunctionCallInfo cmp = (FunctionCallInfo) arg;
+
+	cmp->args[0].value = x->value;
+	cmp->args[1].value = y->value;
+	cmp->isnull = false;
+	return DatumGetInt32(FunctionCallInvoke(cmp));
+}
+
+/*
+ * Ranks the owners in value order (1 = first), so that tied rows are
+ * ordered by owner as ORDER BY at, owner would.  A type without a btree
+ * order ranks by row key (hash order).
+ */
+static void
+RankOwners(HSState *st)
+{
+	TypeCacheEntry *tc;
+	HSOwner   **order;
+
+	if (st->nowners == 0)
+		return;
+	tc = lookup_type_cache(st->owner_type, TYPECACHE_CMP_PROC_FINFO);
+	if (!OidIsValid(tc->cmp_proc))
+	{
+		for (int32 o = 0; o < st->nowners; o++)
+			st->owners[o].rank = st->owners[o].key;
+		return;
+	}
+	order = palloc_extended(st->nowners * sizeof(HSOwner *), MCXT_ALLOC_HUGE);
+	for (int32 o = 0; o < st->nowners; o++)
+		order[o] = &st->owners[o];
+	{
+		LOCAL_FCINFO(cmp, 2);
+
+		InitFunctionCallInfoData(*cmp, &tc->cmp_proc_finfo, 2, st->owner_collation, NULL, NULL);
+		cmp->args[0].isnull = false;
+		cmp->args[1].isnull = false;
+		qsort_arg(order, st->nowners, sizeof(HSOwner *), CompareOwners, cmp);
+	}
+	for (int32 o = 0; o < st->nowners; o++)
+		order[o]->rank = (uint64) o + 1;
+	pfree(order);
+}
+
+/* The rank of the owner with this row key (RankOwners first); 0 if unknown. */
+static inline uint64
+OwnerRank(const HSState *st, uint64 key)
+{
+	int32		o = FindOwner(st, key);
+
+	return o < 0 ? 0 : st->owners[o].rank;
 }
 
 /* Most rows a state holds: the final function's arrays of gaps must fit. */
@@ -295,12 +465,14 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 	int64		sla_us;
 	bool		has_into = PG_NARGS() > 5;
 	uint64		into = 0;
+	uint64		owner;
 
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(HSCache));
 		HasherInit(&c->lead, fcinfo, 1, "lead key");
 		HasherInit(&c->owner, fcinfo, 3, "owner");
+		get_typlenbyval(c->owner.type, &c->owner_len, &c->owner_byval);
 		fcinfo->flinfo->fn_extra = c;
 	}
 	if (PG_ARGISNULL(4))
@@ -319,7 +491,11 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 	}
 
 	if (PG_ARGISNULL(0))
+	{
 		st = NewState(aggcxt, sla_us, has_into, into);
+		st->owner_type = c->owner.type;
+		st->owner_collation = c->owner.collation;
+	}
 	else
 	{
 		st = (HSState *) PG_GETARG_POINTER(0);
@@ -335,8 +511,14 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("handoff_summary times must be finite")));
 	/* a NULL owner is kept: it takes part in time order but never in a handoff */
-	AddEvent(st, HasherHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2),
-			 PG_ARGISNULL(3) ? 0 : HasherHash(&c->owner, PG_GETARG_DATUM(3)) | 1);
+	if (PG_ARGISNULL(3))
+		owner = 0;
+	else
+	{
+		owner = HasherHash(&c->owner, PG_GETARG_DATUM(3)) | 1;
+		NoteOwner(st, owner, PG_GETARG_DATUM(3), c->owner_len, c->owner_byval);
+	}
+	AddEvent(st, HasherHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
 	PG_RETURN_POINTER(st);
 }
 
@@ -382,6 +564,14 @@ handoff_summary_combine(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("handoff_summary sla and into must be the same for every row of a group")));
 	ForEachEvent(b, AppendTo, a);
+	for (int32 o = 0; o < b->nowners; o++)
+		if (FindOwner(a, b->owners[o].key) < 0)
+			AddOwner(a, b->owners[o].key, b->owners[o].value);	/* both in aggcxt */
+	if (!OidIsValid(a->owner_type))
+	{
+		a->owner_type = b->owner_type;
+		a->owner_collation = b->owner_collation;
+	}
 	PG_RETURN_POINTER(a);
 }
 
@@ -400,6 +590,33 @@ handoff_summary_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, (int64) st->into);
 	pq_sendint64(&buf, st->nevents);
 	ForEachEvent(st, SendEvent, &buf);
+	pq_sendint32(&buf, st->owner_type);
+	pq_sendint32(&buf, st->owner_collation);
+	pq_sendint32(&buf, st->nowners);
+	if (st->nowners > 0)
+	{
+		int16		typlen;
+		bool		typbyval;
+
+		get_typlenbyval(st->owner_type, &typlen, &typbyval);
+		for (int32 o = 0; o < st->nowners; o++)
+		{
+			Datum		v = st->owners[o].value;
+
+			pq_sendint64(&buf, (int64) st->owners[o].key);
+			if (typbyval)
+				pq_sendint64(&buf, (int64) v);
+			else
+			{
+				int32		len = typlen > 0 ? typlen
+					: typlen == -1 ? (int32) VARSIZE_ANY(DatumGetPointer(v))
+					: (int32) strlen(DatumGetCString(v)) + 1;
+
+				pq_sendint32(&buf, len);
+				pq_sendbytes(&buf, DatumGetPointer(v), len);
+			}
+		}
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -416,6 +633,9 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 	bool		has_into;
 	uint64		into;
 	int64		n;
+	int32		nowners;
+	int16		typlen = 0;
+	bool		typbyval = false;
 
 	InitStateMessage(&msg, data);
 	if (pq_getmsgbyte(&msg) != HS_SERIAL_VERSION)
@@ -438,6 +658,49 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 		uint64		owner = (uint64) pq_getmsgint64(&msg);
 
 		AddEvent(st, lead, at, owner);
+	}
+	st->owner_type = (Oid) pq_getmsgint(&msg, 4);
+	st->owner_collation = (Oid) pq_getmsgint(&msg, 4);
+	nowners = pq_getmsgint(&msg, 4);
+	if (nowners < 0 || (nowners > 0 && !OidIsValid(st->owner_type)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid handoff_summary state: bad owners")));
+	if (nowners > 0)
+		get_typlenbyval(st->owner_type, &typlen, &typbyval);
+	for (int32 o = 0; o < nowners; o++)
+	{
+		uint64		key = (uint64) pq_getmsgint64(&msg);
+		Datum		v;
+
+		if (typbyval)
+			v = (Datum) pq_getmsgint64(&msg);
+		else
+		{
+			int32		len = pq_getmsgint(&msg, 4);
+			const char *bytes;
+			char	   *copy;
+
+			if (len <= 0 || (typlen > 0 && len != typlen))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("invalid handoff_summary state: bad owner length")));
+			bytes = pq_getmsgbytes(&msg, len);
+			if ((typlen == -1 && (len < VARHDRSZ_SHORT || VARSIZE_ANY(bytes) != (Size) len ||
+								  VARATT_IS_EXTERNAL(bytes))) ||
+				(typlen == -2 && bytes[len - 1] != '\0'))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("invalid handoff_summary state: bad owner value")));
+			copy = MemoryContextAlloc(aggcxt, len);
+			memcpy(copy, bytes, len);
+			v = PointerGetDatum(copy);
+		}
+		if (key == 0 || FindOwner(st, key) >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid handoff_summary state: repeated owner")));
+		AddOwner(st, key, v);
 	}
 	pq_getmsgend(&msg);
 	PG_RETURN_POINTER(st);
@@ -544,10 +807,23 @@ SortRows(HSEvent *ev, HSEvent *tmp, int64 n, int passes)
 	}
 }
 
+/* Copies rows into dst, replacing owner keys by owner ranks when the state has owners. */
+static void
+GatherRows(const HSState *st, HSEvent *dst, const HSEvent *src, int64 n)
+{
+	memcpy(dst, src, n * sizeof(HSEvent));
+	if (st->nowners > 0)
+		for (int64 i = 0; i < n; i++)
+			if (dst[i].owner != 0)
+				dst[i].owner = OwnerRank(st, dst[i].owner);
+}
+
 /*
- * Calls walk on the state's rows sorted by lead, then time, then owner, in
- * segments that never split a lead: the whole array of a small state, one
- * bucket at a time of a large one.
+ * Calls walk on the state's rows sorted by lead, then time, then owner (in
+ * value order when owners are known, see RankOwners), in segments that
+ * never split a lead: all rows of a small state, one bucket at a time of a
+ * large one.  The state is not changed (a window aggregate calls its final
+ * function more than once).
  */
 static void
 WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), void *arg)
@@ -560,38 +836,41 @@ WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), voi
 
 	if (st->nevents == 0)
 		return;
+	RankOwners(st);
 	if (st->buckets == NULL)
-	{
-		t = AllocLarge(CurrentMemoryContext, st->nevents * sizeof(HSEvent), &t_alloc);
-		SortRows(st->events, t, st->nevents, 3);
-		pfree(t_alloc);
-		walk(st->events, st->nevents, arg);
-		return;
-	}
-	for (int b = 0; b < HS_BUCKETS; b++)
-	{
-		int64		n = 0;
+		largest = st->nevents;
+	else
+		for (int b = 0; b < HS_BUCKETS; b++)
+		{
+			int64		n = 0;
 
-		for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
-			n += c->n;
-		largest = Max(largest, n);
-	}
+			for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
+				n += c->n;
+			largest = Max(largest, n);
+		}
 	a = AllocLarge(CurrentMemoryContext, largest * sizeof(HSEvent), &a_alloc);
 	t = AllocLarge(CurrentMemoryContext, largest * sizeof(HSEvent), &t_alloc);
-	for (int b = 0; b < HS_BUCKETS; b++)
+	if (st->buckets == NULL)
 	{
-		int64		n = 0;
-
-		for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
-		{
-			memcpy(a + n, c->ev, c->n * sizeof(HSEvent));
-			n += c->n;
-		}
-		/* a bucket fixes the top 11 bits: sort on the 21 below them */
-		SortRows(a, t, n, 2);
-		walk(a, n, arg);
-		CHECK_FOR_INTERRUPTS();
+		GatherRows(st, a, st->events, st->nevents);
+		SortRows(a, t, st->nevents, 3);
+		walk(a, st->nevents, arg);
 	}
+	else
+		for (int b = 0; b < HS_BUCKETS; b++)
+		{
+			int64		n = 0;
+
+			for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
+			{
+				GatherRows(st, a + n, c->ev, c->n);
+				n += c->n;
+			}
+			/* a bucket fixes the top 11 bits: sort on the 21 below them */
+			SortRows(a, t, n, 2);
+			walk(a, n, arg);
+			CHECK_FOR_INTERRUPTS();
+		}
 	pfree(a_alloc);
 	pfree(t_alloc);
 }
@@ -652,6 +931,7 @@ SelectQuantile(int64 *v, int64 n, double fraction)
 typedef struct HandoffWalk
 {
 	const HSState *st;
+	uint64		into;			/* with into: the owner (as ranked) to count handoffs to */
 	int64	   *gaps;
 	int64		ngaps;
 	int64		met;
@@ -676,7 +956,7 @@ WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
 		if (ev[i].owner == 0)
 			continue;
 		if (owner != 0 && ev[i].owner != owner &&
-			(!st->has_into || (ev[i].owner == (st->into | 1))))
+			(!st->has_into || ev[i].owner == w->into))
 		{
 			int64		gap = ev[i].at - last;
 
@@ -700,7 +980,7 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {false, true, true, true};
-	HandoffWalk w = {st, NULL, 0, 0};
+	HandoffWalk w = {st, 0, NULL, 0, 0};
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "handoff_summary must return a composite type");
@@ -709,6 +989,9 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 	if (st != NULL && st->nevents > 0)
 	{
 		w.gaps = MemoryContextAllocHuge(CurrentMemoryContext, st->nevents * sizeof(int64));
+		RankOwners(st);
+		/* an into owner that never appears matches no row: rank 0 is no owner */
+		w.into = st->has_into ? OwnerRank(st, st->into | 1) : 0;
 		WalkLeads(st, WalkHandoffs, &w);
 	}
 
