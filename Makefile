@@ -9,6 +9,7 @@ MODULE_big = align
 OBJS = \
 	src/stage.o \
 	src/memory.o \
+	src/key_hash.o \
 	src/stage_map.o \
 	src/funnel.o \
 	src/funnel_io.o \

@@ -30,77 +30,15 @@
 
 #include "align.h"
 #include "funnel.h"
+#include "key_hash.h"
 #include "stage_map.h"
-
-/* What a call site needs to hash its lead key, cached in fn_extra. */
-typedef struct LeadHasher
-{
-	Oid			lead_type;		/* type of the lead argument */
-	Oid			collation;		/* input collation, for text keys */
-	FmgrInfo	hash;			/* the type's extended hash function */
-} LeadHasher;
 
 /* Per-call-site cache: lead hashing and the stage vocabulary. */
 typedef struct FunnelAggCache
 {
-	LeadHasher	lead;
+	KeyHasher	lead;
 	StageMap	stages;
 } FunnelAggCache;
-
-/* murmur3's 64-bit finaliser: a full-avalanche mix of an integer key. */
-static inline uint64
-Mix64(uint64 k)
-{
-	k ^= k >> 33;
-	k *= UINT64CONST(0xff51afd7ed558ccd);
-	k ^= k >> 33;
-	k *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	k ^= k >> 33;
-	return k;
-}
-
-/* Sets up hashing for the lead argument's type. */
-static void
-LeadHasherInit(LeadHasher *h, FunctionCallInfo fcinfo, int argno)
-{
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-	TypeCacheEntry *tc;
-
-	if (!OidIsValid(type) || type == UNKNOWNOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
-				 errmsg("could not determine the type of the lead key"),
-				 errhint("Cast the lead argument, e.g. lead_id::bigint.")));
-	h->lead_type = type;
-	h->collation = PG_GET_COLLATION();
-	if (type == INT8OID || type == INT4OID || type == INT2OID)
-		return;
-	tc = lookup_type_cache(type, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
-	if (!OidIsValid(tc->hash_extended_proc))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("lead key type %s has no hash function", format_type_be(type)),
-				 errhint("Use a lead key of a hashable type: bigint, text, uuid, ...")));
-	fmgr_info_copy(&h->hash, &tc->hash_extended_proc_finfo, fcinfo->flinfo->fn_mcxt);
-}
-
-/* The 64-bit hash that identifies a lead. */
-static inline uint64
-LeadHash(const LeadHasher *h, Datum key)
-{
-	switch (h->lead_type)
-	{
-		case INT8OID:
-			return Mix64((uint64) DatumGetInt64(key));
-		case INT4OID:
-			return Mix64((uint64) (int64) DatumGetInt32(key));
-		case INT2OID:
-			return Mix64((uint64) (int64) DatumGetInt16(key));
-		default:
-			return DatumGetUInt64(FunctionCall2Coll((FmgrInfo *) &h->hash, h->collation,
-													key, Int64GetDatum(0)));
-	}
-}
 
 /* The cache of this call site, built on the first call. */
 static FunnelAggCache *
@@ -112,7 +50,9 @@ GetCache(FunctionCallInfo fcinfo, int lead_arg, int stage_arg)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelAggCache));
 		if (lead_arg >= 0)
-			LeadHasherInit(&c->lead, fcinfo, lead_arg);
+			KeyHasherInit(&c->lead, fcinfo, lead_arg, "lead key",
+						  "Cast the lead argument, e.g. lead_id::bigint.",
+						  "Use a lead key of a hashable type: bigint, text, uuid, ...");
 		StageMapInit(&c->stages, fcinfo->flinfo, stage_arg);
 		fcinfo->flinfo->fn_extra = c;
 	}
@@ -223,9 +163,9 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window)
 		return EOHPGetRWDatum(&ef->hdr);
 	t = PG_ARGISNULL(3) ? SLOT_UNKNOWN : EncodeTime(PG_GETARG_TIMESTAMPTZ(3));
 	if (ef->f.buffered)
-		FunnelBufferEvent(&ef->f, LeadHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
+		FunnelBufferEvent(&ef->f, KeyHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
 	else
-		FunnelRecordEvent(&ef->f, LeadHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
+		FunnelRecordEvent(&ef->f, KeyHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
 	return EOHPGetRWDatum(&ef->hdr);
 }
 

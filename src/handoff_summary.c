@@ -45,6 +45,7 @@
 #include "utils/array.h"
 
 #include "align.h"
+#include "key_hash.h"
 
 #define HS_SERIAL_VERSION	2
 
@@ -110,49 +111,20 @@ typedef struct HSState
 	Oid			owner_collation;
 } HSState;
 
-/* Hashing of one argument's type, cached per call site. */
-typedef struct HSHasher
-{
-	Oid			type;
-	FmgrInfo	hash;
-	Oid			collation;
-} HSHasher;
-
 typedef struct HSCache
 {
-	HSHasher	lead;
-	HSHasher	owner;
+	KeyHasher	lead;
+	KeyHasher	owner;
 	int16		owner_len;		/* the owner type's length and passing */
 	bool		owner_byval;
 } HSCache;
 
-/* Sets up hashing for argument argno. */
+/* Sets up hashing for argument argno (the lead key or the owner). */
 static void
-HasherInit(HSHasher *h, FunctionCallInfo fcinfo, int argno, const char *what)
+HasherInit(KeyHasher *h, FunctionCallInfo fcinfo, int argno, const char *what)
 {
-	TypeCacheEntry *tc;
-
-	h->type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-	h->collation = PG_GET_COLLATION();
-	if (!OidIsValid(h->type) || h->type == UNKNOWNOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
-				 errmsg("could not determine the type of the %s", what),
-				 errhint("Cast the argument, e.g. 'sales'::text.")));
-	tc = lookup_type_cache(h->type, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
-	if (!OidIsValid(tc->hash_extended_proc))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("%s type %s has no hash function", what, format_type_be(h->type)),
-				 errhint("Use a hashable type: bigint, text, uuid, ...")));
-	fmgr_info_copy(&h->hash, &tc->hash_extended_proc_finfo, fcinfo->flinfo->fn_mcxt);
-}
-
-/* 64-bit hash of a value. */
-static inline uint64
-HasherHash(HSHasher *h, Datum v)
-{
-	return DatumGetUInt64(FunctionCall2Coll(&h->hash, h->collation, v, Int64GetDatum(0)));
+	KeyHasherInit(h, fcinfo, argno, what, "Cast the argument, e.g. 'sales'::text.",
+				  "Use a hashable type: bigint, text, uuid, ...");
 }
 
 /* Checks and converts the SLA. */
@@ -487,7 +459,7 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("handoff_summary into must not be NULL"),
 					 errhint("Leave the argument out to count handoffs to every owner.")));
-		into = HasherHash(&c->owner, PG_GETARG_DATUM(5));
+		into = KeyHash(&c->owner, PG_GETARG_DATUM(5));
 	}
 
 	if (PG_ARGISNULL(0))
@@ -515,10 +487,10 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 		owner = 0;
 	else
 	{
-		owner = HasherHash(&c->owner, PG_GETARG_DATUM(3)) | 1;
+		owner = KeyHash(&c->owner, PG_GETARG_DATUM(3)) | 1;
 		NoteOwner(st, owner, PG_GETARG_DATUM(3), c->owner_len, c->owner_byval);
 	}
-	AddEvent(st, HasherHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
+	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
 	PG_RETURN_POINTER(st);
 }
 
@@ -1033,7 +1005,7 @@ stage_stays_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("stage_stays times must be finite")));
-	AddEvent(st, HasherHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2),
+	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2),
 			 (uint64) PG_GETARG_LEAD_STAGE(3));
 	PG_RETURN_POINTER(st);
 }
