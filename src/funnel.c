@@ -17,6 +17,7 @@
 
 #include "align.h"
 #include "funnel.h"
+#include "radix.h"
 
 /* Raises the error for a count that no longer fits. */
 static void
@@ -272,29 +273,13 @@ FunnelThaw(Funnel *f)
 		pfree(owned);
 }
 
-#define SORT_BITS	11
-#define SORT_SIZE	(1 << SORT_BITS)
+RADIX_PASS_DEFINE(HashRadixPass, HashPos, hash)
+RADIX_PASS_DEFINE(EventRadixPass, PendingEvent, hash)
 
 /* Buffered events are folded when there are this many and more than leads. */
 #define EVENTS_FOLD_MIN		((uint64) 16384)
 
 static void FoldEvents(Funnel *f);
-
-/* One stable radix pass of src into dst by 11 bits of the hash. */
-static void
-HashRadixPass(const HashPos *src, HashPos *dst, uint64 n, int shift)
-{
-	uint64		count[SORT_SIZE + 1];
-
-	memset(count, 0, sizeof(count));
-	for (uint64 i = 0; i < n; i++)
-		count[((src[i].hash >> shift) & (SORT_SIZE - 1)) + 1]++;
-	for (int b = 0; b < SORT_SIZE; b++)
-		count[b + 1] += count[b];
-	for (uint64 i = 0; i < n; i++)
-		dst[count[(src[i].hash >> shift) & (SORT_SIZE - 1)]++] = src[i];
-	CHECK_FOR_INTERRUPTS();
-}
 
 /*
  * Hashes and entry numbers of f's open leads in hash order (palloc'd), or
@@ -328,8 +313,8 @@ FunnelHashOrder(const Funnel *f)
 	Assert(n == f->nleads);
 	for (int pass = 0; pass < 6; pass += 2)
 	{
-		HashRadixPass(a, b, n, pass * SORT_BITS);
-		HashRadixPass(b, a, n, (pass + 1) * SORT_BITS);
+		HashRadixPass(a, b, n, pass * RADIX_BITS);
+		HashRadixPass(b, a, n, (pass + 1) * RADIX_BITS);
 	}
 	pfree(b_alloc);
 	return a;
@@ -377,22 +362,6 @@ FunnelBufferEvent(Funnel *f, uint64 hash, int slot, uint32 time)
 	ev->time = time;
 }
 
-/* One stable radix pass of src into dst by 11 bits of the lead hash. */
-static void
-EventRadixPass(const PendingEvent *src, PendingEvent *dst, uint64 n, int shift)
-{
-	uint64		count[SORT_SIZE + 1];
-
-	memset(count, 0, sizeof(count));
-	for (uint64 i = 0; i < n; i++)
-		count[((src[i].hash >> shift) & (SORT_SIZE - 1)) + 1]++;
-	for (int b = 0; b < SORT_SIZE; b++)
-		count[b + 1] += count[b];
-	for (uint64 i = 0; i < n; i++)
-		dst[count[(src[i].hash >> shift) & (SORT_SIZE - 1)]++] = src[i];
-	CHECK_FOR_INTERRUPTS();
-}
-
 /*
  * Sorts events by lead hash: three radix passes on the upper 32 bits, then
  * an insertion sort of each run sharing them (almost always one lead).
@@ -405,8 +374,8 @@ SortEvents(PendingEvent *ev, uint64 n)
 	uint64		start = 0;
 
 	EventRadixPass(ev, tmp, n, 32);
-	EventRadixPass(tmp, ev, n, 32 + SORT_BITS);
-	EventRadixPass(ev, tmp, n, 32 + 2 * SORT_BITS);
+	EventRadixPass(tmp, ev, n, 32 + RADIX_BITS);
+	EventRadixPass(ev, tmp, n, 32 + 2 * RADIX_BITS);
 	memcpy(ev, tmp, n * sizeof(PendingEvent));
 	pfree(tmp_alloc);
 	while (start < n)

@@ -46,6 +46,7 @@
 
 #include "align.h"
 #include "key_hash.h"
+#include "radix.h"
 
 #define HS_SERIAL_VERSION	2
 
@@ -678,27 +679,7 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-#define RADIX_BITS	11
-#define RADIX_SIZE	(1 << RADIX_BITS)
-
-/* One radix pass: stable counting sort of src into dst by 11 bits of the lead hash. */
-static void
-RadixPass(const HSEvent *src, HSEvent *dst, int64 n, int shift)
-{
-	int64		count[RADIX_SIZE + 1];
-
-	memset(count, 0, sizeof(count));
-	for (int64 i = 0; i < n; i++)
-		count[((src[i].lead >> shift) & (RADIX_SIZE - 1)) + 1]++;
-	for (int b = 0; b < RADIX_SIZE; b++)
-		count[b + 1] += count[b];
-	for (int64 i = 0; i < n; i++)
-	{
-		dst[count[(src[i].lead >> shift) & (RADIX_SIZE - 1)]++] = src[i];
-		if ((i & 0xFFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-}
+RADIX_PASS_DEFINE(RadixPass, HSEvent, lead)
 
 /* qsort: rows by lead, then time, then owner. */
 static int
