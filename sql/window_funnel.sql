@@ -173,3 +173,26 @@ SELECT pg_temp.sqlstate_of($$SELECT window_funnel(NULL, at, stage) FROM wf_case$
        pg_temp.sqlstate_of($$SELECT window_funnel(CASE WHEN lead = 1 THEN interval '1 day' ELSE '2 days' END, at, stage) FROM wf_case$$) AS varying,
        pg_temp.sqlstate_of($$SELECT window_funnel('1 day', at, stage, '') FROM wf_case$$) AS empty_mode;
 SELECT window_funnel('7 days', at, stage) IS NULL AS empty_input FROM wf_case WHERE false;
+
+-- long histories (40 to 120 events per lead on 40 distinct half-days: many
+-- chains alive at once, re-entries, ties, outcomes): every mode against the
+-- row-by-row oracle, where chains are followed one start at a time
+SELECT setseed(0.31);
+CREATE TEMP TABLE wf_long AS
+SELECT 100000 + l AS lead_id,
+       (ARRAY['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer',
+              'evangelist', 'recycled', 'lost'])[1 + floor(random() * 10)::int]::lead_stage AS stage,
+       timestamptz '2026-01-01' + floor(random() * 40) * interval '12 hours' AS at
+FROM generate_series(1, 60) l, generate_series(1, 40 + (l * 37) % 80) k;
+INSERT INTO wf_ordered
+SELECT lead_id, stage, at, row_number() OVER (PARTITION BY lead_id ORDER BY at, stage) FROM wf_long;
+SELECT m.mode, count(*) AS leads,
+       count(*) FILTER (WHERE a.furthest IS DISTINCT FROM pg_temp.oracle(a.lead_id, interval '3 days', m.mode)) AS mismatches,
+       count(DISTINCT a.furthest) AS distinct_results
+FROM unnest(ARRAY['', 'strict', 'strict_order', 'strict_deduplication', 'strict_increase',
+                  'strict, strict_order', 'strict_increase,strict_deduplication',
+                  'strict,strict_increase,strict_order,strict_deduplication']) m(mode)
+CROSS JOIN LATERAL (
+    SELECT lead_id, window_funnel('3 days', at, stage, m.mode) AS furthest
+    FROM wf_long GROUP BY lead_id) a
+GROUP BY 1 ORDER BY 1;

@@ -34,6 +34,7 @@
 #include "utils/timestamp.h"
 
 #include "align.h"
+#include "funnel.h"
 #include "stage_map.h"
 
 #define WF_STRICT				0x01
@@ -338,7 +339,19 @@ CompareEvents(const void *a, const void *b)
 	return (x->slot > y->slot) - (x->slot < y->slot);
 }
 
-/* The highest ladder slot any chain reaches, or -1. */
+/*
+ * The highest ladder slot any chain reaches, or -1.
+ *
+ * Chains are followed all at once rather than one start at a time (which
+ * cost O(starts x events in the window) per lead: quadratic for a lead with
+ * many events).  Every chain at a given level reacts alike to an event (the
+ * modes' rules depend on the level, and on the time of the chain's last
+ * step only for ties under strict_increase), and a chain that started later
+ * outlives one that started earlier at the same level, so per level only
+ * the latest start matters: O(events x stages).  Under strict_increase a
+ * chain that stepped at the current time cannot step again until time
+ * moves on, so those are kept apart (fresh) until then.
+ */
 static int
 FurthestSlot(WFState *st, int nstages)
 {
@@ -346,6 +359,12 @@ FurthestSlot(WFState *st, int nstages)
 	int			n = st->nevents;
 	int			entry = -1;
 	int			best = -1;
+	bool		staged = (st->modes & WF_STRICT_INCREASE) != 0;
+	TimestampTz ready[FUNNEL_MAX_STAGES];	/* latest start of a chain at each level */
+	TimestampTz fresh[FUNNEL_MAX_STAGES];	/* the same, for chains that stepped at now */
+	bool		has_ready[FUNNEL_MAX_STAGES];
+	bool		has_fresh[FUNNEL_MAX_STAGES];
+	TimestampTz now = 0;
 
 	for (int i = 0; i < n; i++)
 		if (ev[i].slot < 0 || ev[i].slot >= nstages + STAGE_OUTCOMES)
@@ -356,39 +375,80 @@ FurthestSlot(WFState *st, int nstages)
 	for (int i = 0; i < n && entry < 0; i++)
 		if (ev[i].slot < nstages)
 			entry = ev[i].slot;
+	if (entry < 0)
+		return -1;
 
-	for (int i = 0; i < n && best < nstages - 1; i++)
+	memset(has_ready, 0, sizeof(has_ready));
+	memset(has_fresh, 0, sizeof(has_fresh));
+	for (int j = 0; j < n; j++)
 	{
-		int			level = entry;
-		TimestampTz last = ev[i].at;
+		int			s = ev[j].slot;
+		TimestampTz t = ev[j].at;
+		bool		outcome = s >= nstages;
+		bool		found = false;
+		TimestampTz start = 0;
 
-		if (ev[i].slot != entry)
-			continue;
-		for (int j = i + 1; j < n; j++)
+		/* time moved on: chains that stepped at the old time may step again */
+		if (j == 0 || t != now)
 		{
-			int			s = ev[j].slot;
-			bool		outcome = s >= nstages;
-			bool		advance;
-
-			if (BeyondWindow(ev[i].at, ev[j].at, st->window_us))
-				break;
-			if ((st->modes & WF_STRICT_ORDER) && (outcome || s < level))
-				break;
-			if ((st->modes & WF_STRICT_DEDUPLICATION) && s == level)
-				break;
-			if (outcome)
-				continue;
-			advance = (st->modes & WF_STRICT) ? s == level + 1 : s > level;
-			if ((st->modes & WF_STRICT_INCREASE) && ev[j].at <= last)
-				advance = false;
-			if (advance)
+			for (int l = 0; l < nstages; l++)
+				if (has_fresh[l])
+				{
+					if (!has_ready[l] || fresh[l] > ready[l])
+						ready[l] = fresh[l];
+					has_ready[l] = true;
+					has_fresh[l] = false;
+				}
+			now = t;
+		}
+		for (int l = 0; l < nstages; l++)
+		{
+			/* a chain whose window has passed ends */
+			if (has_ready[l] && BeyondWindow(ready[l], t, st->window_us))
+				has_ready[l] = false;
+			if (has_fresh[l] && BeyondWindow(fresh[l], t, st->window_us))
+				has_fresh[l] = false;
+			/* strict_order: an outcome, or a stage below the chain's, ends it */
+			if ((st->modes & WF_STRICT_ORDER) && (outcome || s < l))
+				has_ready[l] = has_fresh[l] = false;
+			/* strict_deduplication: the chain's own stage again ends it */
+			if ((st->modes & WF_STRICT_DEDUPLICATION) && s == l)
+				has_ready[l] = has_fresh[l] = false;
+		}
+		if (!outcome)
+		{
+			/* every chain that may step to s does: take the latest start */
+			for (int l = (st->modes & WF_STRICT) ? Max(s - 1, 0) : 0; l < s; l++)
+				if (has_ready[l])
+				{
+					if (!found || ready[l] > start)
+						start = ready[l];
+					found = true;
+					has_ready[l] = false;
+				}
+			if (found)
 			{
-				level = s;
-				last = ev[j].at;
+				TimestampTz *to = staged ? fresh : ready;
+				bool	   *has = staged ? has_fresh : has_ready;
+
+				if (!has[s] || start > to[s])
+					to[s] = start;
+				has[s] = true;
+				best = Max(best, s);
 			}
 		}
-		best = Max(best, level);
-		if ((i & 0x3FF) == 0)
+		/* an event at the entry stage starts a chain of its own */
+		if (s == entry)
+		{
+			TimestampTz *to = staged ? fresh : ready;
+			bool	   *has = staged ? has_fresh : has_ready;
+
+			if (!has[s] || t > to[s])
+				to[s] = t;
+			has[s] = true;
+			best = Max(best, s);
+		}
+		if ((j & 0x3FFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	return best;
