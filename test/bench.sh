@@ -291,6 +291,17 @@ MEM_COUNT=$(peak_memory "$Q/count.sql") || MEM_COUNT=
 MEM_PLAIN=$(peak_memory "$Q/m1_reached.plain.sql") || MEM_PLAIN=
 avail m1_reached && { MEM_ALIGN=$(peak_memory "$Q/m1_reached.align.sql") || MEM_ALIGN=; }
 raw "== memory (VmHWM growth in a fresh backend, bytes): count=$MEM_COUNT plain_funnel=$MEM_PLAIN align_funnel=$MEM_ALIGN"
+
+# Parallel again, with the server restarted under glibc's huge-page tunable:
+# the parallel plan's cost on a VM is mostly first-touch page faults in the
+# buffers PostgreSQL allocates to pass the workers' states (see README).
+HUGETLB=
+if avail m1_reached && as_owner env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
+        "$PGBIN/pg_ctl" -D "$ALIGN_TMP/data" -l "$ALIGN_TMP/server.log" -w -m fast restart >/dev/null 2>&1; then
+    HUGETLB=1
+    align_psql -Atc "SELECT sum(pg_prewarm('bench_events'))" >/dev/null
+    time_group parallel_hugetlb "align_w0||$Q/m1_reached.align.sql" "align_w2|$P2|$Q/m1_reached.align.sql" || HUGETLB=
+fi
 raw "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 raw ""
 

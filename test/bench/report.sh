@@ -112,6 +112,10 @@ report() {
     else
         printf '    align funnel: %s\n' "${STATUS[m1_reached]}"
     fi
+    if [ -n "${HUGETLB:-}" ]; then
+        h0=$(median parallel_hugetlb align_w0); h2=$(median parallel_hugetlb align_w2)
+        printf '%-50s %9s %9s %7s  %-7s %-7s  %s\n' "    align funnel, glibc.malloc.hugetlb=1 server" "$h0" "$h2" "$(ratio "$h0" "$h2")x" "" "" "$(waiting parallel_hugetlb align_w0 align_w2)"
+    fi
 
     echo
     echo "peak backend memory of the funnel aggregate, bytes per lead"
