@@ -218,33 +218,38 @@ PrefetchEntry(const Funnel *f, uint64 hash)
 	}
 }
 
+/* Applies the queued events: see FUNNEL_BATCH. */
+static void
+ApplyBatch(Funnel *f)
+{
+	int			n = f->npending;
+
+	f->npending = 0;
+	if (f->index_mask != 0)
+	{
+		for (int k = 0; k < n; k++)
+			__builtin_prefetch(&f->index[IndexStart(f, (uint32) (f->pending[k].hash >> 32))], 0);
+		for (int k = 0; k < n; k++)
+			PrefetchEntry(f, f->pending[k].hash);
+	}
+	for (int k = 0; k < n; k++)
+		ApplyEvent(f, &f->pending[k]);
+}
+
 /*
  * Records that a lead entered a slot at a time (SLOT_UNKNOWN if unknown):
- * the per-row path of the raw-event aggregate.  See PendingEvent.
+ * the per-row path of the raw-event aggregate.  See FUNNEL_BATCH.
  */
 void
 FunnelRecordEvent(Funnel *f, uint64 hash, int slot, uint32 time)
 {
-	PendingEvent *ev;
+	PendingEvent *ev = &f->pending[f->npending++];
 
-	if (f->npending == FUNNEL_PIPELINE)
-	{
-		ApplyEvent(f, &f->pending[f->pending_head]);
-		f->pending_head = (f->pending_head + 1) & (FUNNEL_PIPELINE - 1);
-		f->npending--;
-	}
-	if (f->index_mask != 0)
-	{
-		if (f->npending >= FUNNEL_PIPELINE / 2)
-			PrefetchEntry(f, f->pending[(f->pending_head + f->npending - FUNNEL_PIPELINE / 2) &
-										(FUNNEL_PIPELINE - 1)].hash);
-		__builtin_prefetch(&f->index[IndexStart(f, (uint32) (hash >> 32))], 0);
-	}
-	ev = &f->pending[(f->pending_head + f->npending) & (FUNNEL_PIPELINE - 1)];
 	ev->hash = hash;
 	ev->slot = slot;
 	ev->time = time;
-	f->npending++;
+	if (f->npending == FUNNEL_BATCH)
+		ApplyBatch(f);
 }
 
 /*
@@ -514,12 +519,8 @@ FoldEvents(Funnel *f)
 void
 FunnelFlush(Funnel *f)
 {
-	while (f->npending > 0)
-	{
-		ApplyEvent(f, &f->pending[f->pending_head]);
-		f->pending_head = (f->pending_head + 1) & (FUNNEL_PIPELINE - 1);
-		f->npending--;
-	}
+	if (f->npending > 0)
+		ApplyBatch(f);
 	if (f->nevents > 0)
 		FoldEvents(f);
 }
