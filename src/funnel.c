@@ -334,7 +334,7 @@ FunnelHashOrder(const Funnel *f)
  * time or two: a hash table would cost a cache miss per row and 64 bytes
  * per lead, only to be sorted and shipped to the leader at the end.  An
  * appended event costs 16 sequential bytes, and sorting a slice's events is
- * sequential too.  The buffer is folded when it outgrows both 64 MB and the
+ * sequential too.  The buffer is folded when it outgrows both 16,384 events and the
  * run of leads, so memory stays proportional to the leads.
  */
 void
@@ -348,7 +348,7 @@ FunnelBufferEvent(Funnel *f, uint64 hash, int slot, uint32 time)
 			FoldEvents(f);
 		else
 		{
-			uint64		cap = Max(f->events_cap * 2, 1024);
+			uint64		cap = Max(f->events_cap * 2, 64);
 			void	   *alloc;
 			PendingEvent *events = AllocLarge(f->cxt, cap * sizeof(PendingEvent), &alloc);
 
@@ -365,6 +365,16 @@ FunnelBufferEvent(Funnel *f, uint64 hash, int slot, uint32 time)
 	ev->hash = hash;
 	ev->slot = slot;
 	ev->time = time;
+}
+
+/* qsort: events by lead hash (a long run of equal upper halves: colliding keys). */
+static int
+CompareEventHashes(const void *a, const void *b)
+{
+	uint64		x = ((const PendingEvent *) a)->hash;
+	uint64		y = ((const PendingEvent *) b)->hash;
+
+	return (x > y) - (x < y);
 }
 
 /*
@@ -389,21 +399,24 @@ SortEvents(PendingEvent *ev, uint64 n)
 
 		while (end < n && (ev[end].hash >> 32) == (ev[start].hash >> 32))
 			end++;
-		for (uint64 i = start + 1; i < end; i++)
-		{
-			PendingEvent x = ev[i];
-			uint64		j = i;
-
-			while (j > start && ev[j - 1].hash > x.hash)
+		if (end - start > 32)
+			qsort(ev + start, end - start, sizeof(PendingEvent), CompareEventHashes);
+		else
+			for (uint64 i = start + 1; i < end; i++)
 			{
-				ev[j] = ev[j - 1];
-				j--;
+				PendingEvent x = ev[i];
+				uint64		j = i;
+
+				while (j > start && ev[j - 1].hash > x.hash)
+				{
+					ev[j] = ev[j - 1];
+					j--;
+				}
+				ev[j] = x;
 			}
-			ev[j] = x;
-		}
-		start = end;
-		if ((start & 0xFFFF) == 0)
+		if ((start >> 16) != (end >> 16))
 			CHECK_FOR_INTERRUPTS();
+		start = end;
 	}
 }
 
@@ -476,13 +489,18 @@ FoldEvents(Funnel *f)
 	if (f->index_mask != 0)
 	{
 		for (uint64 i = 0; i < n; i++)
+		{
 			ApplyEvent(f, &ev[i]);
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
 		return;
 	}
 
 	SortEvents(ev, n);
 	for (uint64 i = 0; i < n; i++)
 		nruns += (i == 0 || ev[i].hash != ev[i - 1].hash);
+	CHECK_FOR_INTERRUPTS();
 	run = AllocLarge(f->cxt, nruns * stride * sizeof(uint32), &run_alloc);
 	for (uint64 i = 0; i < n; i++)
 	{
@@ -494,6 +512,8 @@ FoldEvents(Funnel *f)
 			memset(o + 2, 0, f->nslots * sizeof(uint32));
 		}
 		o[2 + ev[i].slot] = MergeSlot(o[2 + ev[i].slot], ev[i].time);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 
 	if (f->nleads > 0)

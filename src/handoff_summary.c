@@ -162,6 +162,9 @@ NewState(MemoryContext aggcxt, int64 sla_us, bool has_into, uint64 into)
 	return st;
 }
 
+/* Most distinct owners a state holds (a power of two). */
+#define HS_MAX_OWNERS	(1 << 28)
+
 /* Number of the owner with this row key, or -1 if not seen. */
 static int32
 FindOwner(const HSState *st, uint64 key)
@@ -189,14 +192,17 @@ static void
 GrowOwners(HSState *st)
 {
 	MemoryContext cxt = GetMemoryChunkContext(st);
-	int32		cap = st->owners_cap ? st->owners_cap * 2 : 8;
-	uint32		mask = (uint32) cap * 2 - 1;
+	int32		cap;
+	uint32		mask;
 
-	if (cap > MaxAllocHugeSize / 2 / sizeof(HSOwner))
+	/* the index has 2 * cap int32 slots holding owner number + 1 */
+	if (st->owners_cap >= HS_MAX_OWNERS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("handoff_summary holds at most %d distinct owners per group",
-						st->owners_cap)));
+						HS_MAX_OWNERS)));
+	cap = st->owners_cap ? st->owners_cap * 2 : 8;
+	mask = (uint32) cap * 2 - 1;
 	st->owners = st->owners == NULL
 		? MemoryContextAllocHuge(cxt, cap * sizeof(HSOwner))
 		: repalloc_huge(st->owners, cap * sizeof(HSOwner));
@@ -545,6 +551,10 @@ handoff_summary_combine(PG_FUNCTION_ARGS)
 		a->owner_type = b->owner_type;
 		a->owner_collation = b->owner_collation;
 	}
+	else if (OidIsValid(b->owner_type) && b->owner_type != a->owner_type)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid handoff_summary state: owners of different types")));
 	PG_RETURN_POINTER(a);
 }
 
@@ -631,6 +641,8 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 		uint64		owner = (uint64) pq_getmsgint64(&msg);
 
 		AddEvent(st, lead, at, owner);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	st->owner_type = (Oid) pq_getmsgint(&msg, 4);
 	st->owner_collation = (Oid) pq_getmsgint(&msg, 4);
@@ -659,8 +671,10 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_DATA_CORRUPTED),
 						 errmsg("invalid handoff_summary state: bad owner length")));
 			bytes = pq_getmsgbytes(&msg, len);
-			if ((typlen == -1 && (len < VARHDRSZ_SHORT || VARSIZE_ANY(bytes) != (Size) len ||
-								  VARATT_IS_EXTERNAL(bytes))) ||
+			if ((typlen == -1 &&
+				 ((!VARATT_IS_1B(bytes) && len < VARHDRSZ) ||
+				  VARATT_IS_EXTERNAL(bytes) || VARATT_IS_COMPRESSED(bytes) ||
+				  VARSIZE_ANY(bytes) != (Size) len)) ||
 				(typlen == -2 && bytes[len - 1] != '\0'))
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_CORRUPTED),
@@ -674,6 +688,8 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("invalid handoff_summary state: repeated owner")));
 		AddOwner(st, key, v);
+		if ((o & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	pq_getmsgend(&msg);
 	PG_RETURN_POINTER(st);
@@ -773,10 +789,10 @@ GatherRows(const HSState *st, HSEvent *dst, const HSEvent *src, int64 n)
 
 /*
  * Calls walk on the state's rows sorted by lead, then time, then owner (in
- * value order when owners are known, see RankOwners), in segments that
- * never split a lead: all rows of a small state, one bucket at a time of a
- * large one.  The state is not changed (a window aggregate calls its final
- * function more than once).
+ * value order when owners are known: the caller runs RankOwners first), in
+ * segments that never split a lead: all rows of a small state, one bucket
+ * at a time of a large one.  The state is not changed (a window aggregate
+ * calls its final function more than once).
  */
 static void
 WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), void *arg)
@@ -789,7 +805,6 @@ WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), voi
 
 	if (st->nevents == 0)
 		return;
-	RankOwners(st);
 	if (st->buckets == NULL)
 		largest = st->nevents;
 	else
@@ -1014,6 +1029,11 @@ WalkStays(const HSEvent *ev, int64 n, void *arg)
 
 		if (ev[i + 1].lead != ev[i].lead)
 			continue;
+		if (unlikely(ev[i].owner < 1 || ev[i].owner > STAGE_COUNT))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid stage_stays state: stage code %llu",
+							(unsigned long long) ev[i].owner)));
 		if (unlikely(w->count[s] == w->capacity[s]))
 		{
 			int64		cap = Max(w->capacity[s] * 2, 1024);
