@@ -4,15 +4,7 @@
 -- row order; time bounds; accessors' text overloads.
 \set SHOW_CONTEXT never
 
--- Reports the SQLSTATE a statement raises ('ok' when it succeeds).
-CREATE FUNCTION pg_temp.sqlstate_of(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\i sql/include/sqlstate_of.sql
 
 \set ECHO none
 \i sql/include/funnel_oracle.sql

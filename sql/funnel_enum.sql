@@ -2,14 +2,7 @@
 -- whole ladder (no outcomes), against plain SQL; wrong-vocabulary errors.
 \set SHOW_CONTEXT never
 
-CREATE FUNCTION pg_temp.sqlstate_of(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\i sql/include/sqlstate_of.sql
 
 \set ECHO none
 \i sql/include/funnel_oracle.sql

@@ -4,14 +4,7 @@
 -- its SQLSTATE; the server survives.
 \set SHOW_CONTEXT never
 
-CREATE FUNCTION pg_temp.sqlstate_of(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\i sql/include/sqlstate_of.sql
 
 -- A funnel with every part filled: counts, exits, two time sketches.
 CREATE TABLE err_f AS

@@ -3,14 +3,7 @@
 \set SHOW_CONTEXT never
 SET TimeZone = 'UTC';
 
-CREATE FUNCTION pg_temp.sqlstate_of(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\i sql/include/sqlstate_of.sql
 
 -- generated streams: several owners, NULL owners, NULL times, ties, single-row
 -- leads, rows shuffled

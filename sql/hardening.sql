@@ -18,15 +18,7 @@ $$;
 SELECT rollup(f) FROM (SELECT pg_temp.funnel_text('[9223372036854775000, 0, 0, 0, 0, 0, 0, 0]',
                                                   '[0, 0, 0, 0, 0, 0, 0, 0]')::funnel
                        FROM generate_series(1, 2)) AS t(f);
--- Reports the SQLSTATE a statement raises ('ok' when it succeeds).
-CREATE FUNCTION pg_temp.sqlstate_of(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\i sql/include/sqlstate_of.sql
 -- the same as an SQLSTATE, and with the copies rolled up in two steps
 SELECT pg_temp.sqlstate_of($$
     SELECT rollup(f) FROM (SELECT pg_temp.funnel_text('[9223372036854775000, 0, 0, 0, 0, 0, 0, 0]',

@@ -2,15 +2,7 @@
 -- COPY round trips and pg_dump / restore.
 \set SHOW_CONTEXT never
 
--- Reports the SQLSTATE a statement raises ('ok' when it succeeds).
-CREATE FUNCTION pg_temp.sqlstate_of(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\i sql/include/sqlstate_of.sql
 
 -- canonical names and every alias of PRODUCT.md's ladder table, as CRMs write them
 SELECT label, label::lead_stage AS stage

@@ -1,14 +1,7 @@
 -- window_funnel: every mode against independent computations over the same rows.
 \set SHOW_CONTEXT never
 
-CREATE FUNCTION pg_temp.sqlstate_of(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\i sql/include/sqlstate_of.sql
 
 -- generated histories: skips, recycles, re-entries, ties, NULLs, shuffled rows
 SELECT setseed(0.17);
