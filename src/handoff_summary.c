@@ -984,7 +984,7 @@ PG_FUNCTION_INFO_V1(stage_stays_trans);
 Datum
 stage_stays_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AlignAggContext(fcinfo, "handoff_summary");
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "stage_stays");
 	HSCache    *c = fcinfo->flinfo->fn_extra;
 	HSState    *st;
 

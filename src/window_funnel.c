@@ -339,6 +339,22 @@ CompareEvents(const void *a, const void *b)
 	return (x->slot > y->slot) - (x->slot < y->slot);
 }
 
+/* Chains per level: whether there is one, and the latest start among them. */
+typedef struct WFChains
+{
+	bool		has[FUNNEL_MAX_STAGES];
+	TimestampTz start[FUNNEL_MAX_STAGES];
+} WFChains;
+
+/* Notes a chain at level that started at start: the latest start is kept. */
+static inline void
+KeepChain(WFChains *c, int level, TimestampTz start)
+{
+	if (!c->has[level] || start > c->start[level])
+		c->start[level] = start;
+	c->has[level] = true;
+}
+
 /*
  * The highest ladder slot any chain reaches, or -1.
  *
@@ -359,11 +375,9 @@ FurthestSlot(WFState *st, int nstages)
 	int			n = st->nevents;
 	int			entry = -1;
 	int			best = -1;
-	bool		staged = (st->modes & WF_STRICT_INCREASE) != 0;
-	TimestampTz ready[FUNNEL_MAX_STAGES];	/* latest start of a chain at each level */
-	TimestampTz fresh[FUNNEL_MAX_STAGES];	/* the same, for chains that stepped at now */
-	bool		has_ready[FUNNEL_MAX_STAGES];
-	bool		has_fresh[FUNNEL_MAX_STAGES];
+	WFChains	ready;			/* chains that may step at the current time */
+	WFChains	fresh;			/* strict_increase: chains that stepped at it */
+	WFChains   *stepped = (st->modes & WF_STRICT_INCREASE) ? &fresh : &ready;
 	TimestampTz now = 0;
 
 	for (int i = 0; i < n; i++)
@@ -378,8 +392,8 @@ FurthestSlot(WFState *st, int nstages)
 	if (entry < 0)
 		return -1;
 
-	memset(has_ready, 0, sizeof(has_ready));
-	memset(has_fresh, 0, sizeof(has_fresh));
+	memset(&ready, 0, sizeof(ready));
+	memset(&fresh, 0, sizeof(fresh));
 	for (int j = 0; j < n; j++)
 	{
 		int			s = ev[j].slot;
@@ -392,60 +406,48 @@ FurthestSlot(WFState *st, int nstages)
 		if (j == 0 || t != now)
 		{
 			for (int l = 0; l < nstages; l++)
-				if (has_fresh[l])
+				if (fresh.has[l])
 				{
-					if (!has_ready[l] || fresh[l] > ready[l])
-						ready[l] = fresh[l];
-					has_ready[l] = true;
-					has_fresh[l] = false;
+					KeepChain(&ready, l, fresh.start[l]);
+					fresh.has[l] = false;
 				}
 			now = t;
 		}
 		for (int l = 0; l < nstages; l++)
 		{
 			/* a chain whose window has passed ends */
-			if (has_ready[l] && BeyondWindow(ready[l], t, st->window_us))
-				has_ready[l] = false;
-			if (has_fresh[l] && BeyondWindow(fresh[l], t, st->window_us))
-				has_fresh[l] = false;
+			if (ready.has[l] && BeyondWindow(ready.start[l], t, st->window_us))
+				ready.has[l] = false;
+			if (fresh.has[l] && BeyondWindow(fresh.start[l], t, st->window_us))
+				fresh.has[l] = false;
 			/* strict_order: an outcome, or a stage below the chain's, ends it */
 			if ((st->modes & WF_STRICT_ORDER) && (outcome || s < l))
-				has_ready[l] = has_fresh[l] = false;
+				ready.has[l] = fresh.has[l] = false;
 			/* strict_deduplication: the chain's own stage again ends it */
 			if ((st->modes & WF_STRICT_DEDUPLICATION) && s == l)
-				has_ready[l] = has_fresh[l] = false;
+				ready.has[l] = fresh.has[l] = false;
 		}
 		if (!outcome)
 		{
-			/* every chain that may step to s does: take the latest start */
+			/* every chain that may step to s does: the latest start goes on */
 			for (int l = (st->modes & WF_STRICT) ? Max(s - 1, 0) : 0; l < s; l++)
-				if (has_ready[l])
+				if (ready.has[l])
 				{
-					if (!found || ready[l] > start)
-						start = ready[l];
+					if (!found || ready.start[l] > start)
+						start = ready.start[l];
 					found = true;
-					has_ready[l] = false;
+					ready.has[l] = false;
 				}
 			if (found)
 			{
-				TimestampTz *to = staged ? fresh : ready;
-				bool	   *has = staged ? has_fresh : has_ready;
-
-				if (!has[s] || start > to[s])
-					to[s] = start;
-				has[s] = true;
+				KeepChain(stepped, s, start);
 				best = Max(best, s);
 			}
 		}
 		/* an event at the entry stage starts a chain of its own */
 		if (s == entry)
 		{
-			TimestampTz *to = staged ? fresh : ready;
-			bool	   *has = staged ? has_fresh : has_ready;
-
-			if (!has[s] || t > to[s])
-				to[s] = t;
-			has[s] = true;
+			KeepChain(stepped, s, t);
 			best = Max(best, s);
 		}
 		if ((j & 0x3FFF) == 0)
