@@ -114,6 +114,46 @@ SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, NULL) FROM h
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, '{}'::json, '1 hour') FROM hs_case$$) AS unhashable_owner,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, 'infinity', team, '1 hour') FROM hs_case$$) AS infinite_time;
 
+-- many owners per call site, some long, a different owner mix in each group
+-- (the transition remembers recent owners by value and where it last found
+-- them: a stale memory must not mix groups up); into from a column, not a
+-- constant, takes the per-row path and must agree with the constant; the
+-- per-row check still rejects an into that varies
+SELECT setseed(0.77);
+CREATE TEMP TABLE hs_many AS
+SELECT lead_id, lead_id % 3 AS grp,
+       timestamptz '2026-05-01' + date_trunc('minute', k * interval '7 hours' * (0.2 + random())) AS at,
+       (ARRAY['sales', 'marketing', 'success', 'partner',
+              repeat('channel-partner-enablement-', 3), repeat('customer-success-onboarding-', 3),
+              'sales', 'sdr'])[1 + (lead_id % 3) + floor(random() * 6)::int] AS team,
+       interval '1 day' AS sla, 'sales'::text AS to_owner
+FROM generate_series(1, 2000) lead_id, generate_series(0, (random() * 9)::int) k
+ORDER BY random();
+SELECT count(DISTINCT team) AS owners, max(length(team)) AS longest FROM hs_many;
+CREATE TEMP VIEW hs_many_gaps AS
+SELECT grp, team, at - prev_at AS gap
+FROM (SELECT grp, team, at, lag(team) OVER w AS prev_team, lag(at) OVER w AS prev_at
+      FROM hs_many WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) x
+WHERE prev_team IS NOT NULL AND prev_team <> team;
+SELECT s.grp, s.handoffs = p.handoffs AS same_count, s.median_gap = p.median AS same_median,
+       s.sla_met = p.met AS same_sla, s.into_sales = p.into_sales AS same_into,
+       s.into_col = p.into_sales AS same_into_col, s.into_long = p.into_long AS same_into_long,
+       s.handoffs, s.into_sales, s.into_long
+FROM (SELECT grp, (handoff_summary(lead_id, at, team, interval '1 day')).*,
+             (handoff_summary(lead_id, at, team, interval '1 day', 'sales'::text)).handoffs AS into_sales,
+             (handoff_summary(lead_id, at, team, sla, to_owner)).handoffs AS into_col,
+             (handoff_summary(lead_id, at, team, interval '1 day',
+                              repeat('channel-partner-enablement-', 3))).handoffs AS into_long
+      FROM hs_many GROUP BY 1) s
+JOIN (SELECT grp, count(*) AS handoffs,
+             justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)) AS median,
+             avg((gap <= interval '1 day')::int)::float8 AS met,
+             count(*) FILTER (WHERE team = 'sales') AS into_sales,
+             count(*) FILTER (WHERE team = repeat('channel-partner-enablement-', 3)) AS into_long
+      FROM hs_many_gaps GROUP BY 1) p USING (grp)
+ORDER BY 1;
+SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead_id, at, team, '1 day', CASE WHEN lead_id = 7 THEN 'sdr' ELSE 'sales' END) FROM hs_many$$) AS varying_into;
+
 -- stage_stays: time in stage per stage without a sort, against lead() and
 -- against time_in_stage over the same rows (ties in ladder order)
 SELECT setseed(0.47);

@@ -36,6 +36,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -84,7 +85,6 @@ typedef struct HSOwner
 typedef struct HSChunk
 {
 	struct HSChunk *prev;		/* the bucket's previous (full) chunk */
-	int32		n;				/* rows used */
 	HSEvent		ev[HS_CHUNK_ROWS];
 } HSChunk;
 
@@ -101,6 +101,7 @@ typedef struct HSState
 	void	   *events_alloc;	/* what to pfree for events */
 	/* many rows: per bucket, its newest chunk (NULL while few) */
 	HSChunk   **buckets;
+	int16	   *fill;			/* rows in each bucket's newest chunk */
 	char	   *arena;			/* where the next chunk is carved */
 	Size		arena_left;
 	/* handoff_summary: the distinct owners, to order tied rows by owner */
@@ -112,12 +113,36 @@ typedef struct HSState
 	Oid			owner_collation;
 } HSState;
 
+/*
+ * A recently hashed owner value, by its bytes: equal bytes hash equal, so a
+ * report whose owners are a few short labels ('marketing', 'sales') hashes
+ * each once per call site instead of once per row.  owner_no is where the
+ * owner was last found in a state, checked against the state before use.
+ */
+#define HS_MEMO_SLOTS	4
+#define HS_MEMO_BYTES	48
+
+typedef struct HSMemo
+{
+	uint64		hash;
+	int32		len;			/* bytes held; -1 = unused */
+	int32		owner_no;
+	char		bytes[HS_MEMO_BYTES];
+} HSMemo;
+
 typedef struct HSCache
 {
 	KeyHasher	lead;
 	KeyHasher	owner;
 	int16		owner_len;		/* the owner type's length and passing */
 	bool		owner_byval;
+	int			memo_next;		/* the slot to overwrite next */
+	HSMemo		memo[HS_MEMO_SLOTS];
+	/* sla and into, when they are constants of the aggregate call */
+	bool		sla_const;
+	bool		into_const;
+	int64		sla_us;
+	uint64		into;
 } HSCache;
 
 /* Sets up hashing for argument argno (the lead key or the owner). */
@@ -241,14 +266,18 @@ AddOwner(HSState *st, uint64 key, Datum value)
 	st->nowners++;
 }
 
-/* Remembers an owner's value the first time its row key is seen. */
-static void
+/*
+ * Remembers an owner's value the first time its row key is seen; returns
+ * its number in the state.
+ */
+static int32
 NoteOwner(HSState *st, uint64 key, Datum value, int16 typlen, bool typbyval)
 {
 	MemoryContext old;
+	int32		o = FindOwner(st, key);
 
-	if (FindOwner(st, key) >= 0)
-		return;
+	if (o >= 0)
+		return o;
 	old = MemoryContextSwitchTo(GetMemoryChunkContext(st));
 	if (typlen == -1)
 		value = PointerGetDatum(PG_DETOAST_DATUM_COPY(value));
@@ -256,6 +285,7 @@ NoteOwner(HSState *st, uint64 key, Datum value, int16 typlen, bool typbyval)
 		value = datumCopy(value, typbyval, typlen);
 	MemoryContextSwitchTo(old);
 	AddOwner(st, key, value);
+	return st->nowners - 1;
 }
 
 /* qsort_arg comparator: owners by value, with the type's btree order. */
@@ -339,9 +369,16 @@ NewChunk(HSState *st, int b)
 	st->arena += MAXALIGN(sizeof(HSChunk));
 	st->arena_left -= Min(st->arena_left, MAXALIGN(sizeof(HSChunk)));
 	c->prev = st->buckets[b];
-	c->n = 0;
 	st->buckets[b] = c;
+	st->fill[b] = 0;
 	return c;
+}
+
+/* Rows in chunk c of bucket b: all of them, unless it is the newest. */
+static inline int
+ChunkRows(const HSState *st, int b, const HSChunk *c)
+{
+	return c == st->buckets[b] ? st->fill[b] : HS_CHUNK_ROWS;
 }
 
 /* Moves the rows of a state's array into buckets: the state has grown large. */
@@ -353,6 +390,8 @@ SwitchToBuckets(HSState *st)
 
 	st->buckets = MemoryContextAllocZero(GetMemoryChunkContext(st),
 										 HS_BUCKETS * sizeof(HSChunk *));
+	st->fill = MemoryContextAllocZero(GetMemoryChunkContext(st),
+									  HS_BUCKETS * sizeof(int16));
 	st->nevents = 0;
 	for (int64 i = 0; i < n; i++)
 		AddEvent(st, ev[i].lead, ev[i].at, ev[i].owner);
@@ -379,9 +418,10 @@ AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner)
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("handoff_summary holds at most %lld rows per group",
 							(long long) HS_MAX_ROWS)));
-		if (c == NULL || c->n == HS_CHUNK_ROWS)
+		/* the fill counts stay in one small array: no load from the chunk */
+		if (c == NULL || st->fill[b] == HS_CHUNK_ROWS)
 			c = NewChunk(st, b);
-		e = &c->ev[c->n++];
+		e = &c->ev[st->fill[b]++];
 	}
 	else
 	{
@@ -427,9 +467,96 @@ ForEachEvent(const HSState *st, void (*fn) (const HSEvent *e, void *arg), void *
 	for (int b = 0; b < HS_BUCKETS; b++)
 	{
 		for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
-			for (int i = 0; i < c->n; i++)
+			for (int i = 0; i < ChunkRows(st, b, c); i++)
 				fn(&c->ev[i], arg);
 		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * The hash of an owner value, through the call site's memo of recent values
+ * when the value is short and held inline; *slot is its memo entry, or NULL.
+ */
+static uint64
+OwnerHash(HSCache *c, Datum value, HSMemo **slot)
+{
+	const char *bytes;
+	Size		len;
+	HSMemo	   *m;
+
+	*slot = NULL;
+	if (c->owner_len == -1)
+	{
+		const struct varlena *v = (const struct varlena *) DatumGetPointer(value);
+
+		if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
+			return KeyHash(&c->owner, value);
+		bytes = VARDATA_ANY(v);
+		len = VARSIZE_ANY_EXHDR(v);
+	}
+	else if (c->owner_len > 0 && !c->owner_byval)
+	{
+		bytes = DatumGetPointer(value);
+		len = c->owner_len;
+	}
+	else
+		return KeyHash(&c->owner, value);
+	if (len > HS_MEMO_BYTES)
+		return KeyHash(&c->owner, value);
+	for (int i = 0; i < HS_MEMO_SLOTS; i++)
+	{
+		m = &c->memo[i];
+		if (m->len == (int32) len && memcmp(m->bytes, bytes, len) == 0)
+		{
+			*slot = m;
+			return m->hash;
+		}
+	}
+	m = &c->memo[c->memo_next];
+	c->memo_next = (c->memo_next + 1) % HS_MEMO_SLOTS;
+	m->len = -1;				/* unused until the hash is known: it may throw */
+	m->hash = KeyHash(&c->owner, value);
+	memcpy(m->bytes, bytes, len);
+	m->len = (int32) len;
+	m->owner_no = -1;
+	*slot = m;
+	return m->hash;
+}
+
+/* The aggregate call's argument argno (0 = the first after the state) if it is a non-NULL constant. */
+static Const *
+ConstAggArg(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *ag = AggGetAggref(fcinfo);
+	TargetEntry *te;
+
+	if (ag == NULL || ag->aggdirectargs != NIL || list_length(ag->args) <= argno)
+		return NULL;
+	te = list_nth_node(TargetEntry, ag->args, argno);
+	if (!IsA(te->expr, Const) || ((Const *) te->expr)->constisnull)
+		return NULL;
+	return (Const *) te->expr;
+}
+
+/*
+ * Converts sla and into once when the call passes them as constants, as
+ * reports do ('2 days', 'sales'), instead of on every row.
+ */
+static void
+NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
+{
+	Const	   *sla = ConstAggArg(fcinfo, 3);
+	Const	   *into = has_into ? ConstAggArg(fcinfo, 4) : NULL;
+
+	if (sla != NULL && sla->consttype == INTERVALOID)
+	{
+		c->sla_us = SlaMicroseconds(DatumGetIntervalP(sla->constvalue));
+		c->sla_const = true;
+	}
+	if (into != NULL && into->consttype == c->owner.type)
+	{
+		c->into = KeyHash(&c->owner, into->constvalue);
+		c->into_const = true;
 	}
 }
 
@@ -452,21 +579,31 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 		HasherInit(&c->lead, fcinfo, 1, "lead key");
 		HasherInit(&c->owner, fcinfo, 3, "owner");
 		get_typlenbyval(c->owner.type, &c->owner_len, &c->owner_byval);
+		for (int i = 0; i < HS_MEMO_SLOTS; i++)
+			c->memo[i].len = -1;
+		NoteConstArgs(c, fcinfo, has_into);
 		fcinfo->flinfo->fn_extra = c;
 	}
-	if (PG_ARGISNULL(4))
+	if (c->sla_const)
+		sla_us = c->sla_us;
+	else if (PG_ARGISNULL(4))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("handoff_summary sla must not be NULL")));
-	sla_us = SlaMicroseconds(PG_GETARG_INTERVAL_P(4));
-	if (has_into)
+	else
+		sla_us = SlaMicroseconds(PG_GETARG_INTERVAL_P(4));
+	if (c->into_const)
+		into = c->into;
+	else if (has_into)
 	{
+		HSMemo	   *unused;
+
 		if (PG_ARGISNULL(5))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("handoff_summary into must not be NULL"),
 					 errhint("Leave the argument out to count handoffs to every owner.")));
-		into = KeyHash(&c->owner, PG_GETARG_DATUM(5));
+		into = OwnerHash(c, PG_GETARG_DATUM(5), &unused);
 	}
 
 	if (PG_ARGISNULL(0))
@@ -494,8 +631,19 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 		owner = 0;
 	else
 	{
-		owner = KeyHash(&c->owner, PG_GETARG_DATUM(3)) | 1;
-		NoteOwner(st, owner, PG_GETARG_DATUM(3), c->owner_len, c->owner_byval);
+		HSMemo	   *m;
+
+		owner = OwnerHash(c, PG_GETARG_DATUM(3), &m) | 1;
+		/* the memo's owner number is a hint: valid if it names this owner here */
+		if (m == NULL || m->owner_no < 0 || m->owner_no >= st->nowners ||
+			st->owners[m->owner_no].key != owner)
+		{
+			int32		o = NoteOwner(st, owner, PG_GETARG_DATUM(3),
+									  c->owner_len, c->owner_byval);
+
+			if (m != NULL)
+				m->owner_no = o;
+		}
 	}
 	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
 	PG_RETURN_POINTER(st);
@@ -813,7 +961,7 @@ WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), voi
 			int64		n = 0;
 
 			for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
-				n += c->n;
+				n += ChunkRows(st, b, c);
 			largest = Max(largest, n);
 		}
 	a = AllocLarge(CurrentMemoryContext, largest * sizeof(HSEvent), &a_alloc);
@@ -831,8 +979,8 @@ WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), voi
 
 			for (const HSChunk *c = st->buckets[b]; c != NULL; c = c->prev)
 			{
-				GatherRows(st, a + n, c->ev, c->n);
-				n += c->n;
+				GatherRows(st, a + n, c->ev, ChunkRows(st, b, c));
+				n += ChunkRows(st, b, c);
 			}
 			/* a bucket fixes the top 11 bits: sort on the 21 below them */
 			SortRows(a, t, n, 2);

@@ -303,15 +303,34 @@ stage_rank(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(stage_team);
-/* Owning team of a stage, NULL for "other". */
+/*
+ * Owning team of a stage, NULL for "other".  The call site keeps one text
+ * per stage in fn_extra and returns it on every row: results are read-only
+ * to their callers, and a report calls this once per row of a large history.
+ */
 Datum
 stage_team(PG_FUNCTION_ARGS)
 {
-	const char *team = LeadStageTeam(PG_GETARG_LEAD_STAGE(0));
+	LeadStage	code = PG_GETARG_LEAD_STAGE(0);
+	const char *team = LeadStageTeam(code);
+	text	  **texts = fcinfo->flinfo->fn_extra;
 
 	if (team == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(team));
+	if (texts == NULL)
+	{
+		texts = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									   (STAGE_COUNT + 1) * sizeof(text *));
+		fcinfo->flinfo->fn_extra = texts;
+	}
+	if (texts[code] == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		texts[code] = cstring_to_text(team);
+		MemoryContextSwitchTo(old);
+	}
+	PG_RETURN_TEXT_P(texts[code]);
 }
 
 PG_FUNCTION_INFO_V1(lead_stages);
