@@ -83,6 +83,8 @@ IndexStart(const Funnel *f, uint32 hi)
 	return ((uint64) hi * UINT64CONST(0x9E3779B97F4A7C15) >> 20) & f->index_mask;
 }
 
+static uint64 LeadEntry(Funnel *f, uint64 hash);
+
 /*
  * Doubles the lead index (or creates it), re-placing the old index's slots:
  * each holds the tag it is placed by, so no entry is read.
@@ -115,6 +117,8 @@ GrowIndex(Funnel *f)
 	}
 	if (old_alloc)
 		pfree(old_alloc);
+	if (f->hot == NULL && size >= FUNNEL_HOT_FROM)
+		f->hot = MemoryContextAllocZero(f->cxt, sizeof(uint64) << FUNNEL_HOT_BITS);
 }
 
 /*
@@ -124,6 +128,16 @@ GrowIndex(Funnel *f)
  */
 uint32 *
 FunnelLeadSlots(Funnel *f, uint64 hash)
+{
+	return FunnelEntry(f, LeadEntry(f, hash)) + 1;
+}
+
+/*
+ * Entry number of the lead with this hash, creating an entry with every
+ * slot absent if the lead is new (FunnelLeadSlots).
+ */
+static uint64
+LeadEntry(Funnel *f, uint64 hash)
 {
 	uint64		pos;
 	uint64		i;
@@ -147,7 +161,7 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 		{
 			e = FunnelEntry(f, (slot & PG_UINT32_MAX) - 1);
 			if (e[0] == lo)
-				return e + 1;
+				return (slot & PG_UINT32_MAX) - 1;
 		}
 		pos = (pos + 1) & f->index_mask;
 	}
@@ -172,7 +186,7 @@ FunnelLeadSlots(Funnel *f, uint64 hash)
 	memset(e + 1, 0, f->nslots * sizeof(uint32));
 	f->index[pos] = ((uint64) hi << 32) | (i + 1);
 	f->nleads++;
-	return e + 1;
+	return i;
 }
 
 /* Merges slot values: keep the earliest entry, a known time over an unknown one. */
@@ -186,11 +200,55 @@ MergeSlot(uint32 a, uint32 b)
 	return Min(a, b);
 }
 
+/* Where the hot table keeps a lead (see FUNNEL_HOT_BITS). */
+static inline uint64 *
+HotSlot(const Funnel *f, uint64 hash)
+{
+	return &f->hot[hash & (((uint64) 1 << FUNNEL_HOT_BITS) - 1)];
+}
+
+/* The entry the hot table names for a lead, unchecked, or NULL. */
+static inline uint32 *
+HotCandidate(const Funnel *f, uint64 hash)
+{
+	uint64		v = *HotSlot(f, hash);
+	uint64		i = (v & PG_UINT32_MAX) - 1;
+
+	if (v == 0 || (uint32) (v >> 32) != (uint32) (hash >> 32) || i >= f->nleads)
+		return NULL;
+	return FunnelEntry(f, i);
+}
+
+/* The entry of a recent lead through the hot table, checked, or NULL. */
+static inline uint32 *
+HotEntry(const Funnel *f, uint64 hash)
+{
+	uint32	   *e = HotCandidate(f, hash);
+
+	return e != NULL && e[0] == (uint32) hash ? e : NULL;
+}
+
 /* Lowers one slot of a lead to an event's time: the earliest entry wins. */
 static inline void
 ApplyEvent(Funnel *f, const PendingEvent *ev)
 {
-	uint32	   *slots = FunnelLeadSlots(f, ev->hash);
+	uint32	   *slots;
+
+	if (f->hot != NULL)
+	{
+		uint32	   *e = HotEntry(f, ev->hash);
+
+		if (e == NULL)
+		{
+			uint64		i = LeadEntry(f, ev->hash);
+
+			*HotSlot(f, ev->hash) = (ev->hash >> 32 << 32) | (i + 1);
+			e = FunnelEntry(f, i);
+		}
+		slots = e + 1;
+	}
+	else
+		slots = FunnelLeadSlots(f, ev->hash);
 
 	if (slots[ev->slot] == SLOT_ABSENT || ev->time < slots[ev->slot])
 		slots[ev->slot] = ev->time;
@@ -203,6 +261,18 @@ PrefetchEntry(const Funnel *f, uint64 hash)
 	uint32		hi = (uint32) (hash >> 32);
 	uint64		pos = IndexStart(f, hi);
 
+	if (f->hot != NULL)
+	{
+		const uint32 *e = HotCandidate(f, hash);
+
+		if (e != NULL)
+		{
+			/* an entry spans two cache lines at most */
+			__builtin_prefetch(e, 1);
+			__builtin_prefetch(e + f->stride - 1, 1);
+			return;
+		}
+	}
 	for (int probes = 0; probes < 4; probes++)
 	{
 		uint64		slot = f->index[pos];
@@ -266,6 +336,8 @@ FunnelThaw(Funnel *f)
 	f->flat_leads = NULL;
 	f->flat_alloc = NULL;
 	f->nleads = 0;
+	if (f->hot != NULL)
+		memset(f->hot, 0, sizeof(uint64) << FUNNEL_HOT_BITS);
 	for (uint64 i = 0; i < n; i++, e += f->flat_stride)
 	{
 		uint32	   *slots = FunnelLeadSlots(f, ((uint64) e[1] << 32) | e[0]);

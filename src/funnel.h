@@ -109,6 +109,17 @@ typedef struct FunnelSketch
  */
 #define FUNNEL_BATCH		64
 
+/*
+ * A large funnel also keeps a small direct-mapped table of recent leads,
+ * by the low bits of the lead hash: hash_hi << 32 | entry + 1, like the
+ * index.  History tables are appended in time order and a lead is active
+ * for days of a longer history, so most rows belong to a few recent leads,
+ * whose entries (appended in order of first appearance) are near each
+ * other; this table (512 kB) finds them without touching the large index.
+ */
+#define FUNNEL_HOT_BITS		17
+#define FUNNEL_HOT_FROM		((uint64) 1 << 19)	/* index size that enables it */
+
 typedef struct PendingEvent
 {
 	uint64		hash;			/* lead hash */
@@ -144,6 +155,7 @@ typedef struct Funnel
 	uint64	   *index;			/* open addressing: hash_hi << 32 | entry + 1; 0 = empty */
 	void	   *index_alloc;	/* the allocation index points into */
 	uint64		index_mask;		/* index size - 1 (power of two), 0 = none yet */
+	uint64	   *hot;			/* recent leads, see FUNNEL_HOT_BITS; NULL while small */
 
 	/* events queued by FunnelRecordEvent, in arrival order */
 	int			npending;

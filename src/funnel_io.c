@@ -479,6 +479,7 @@ SortedView(Funnel *f)
 	v = palloc(sizeof(Funnel));
 	*v = *f;
 	v->flat_leads = buf;
+	v->hot = NULL;
 	return v;
 }
 
