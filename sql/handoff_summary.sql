@@ -153,6 +153,12 @@ JOIN (SELECT grp, count(*) AS handoffs,
       FROM hs_many_gaps GROUP BY 1) p USING (grp)
 ORDER BY 1;
 SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead_id, at, team, '1 day', CASE WHEN lead_id = 7 THEN 'sdr' ELSE 'sales' END) FROM hs_many$$) AS varying_into;
+-- the constant path is really taken for constants, and only for them
+SET client_min_messages = debug1;
+SELECT (handoff_summary(lead_id, at, team, interval '1 day', 'sales'::text)).handoffs FROM hs_many;
+SELECT (handoff_summary(lead_id, at, team, sla, to_owner)).handoffs FROM hs_many;
+SELECT (handoff_summary(lead_id, at, team, interval '1 day', to_owner)).handoffs FROM hs_many;
+RESET client_min_messages;
 
 -- stage_stays: time in stage per stage without a sort, against lead() and
 -- against time_in_stage over the same rows (ties in ladder order)

@@ -83,8 +83,6 @@ IndexStart(const Funnel *f, uint32 hi)
 	return ((uint64) hi * UINT64CONST(0x9E3779B97F4A7C15) >> 20) & f->index_mask;
 }
 
-static uint64 LeadEntry(Funnel *f, uint64 hash);
-
 /*
  * Doubles the lead index (or creates it), re-placing the old index's slots:
  * each holds the tag it is placed by, so no entry is read.
@@ -119,17 +117,6 @@ GrowIndex(Funnel *f)
 		pfree(old_alloc);
 	if (f->hot == NULL && size >= FUNNEL_HOT_FROM)
 		f->hot = MemoryContextAllocZero(f->cxt, sizeof(uint64) << FUNNEL_HOT_BITS);
-}
-
-/*
- * Slots of the lead with this hash, creating an entry with every slot
- * absent if the lead is new.  This is the per-row path: no allocation
- * except when a chunk fills or the index grows.
- */
-uint32 *
-FunnelLeadSlots(Funnel *f, uint64 hash)
-{
-	return FunnelEntry(f, LeadEntry(f, hash)) + 1;
 }
 
 /*
@@ -189,6 +176,17 @@ LeadEntry(Funnel *f, uint64 hash)
 	return i;
 }
 
+/*
+ * Slots of the lead with this hash, creating an entry with every slot
+ * absent if the lead is new.  This is the per-row path: no allocation
+ * except when a chunk fills or the index grows.
+ */
+uint32 *
+FunnelLeadSlots(Funnel *f, uint64 hash)
+{
+	return FunnelEntry(f, LeadEntry(f, hash)) + 1;
+}
+
 /* Merges slot values: keep the earliest entry, a known time over an unknown one. */
 static inline uint32
 MergeSlot(uint32 a, uint32 b)
@@ -242,7 +240,8 @@ ApplyEvent(Funnel *f, const PendingEvent *ev)
 		{
 			uint64		i = LeadEntry(f, ev->hash);
 
-			*HotSlot(f, ev->hash) = (ev->hash >> 32 << 32) | (i + 1);
+			*HotSlot(f, ev->hash) =
+				(ev->hash & UINT64CONST(0xFFFFFFFF00000000)) | (i + 1);
 			e = FunnelEntry(f, i);
 		}
 		slots = e + 1;
@@ -336,6 +335,10 @@ FunnelThaw(Funnel *f)
 	f->flat_leads = NULL;
 	f->flat_alloc = NULL;
 	f->nleads = 0;
+	/*
+	 * Entry numbers start again: forget the recent leads (defensive: a flat
+	 * funnel is always built fresh, without an index).
+	 */
 	if (f->hot != NULL)
 		memset(f->hot, 0, sizeof(uint64) << FUNNEL_HOT_BITS);
 	for (uint64 i = 0; i < n; i++, e += f->flat_stride)

@@ -115,7 +115,7 @@ typedef struct FunnelSketch
  * index.  History tables are appended in time order and a lead is active
  * for days of a longer history, so most rows belong to a few recent leads,
  * whose entries (appended in order of first appearance) are near each
- * other; this table (512 kB) finds them without touching the large index.
+ * other; this table (1 MB) finds them without touching the large index.
  */
 #define FUNNEL_HOT_BITS		17
 #define FUNNEL_HOT_FROM		((uint64) 1 << 19)	/* index size that enables it */

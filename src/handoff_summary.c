@@ -29,6 +29,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
 #include "common/int.h"
 #include "common/hashfn.h"
@@ -40,6 +41,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -523,14 +525,27 @@ OwnerHash(HSCache *c, Datum value, HSMemo **slot)
 	return m->hash;
 }
 
-/* The aggregate call's argument argno (0 = the first after the state) if it is a non-NULL constant. */
+/*
+ * The aggregate call's argument argno (0 = the first after the state), if
+ * it is a non-NULL constant and the call is one of ours.
+ */
 static Const *
 ConstAggArg(FunctionCallInfo fcinfo, int argno)
 {
 	Aggref	   *ag = AggGetAggref(fcinfo);
 	TargetEntry *te;
+	HeapTuple	tup;
+	Oid			transfn;
 
 	if (ag == NULL || ag->aggdirectargs != NIL || list_length(ag->args) <= argno)
+		return NULL;
+	/* a wrapper may pass its own AggState: the Aggref must run this function */
+	tup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(ag->aggfnoid));
+	if (!HeapTupleIsValid(tup))
+		return NULL;
+	transfn = ((Form_pg_aggregate) GETSTRUCT(tup))->aggtransfn;
+	ReleaseSysCache(tup);
+	if (transfn != fcinfo->flinfo->fn_oid)
 		return NULL;
 	te = list_nth_node(TargetEntry, ag->args, argno);
 	if (!IsA(te->expr, Const) || ((Const *) te->expr)->constisnull)
@@ -558,6 +573,19 @@ NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
 		c->into = KeyHash(&c->owner, into->constvalue);
 		c->into_const = true;
 	}
+	elog(DEBUG1, "handoff_summary: constant sla %s, constant into %s",
+		 c->sla_const ? "yes" : "no", c->into_const ? "yes" : "no");
+}
+
+/* A new call-site cache for handoff_summary or stage_stays, in fn_mcxt. */
+static HSCache *
+NewCache(FunctionCallInfo fcinfo)
+{
+	HSCache    *c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(HSCache));
+
+	for (int i = 0; i < HS_MEMO_SLOTS; i++)
+		c->memo[i].len = -1;
+	return c;
 }
 
 PG_FUNCTION_INFO_V1(handoff_summary_trans);
@@ -575,12 +603,10 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 
 	if (c == NULL)
 	{
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(HSCache));
+		c = NewCache(fcinfo);
 		HasherInit(&c->lead, fcinfo, 1, "lead key");
 		HasherInit(&c->owner, fcinfo, 3, "owner");
 		get_typlenbyval(c->owner.type, &c->owner_len, &c->owner_byval);
-		for (int i = 0; i < HS_MEMO_SLOTS; i++)
-			c->memo[i].len = -1;
 		NoteConstArgs(c, fcinfo, has_into);
 		fcinfo->flinfo->fn_extra = c;
 	}
@@ -1138,7 +1164,7 @@ stage_stays_trans(PG_FUNCTION_ARGS)
 
 	if (c == NULL)
 	{
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(HSCache));
+		c = NewCache(fcinfo);
 		HasherInit(&c->lead, fcinfo, 1, "lead key");
 		fcinfo->flinfo->fn_extra = c;
 	}
