@@ -313,10 +313,13 @@ stage_team(PG_FUNCTION_ARGS)
 {
 	LeadStage	code = PG_GETARG_LEAD_STAGE(0);
 	const char *team = LeadStageTeam(code);
-	text	  **texts = fcinfo->flinfo->fn_extra;
+	text	  **texts;
 
 	if (team == NULL)
 		PG_RETURN_NULL();
+	if (fcinfo->flinfo == NULL)		/* DirectFunctionCall: no call site to cache in */
+		PG_RETURN_TEXT_P(cstring_to_text(team));
+	texts = fcinfo->flinfo->fn_extra;
 	if (texts == NULL)
 	{
 		texts = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
