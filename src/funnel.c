@@ -335,12 +335,8 @@ FunnelThaw(Funnel *f)
 	f->flat_leads = NULL;
 	f->flat_alloc = NULL;
 	f->nleads = 0;
-	/*
-	 * Entry numbers start again: forget the recent leads (defensive: a flat
-	 * funnel is always built fresh, without an index).
-	 */
-	if (f->hot != NULL)
-		memset(f->hot, 0, sizeof(uint64) << FUNNEL_HOT_BITS);
+	/* a flat funnel is always built fresh: no index, no table of recent leads */
+	Assert(f->index_mask == 0 && f->hot == NULL);
 	for (uint64 i = 0; i < n; i++, e += f->flat_stride)
 	{
 		uint32	   *slots = FunnelLeadSlots(f, ((uint64) e[1] << 32) | e[0]);
