@@ -41,31 +41,31 @@ COMMENT ON CAST (funnel AS jsonb) IS 'the funnel''s text form as a jsonb documen
 CREATE FUNCTION funnel_event_trans(funnel, "any", lead_stage, timestamptz) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_event_trans(funnel, "any", anyenum, timestamptz) RETURNS funnel
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_event_within_trans(funnel, "any", lead_stage, timestamptz, interval) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_event_within_trans(funnel, "any", anyenum, timestamptz, interval) RETURNS funnel
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_stage_trans(funnel, lead_stage) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_stage_trans(funnel, anyenum) RETURNS funnel
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_combine(funnel, funnel) RETURNS funnel
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_final(funnel) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_final(funnel, "any", lead_stage, timestamptz) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_final(funnel, "any", anyenum, timestamptz) RETURNS funnel
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_final(funnel, "any", lead_stage, timestamptz, interval) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_final(funnel, "any", anyenum, timestamptz, interval) RETURNS funnel
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_final(funnel, lead_stage) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_final(funnel, anyenum) RETURNS funnel
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION funnel_event_trans(funnel, "any", lead_stage, timestamptz) IS 'funnel() transition: record one event';
 COMMENT ON FUNCTION funnel_event_trans(funnel, "any", anyenum, timestamptz) IS 'funnel() transition: record one event';
@@ -137,7 +137,7 @@ COMMENT ON AGGREGATE rollup(funnel) IS 'merge funnels of disjoint lead sets (dai
 CREATE FUNCTION reached(f funnel, stage lead_stage) RETURNS bigint
     AS 'MODULE_PATHNAME', 'funnel_reached' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION reached(f funnel, stage anyenum) RETURNS bigint
-    AS 'MODULE_PATHNAME', 'funnel_reached' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'funnel_reached' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION reached(f funnel, stage text) RETURNS bigint
     AS 'MODULE_PATHNAME', 'funnel_reached' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION reached(funnel, lead_stage) IS 'leads that reached a ladder stage (or had an outcome)';
@@ -147,7 +147,7 @@ COMMENT ON FUNCTION reached(funnel, text) IS 'leads that reached a ladder stage 
 CREATE FUNCTION conversion(f funnel, from_stage lead_stage, to_stage lead_stage) RETURNS float8
     AS 'MODULE_PATHNAME', 'funnel_conversion' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION conversion(f funnel, from_stage anyenum, to_stage anyenum) RETURNS float8
-    AS 'MODULE_PATHNAME', 'funnel_conversion' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'funnel_conversion' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION conversion(f funnel, from_stage text, to_stage text) RETURNS float8
     AS 'MODULE_PATHNAME', 'funnel_conversion' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION conversion(funnel, lead_stage, lead_stage) IS 'reached(to) / reached(from); NULL when nothing reached from';
@@ -159,7 +159,7 @@ CREATE FUNCTION conversion_interval(f funnel, from_stage lead_stage, to_stage le
     AS 'MODULE_PATHNAME', 'funnel_conversion_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION conversion_interval(f funnel, from_stage anyenum, to_stage anyenum,
                                     confidence float8 DEFAULT 0.95) RETURNS float8[]
-    AS 'MODULE_PATHNAME', 'funnel_conversion_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'funnel_conversion_interval' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION conversion_interval(f funnel, from_stage text, to_stage text,
                                     confidence float8 DEFAULT 0.95) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'funnel_conversion_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -172,7 +172,7 @@ CREATE FUNCTION time_to_convert(f funnel, from_stage lead_stage, to_stage lead_s
     AS 'MODULE_PATHNAME', 'funnel_time_to_convert' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION time_to_convert(f funnel, from_stage anyenum, to_stage anyenum,
                                 fraction float8) RETURNS interval
-    AS 'MODULE_PATHNAME', 'funnel_time_to_convert' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'funnel_time_to_convert' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION time_to_convert(f funnel, from_stage text, to_stage text,
                                 fraction float8) RETURNS interval
     AS 'MODULE_PATHNAME', 'funnel_time_to_convert' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -193,7 +193,7 @@ CREATE FUNCTION funnel_steps(f funnel, vocabulary anyenum,
     OUT median_time_from_previous interval, OUT p90_time_from_previous interval,
     OUT recycled bigint, OUT disqualified bigint, OUT lost bigint)
     RETURNS SETOF record
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 8;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE ROWS 8;
 COMMENT ON FUNCTION funnel_steps(funnel) IS
     'one row per ladder stage: leads, rates from previous and top, median and p90 time from previous, exits by outcome';
 COMMENT ON FUNCTION funnel_steps(funnel, anyenum) IS

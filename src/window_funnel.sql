@@ -7,17 +7,17 @@ CREATE FUNCTION window_funnel_trans(internal, interval, timestamptz, lead_stage)
 CREATE FUNCTION window_funnel_trans(internal, interval, timestamptz, lead_stage, text) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum, text) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_final(internal, interval, timestamptz, lead_stage) RETURNS lead_stage
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_final(internal, interval, timestamptz, lead_stage, text) RETURNS lead_stage
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum) RETURNS anyenum
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum, text) RETURNS anyenum
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_combine(internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_serialize(internal) RETURNS bytea
