@@ -93,11 +93,15 @@ FROM (SELECT funnel(lead, stage, at) AS f
       FROM (VALUES (1, 'lead'::lead_stage, timestamptz '2026-01-01 00:00+00'),
                    (1, 'customer', '2026-04-06 03:00+00')) v(lead, stage, at)) s;
 
--- empty input, all rows skipped, only outcomes, only 'other': empty funnels
+-- empty input, all rows skipped, only 'other': empty funnels
 SELECT funnel(lead, stage, at) AS empty FROM hand WHERE false;
 SELECT funnel(lead, stage, at)::text = (SELECT funnel(lead, stage, at)::text FROM hand WHERE false)
        AS all_skipped_is_empty
-FROM hand WHERE lead IS NULL OR stage IS NULL OR lead = 'd';
+FROM hand WHERE lead IS NULL OR stage IS NULL OR stage = 'other';
+-- only outcomes (lead d): no ladder stage, one recycle before the ladder
+SELECT reached(f, 'subscriber') AS subscriber, reached(f, 'recycled') AS recycled,
+       (SELECT recycled FROM funnel_steps(f) WHERE rank = 0) AS recycled_before_ladder
+FROM (SELECT funnel(lead, stage, at) AS f FROM hand WHERE lead = 'd') d;
 SELECT s.* FROM (SELECT funnel(lead, stage, at) AS f FROM hand WHERE false) e,
     LATERAL funnel_steps(e.f) s WHERE s.rank IN (1, 8);
 SELECT reached(f, 'subscriber') AS reached, conversion(f, 'lead', 'mql') AS conversion,

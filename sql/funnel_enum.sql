@@ -73,11 +73,11 @@ FROM dx_f, funnel_steps(f, NULL::deal_stage) s JOIN deal_ladder d USING (rank)
      LEFT JOIN o_times m ON m.a = s.rank - 1 AND m.b = s.rank AND m.fraction = 0.5
      LEFT JOIN o_times p ON p.a = s.rank - 1 AND p.b = s.rank AND p.fraction = 0.9;
 -- the same rows over lead_stage give the same counts and sketches
-SELECT f::jsonb - 'vocabulary' - 'recycled' - 'disqualified' - 'lost'
-         = (SELECT funnel(lead, stage, at) FROM dx)::jsonb - 'vocabulary' - 'recycled' - 'disqualified' - 'lost'
+SELECT f::jsonb - ARRAY['vocabulary', 'ladder', 'labels', 'recycled', 'disqualified', 'lost', 'before_ladder']
+         = (SELECT funnel(lead, stage, at) FROM dx)::jsonb - ARRAY['vocabulary', 'ladder', 'labels', 'recycled', 'disqualified', 'lost', 'before_ladder']
          AS same_as_lead_stage,
-       (SELECT funnel(lead, s, at, '1 day') FROM dx)::jsonb - 'vocabulary' - 'recycled' - 'disqualified' - 'lost'
-         = (SELECT funnel(lead, stage, at, '1 day') FROM dx)::jsonb - 'vocabulary' - 'recycled' - 'disqualified' - 'lost'
+       (SELECT funnel(lead, s, at, '1 day') FROM dx)::jsonb - ARRAY['vocabulary', 'ladder', 'labels', 'recycled', 'disqualified', 'lost', 'before_ladder']
+         = (SELECT funnel(lead, stage, at, '1 day') FROM dx)::jsonb - ARRAY['vocabulary', 'ladder', 'labels', 'recycled', 'disqualified', 'lost', 'before_ladder']
          AS same_within,
        (SELECT funnel(top) FROM (SELECT max(s) AS top FROM dx WHERE lead IS NOT NULL GROUP BY lead) t)::jsonb -> 'reached'
          = f::jsonb -> 'reached' AS stage_only_same_reached,

@@ -125,11 +125,16 @@ INSERT INTO bad_text VALUES
     ('JSON array', '[1, 2]'),
     ('JSON number', '1'),
     ('empty object', '{}'),
-    ('version 2', replace(:'good', '"version": 1', '"version": 2')),
-    ('version 0', replace(:'good', '"version": 1', '"version": 0')),
-    ('version 1.5', replace(:'good', '"version": 1', '"version": 1.5')),
-    ('version "1"', replace(:'good', '"version": 1', '"version": "1"')),
-    ('no version', replace(:'good', '"version": 1, ', '')),
+    ('version 3', replace(:'good', '"version": 2', '"version": 3')),
+    ('version 0', replace(:'good', '"version": 2', '"version": 0')),
+    ('version 1.5', replace(:'good', '"version": 2', '"version": 1.5')),
+    ('version "2"', replace(:'good', '"version": 2', '"version": "2"')),
+    ('no version', replace(:'good', '"version": 2, ', '')),
+    ('version 1 with before_ladder', replace(:'good', '"version": 2', '"version": 1')),
+    ('no before_ladder', regexp_replace(:'good', ', "before_ladder": \[[0-9, ]*\]', '')),
+    ('before_ladder of 2', replace(:'good', '"before_ladder": [0, 0, 0]', '"before_ladder": [0, 0]')),
+    ('before_ladder negative', replace(:'good', '"before_ladder": [0, 0, 0]', '"before_ladder": [0, -1, 0]')),
+    ('ladder on lead_stage', replace(:'good', '"stages": 8', '"ladder": "public.x", "labels": [], "stages": 8')),
     ('vocabulary', replace(:'good', '"lead_stage"', '"crm"')),
     ('7 stages', replace(:'good', '"stages": 8', '"stages": 7')),
     ('enum of 65', '{"version": 1, "vocabulary": "enum", "stages": 65, "within_seconds": null, "reached": [], "known": [], "times": {}}'),
@@ -167,7 +172,7 @@ INSERT INTO bad_text VALUES
     ('bucket repeated', regexp_replace(:'good', '"times": \{"', '"times": {"1-2": [[5, 1], [5, 1]], "')),
     ('bucket not pair', regexp_replace(:'good', '"times": \{"', '"times": {"1-2": [[5, 1, 1]], "')),
     ('more timed than known', regexp_replace(:'good', '"times": \{"', '"times": {"1-3": [[5, 2]], "')),
-    ('unknown key', replace(:'good', '"version": 1,', '"version": 1, "colour": "red",')),
+    ('unknown key', replace(:'good', '"version": 2,', '"version": 2, "colour": "red",')),
     ('missing lost', regexp_replace(:'good', ', "lost": \[[^]]*\]', '')),
     ('leads not array', replace(:'good', '"times": {', '"leads": 1, "times": {')),
     ('lead short', replace(:'good', '"times": {', '"leads": [["0000000000000001", 0, 0]], "times": {')),
@@ -180,7 +185,7 @@ INSERT INTO bad_text VALUES
 SELECT what, pg_temp.sqlstate_of(format('SELECT %L::funnel', input)) AS sqlstate FROM bad_text;
 -- a few of the messages
 SELECT ''::funnel;
-SELECT '{"version": 2}'::funnel;
+SELECT '{"version": 3}'::funnel;
 SELECT input::funnel FROM bad_text WHERE what = 'reached grows';
 SELECT input::funnel FROM bad_text WHERE what = 'duplicate lead';
 SELECT input::funnel FROM bad_text WHERE what = 'count 1e1000000';
@@ -240,7 +245,8 @@ SELECT what, field FROM copy_src, LATERAL (SELECT funnel_send(f) AS s) s, LATERA
     ('3 bytes', substr(s, 1, 3)),
     ('last byte cut', substr(s, 1, length(s) - 1)),
     ('trailing byte', s || '\x00'::bytea),
-    ('version 2', set_byte(s, 0, 2)),
+    ('version 3', set_byte(s, 0, 3)),
+    ('negative before_ladder', set_byte(s, 12 + 128 + 192 + 8, 255)),
     ('unknown flag', set_byte(s, 1, 128)),
     ('9 stages', set_byte(s, 2, 9)),
     ('no outcomes', set_byte(s, 3, 0)),
@@ -250,10 +256,10 @@ SELECT what, field FROM copy_src, LATERAL (SELECT funnel_send(f) AS s) s, LATERA
     ('reached grows', set_byte(s, 12 + 7 * 8 + 7, 9)),
     ('known > reached', set_byte(s, 12 + 64 + 7, 9)),
     ('exit > reached', set_byte(s, 12 + 128 + 7, 9)),
-    ('pairs count huge', set_byte(s, 12 + 128 + 192, 127)),
-    ('pair backwards', set_byte(s, 12 + 128 + 192 + 4, 7)),
-    ('bucket 1200', set_byte(set_byte(s, 12 + 128 + 192 + 8, 4), 12 + 128 + 192 + 9, 176)),
-    ('bucket count 0', overlay(s placing '\x0000000000000000'::bytea from 12 + 128 + 192 + 11 for 8)),
+    ('pairs count huge', set_byte(s, 12 + 128 + 192 + 24, 127)),
+    ('pair backwards', set_byte(s, 12 + 128 + 192 + 24 + 4, 7)),
+    ('bucket 1200', set_byte(set_byte(s, 12 + 128 + 192 + 24 + 8, 4), 12 + 128 + 192 + 24 + 9, 176)),
+    ('bucket count 0', overlay(s placing '\x0000000000000000'::bytea from 12 + 128 + 192 + 24 + 11 for 8)),
     ('leads count huge', overlay(s placing '\x7fffffffffffffff'::bytea from length(s) - 2 * 52 - 7 for 8)),
     ('duplicate lead', overlay(s placing substr(s, length(s) - 2 * 52 + 1, 8) from length(s) - 52 + 1 for 8))
 ) v(what, field);

@@ -185,7 +185,7 @@ FROM open_parts o JOIN open_parts_binary b
 SELECT k, w, rollup(f)::text = (SELECT rollup(o.f)::text FROM open_parts o
                                WHERE o.k = b.k AND o.w IS NOT DISTINCT FROM b.w) AS binary_same
 FROM open_parts_binary b GROUP BY k, w ORDER BY k, w NULLS FIRST;
--- an open state's closed counts are what reached() reads: none before rollup
+-- reached() reads an open state's leads too (closing them): the same as after a rollup
 SELECT reached(f, 'subscriber') AS before_rollup,
        reached(rollup(f) OVER (), 'subscriber') AS after_rollup_of_one
 FROM open_parts WHERE k = 2 AND part = 0 AND w IS NULL;

@@ -18,6 +18,7 @@
 #include "align.h"
 #include "funnel.h"
 #include "radix.h"
+#include "stage_map.h"
 
 /* Raises the error for a count that no longer fits. */
 static void
@@ -56,18 +57,77 @@ FunnelInit(Funnel *f, MemoryContext cxt, uint8 flags, int nstages,
 	f->pairs = MemoryContextAllocZero(cxt, sizeof(FunnelSketch *) * nstages * nstages);
 }
 
-/* Raises an error unless two funnels can be merged. */
+/* Copies an enum ladder's identity into f's memory (NULL: none). */
+void
+FunnelSetLadder(Funnel *f, const FunnelLadder *ladder)
+{
+	FunnelLadder *l;
+
+	if (ladder == NULL)
+	{
+		f->ladder = NULL;
+		return;
+	}
+	l = MemoryContextAllocZero(f->cxt, sizeof(FunnelLadder));
+	l->type_oid = ladder->type_oid;
+	l->type_name = MemoryContextStrdup(f->cxt, ladder->type_name);
+	for (int s = 0; s < f->nstages; s++)
+	{
+		l->oids[s] = ladder->oids[s];
+		l->labels[s] = MemoryContextStrdup(f->cxt, ladder->labels[s]);
+	}
+	f->ladder = l;
+}
+
+/* True if two enums are one type: the same OID where both know it, else the same name. */
+static bool
+SameLadderType(const FunnelLadder *a, const FunnelLadder *b)
+{
+	if (OidIsValid(a->type_oid) && OidIsValid(b->type_oid))
+		return a->type_oid == b->type_oid;
+	return strcmp(a->type_name, b->type_name) == 0;
+}
+
+/* True if two ladders are the same enum with the same labels in the same order. */
+bool
+FunnelLadderEqual(const FunnelLadder *a, int na, const FunnelLadder *b, int nb)
+{
+	if (na != nb || !SameLadderType(a, b))
+		return false;
+	for (int s = 0; s < na; s++)
+		if (strcmp(a->labels[s], b->labels[s]) != 0)
+			return false;
+	return true;
+}
+
+/* How a funnel's ladder is named in errors. */
+static const char *
+LadderName(const Funnel *f)
+{
+	if (!(f->flags & FUNNEL_ENUM))
+		return "lead_stage";
+	if (f->ladder != NULL)
+		return psprintf("enum %s", f->ladder->type_name);
+	return psprintf("an enum of %d stages", f->nstages);
+}
+
+/*
+ * Raises an error unless two funnels can be merged as they are: the same
+ * ladder (for enums, the same type with the same labels; a funnel stored by
+ * align 0.1.0 names no enum and matches any of its size) and window.
+ */
 void
 FunnelCheckCompatible(const Funnel *a, const Funnel *b)
 {
 	if ((a->flags & FUNNEL_ENUM) != (b->flags & FUNNEL_ENUM) ||
-		a->nstages != b->nstages || a->noutcomes != b->noutcomes)
+		a->nstages != b->nstages || a->noutcomes != b->noutcomes ||
+		(a->ladder != NULL && b->ladder != NULL &&
+		 !FunnelLadderEqual(a->ladder, a->nstages, b->ladder, b->nstages)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge funnels over different stage ladders"),
-				 errdetail("One funnel has %d %s stages, the other %d %s stages.",
-						   a->nstages, (a->flags & FUNNEL_ENUM) ? "enum" : "lead_stage",
-						   b->nstages, (b->flags & FUNNEL_ENUM) ? "enum" : "lead_stage")));
+				 errdetail("One funnel is over %s, the other over %s.",
+						   LadderName(a), LadderName(b))));
 	if ((a->flags & FUNNEL_WITHIN) != (b->flags & FUNNEL_WITHIN) ||
 		a->within_secs != b->within_secs)
 		ereport(ERROR,
@@ -708,7 +768,155 @@ FunnelIsEmpty(const Funnel *f)
 	for (int s = 0; s < f->nstages; s++)
 		if (f->reached[s] != 0)
 			return false;
+	for (int o = 0; o < f->noutcomes; o++)
+		if (f->exits_before[o] != 0)
+			return false;
 	return true;
+}
+
+/*
+ * Where each stage of f's ladder sits in the ladder "to" (an enum as the
+ * catalog has it now): by label, or for a renamed value by its OID.  An
+ * error if "to" is another enum, or lost a stage, or reordered them.
+ */
+static void
+LadderMapping(const Funnel *f, const FunnelLadder *to, int nto, int *map)
+{
+	const FunnelLadder *from = f->ladder;
+
+	if (from == NULL)
+	{
+		/* stored by align 0.1.0: no name, read as before by position */
+		if (f->nstages != nto)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("this funnel has %d stages but enum %s has %d values",
+							f->nstages, to->type_name, nto),
+					 errdetail("The funnel was stored by align 0.1.0, which did not record its enum."),
+					 errhint("Pass stages of the enum the funnel was built over.")));
+		for (int s = 0; s < nto; s++)
+			map[s] = s;
+		return;
+	}
+	if (!SameLadderType(from, to))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("this funnel is over enum %s, not over %s",
+						from->type_name, to->type_name),
+				 errhint("Pass stages of the enum the funnel was built over.")));
+	for (int s = 0; s < f->nstages; s++)
+	{
+		int			found = -1;
+
+		for (int t = 0; t < nto && found < 0; t++)
+			if (strcmp(from->labels[s], to->labels[t]) == 0)
+				found = t;
+		for (int t = 0; t < nto && found < 0; t++)
+			if (OidIsValid(from->oids[s]) && from->oids[s] == to->oids[t])
+				found = t;		/* the value was renamed */
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("stage \"%s\" of this funnel is not a value of enum %s",
+							from->labels[s], to->type_name),
+					 errdetail("Values can be added to a ladder, and renamed, but not removed.")));
+		if (s > 0 && found <= map[s - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("the values of enum %s are in another order than when this funnel was built",
+							to->type_name)));
+		map[s] = found;
+	}
+}
+
+/*
+ * f over the ladder "to" (the enum as it is now), in CurrentMemoryContext.
+ * A stage added since f was built was passed by every lead that reached a
+ * later stage, so it counts them; nobody entered it, so it has no known
+ * times, exits or pairs.  Open leads keep their slots, moved.
+ */
+Funnel *
+FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto)
+{
+	int			map[FUNNEL_MAX_STAGES];
+	int			n = f->nstages;
+	int			old = n - 1;
+	int64		above = 0;
+	Funnel	   *r = palloc(sizeof(Funnel));
+	HashPos    *order;
+
+	LadderMapping(f, to, nto, map);
+	FunnelFlush((Funnel *) f);
+	FunnelInit(r, CurrentMemoryContext, f->flags, nto, f->noutcomes, f->within_secs);
+	FunnelSetLadder(r, to);
+	for (int p = nto - 1; p >= 0; p--)
+	{
+		if (old >= 0 && map[old] == p)
+		{
+			r->reached[p] = f->reached[old];
+			r->known[p] = f->known[old];
+			memcpy(r->exits[p], f->exits[old], sizeof(r->exits[p]));
+			above = f->reached[old];
+			old--;
+		}
+		else
+			r->reached[p] = above;
+	}
+	memcpy(r->exits_before, f->exits_before, sizeof(r->exits_before));
+	for (int a = 0; a < n; a++)
+		for (int b = a + 1; b < n; b++)
+			if (f->pairs[a * n + b] != NULL)
+				memcpy(FunnelPair(r, map[a], map[b], true), f->pairs[a * n + b],
+					   sizeof(FunnelSketch));
+	order = FunnelHashOrder(f);
+	for (uint64 i = 0; i < f->nleads; i++)
+	{
+		uint64		hash;
+		const uint32 *from = FunnelSortedLead(f, order, i, &hash);
+		uint32	   *slots = FunnelLeadSlots(r, hash);
+
+		for (int s = 0; s < n; s++)
+			slots[map[s]] = from[s];
+		for (int o = 0; o < f->noutcomes; o++)
+			slots[nto + o] = from[n + o];
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return r;
+}
+
+/*
+ * Brings two enum funnels onto one ladder before they merge: a funnel
+ * stored by align 0.1.0 takes the other's identity; two versions of one
+ * enum (a value added or renamed in between) both move to the enum as the
+ * catalog has it now.  Other pairs are left for FunnelCheckCompatible.
+ */
+static const Funnel *
+AlignLadders(Funnel *dst, const Funnel *src)
+{
+	StageMap	now;
+	Funnel	   *r;
+	MemoryContext old;
+
+	if (!(dst->flags & FUNNEL_ENUM) || !(src->flags & FUNNEL_ENUM) ||
+		src->ladder == NULL)
+		return src;
+	if (dst->ladder == NULL)
+	{
+		if (dst->nstages == src->nstages)
+			FunnelSetLadder(dst, src->ladder);
+		return src;
+	}
+	if (FunnelLadderEqual(dst->ladder, dst->nstages, src->ladder, src->nstages) ||
+		!SameLadderType(dst->ladder, src->ladder))
+		return src;
+
+	StageMapInitNamed(&now, dst->ladder, CurrentMemoryContext);
+	old = MemoryContextSwitchTo(dst->cxt);
+	r = FunnelRemap(dst, &now.ladder, now.nstages);
+	MemoryContextSwitchTo(old);
+	*dst = *r;
+	return FunnelRemap(src, &now.ladder, now.nstages);
 }
 
 /* Merges one lead's slots into dst's entry for that lead. */
@@ -737,8 +945,14 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 	if (FunnelIsEmpty(src))
 		return;
 	if (FunnelIsEmpty(dst))
+	{
 		FunnelInit(dst, dst->cxt, src->flags, src->nstages, src->noutcomes,
 				   src->within_secs);
+		FunnelSetLadder(dst, src->ladder);
+	}
+	else
+		src = AlignLadders(dst, src);
+	n = src->nstages;
 	FunnelCheckCompatible(dst, src);
 	for (int s = 0; s < n; s++)
 	{
@@ -747,6 +961,8 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 		for (int o = 0; o < src->noutcomes; o++)
 			AddCount(&dst->exits[s][o], src->exits[s][o]);
 	}
+	for (int o = 0; o < src->noutcomes; o++)
+		AddCount(&dst->exits_before[o], src->exits_before[o]);
 	for (int p = 0; p < n * n; p++)
 	{
 		const FunnelSketch *from = src->pairs[p];
@@ -820,6 +1036,8 @@ FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
 	closed.nleads = 0;
 	closed.flat_leads = NULL;
 	FunnelMerge(dst, &closed);
+	if (dst->ladder == NULL)
+		FunnelSetLadder(dst, a->ladder != NULL ? a->ladder : b->ladder);
 
 	out = AllocLarge(dst->cxt, Max(a->nleads + b->nleads, 1) * stride * sizeof(uint32), &alloc);
 	n = MergeRuns(a->flat_leads, a->nleads, b->flat_leads, b->nleads, stride, out);
@@ -836,7 +1054,9 @@ FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
  * entry).  Its entry time at a stage is known if it entered that stage at a
  * known time.  It converts from a to b if both times are known and b is not
  * earlier.  An outcome is an exit at the highest entered stage not entered
- * after the outcome's first time.
+ * after the outcome's first time (a stage entered at an unknown time counts
+ * as before it; an outcome at an unknown time is an exit at the top), and
+ * an exit before the ladder when the lead had entered no stage by then.
  */
 static void
 CloseLead(Funnel *dst, const uint32 *slot)
@@ -860,7 +1080,13 @@ CloseLead(Funnel *dst, const uint32 *slot)
 			top = s;
 	}
 	if (top < 0)
+	{
+		/* no ladder stage: only outcomes, exits before the ladder */
+		for (int o = 0; o < dst->noutcomes; o++)
+			if (slot[n + o] != SLOT_ABSENT)
+				AddCount(&dst->exits_before[o], 1);
 		return;
+	}
 
 	for (int s = 0; s <= top; s++)
 	{
@@ -892,6 +1118,8 @@ CloseLead(Funnel *dst, const uint32 *slot)
 				at = s;
 		if (at >= 0)
 			AddCount(&dst->exits[at][o], 1);
+		else
+			AddCount(&dst->exits_before[o], 1);
 	}
 }
 
@@ -915,4 +1143,24 @@ FunnelCloseInto(Funnel *dst, const Funnel *src)
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+}
+
+/*
+ * f with its open leads closed into counts, for the accessors: f itself
+ * when it has none, else a new funnel in CurrentMemoryContext.  A partial
+ * state or a hand-made value carries open leads.
+ */
+Funnel *
+FunnelClosed(Funnel *f)
+{
+	Funnel	   *r;
+
+	FunnelFlush(f);
+	if (f->nleads == 0)
+		return f;
+	r = palloc(sizeof(Funnel));
+	FunnelInit(r, CurrentMemoryContext, f->flags, f->nstages, f->noutcomes, f->within_secs);
+	FunnelSetLadder(r, f->ladder);
+	FunnelCloseInto(r, f);
+	return r;
 }

@@ -53,7 +53,7 @@
 #include "port/pg_bitutils.h"
 #include "utils/expandeddatum.h"
 
-#define FUNNEL_VERSION		1
+#define FUNNEL_VERSION		2	/* written; version 1 (align 0.1.0) is still read */
 #define FUNNEL_MAX_STAGES	64	/* ladder stages: 8 for lead_stage, <= 64 for an enum */
 #define FUNNEL_MAX_OUTCOMES	3	/* recycled, disqualified, lost */
 
@@ -128,6 +128,23 @@ typedef struct PendingEvent
 } PendingEvent;
 
 /*
+ * The identity of an enum ladder, kept by every enum funnel since version 2:
+ * the enum's schema-qualified name and its labels in ladder order when the
+ * funnel was built (names, so they survive dump and restore), and in the
+ * database that built it the OIDs of the type and of its values (so they
+ * survive a renamed value or type).  A funnel read back through text or
+ * binary input has names only.  lead_stage funnels, and enum funnels stored
+ * by align 0.1.0, have none.
+ */
+typedef struct FunnelLadder
+{
+	Oid			type_oid;		/* the enum, or InvalidOid when unknown */
+	char	   *type_name;		/* format_type_be_qualified() of the enum */
+	Oid			oids[FUNNEL_MAX_STAGES];	/* value OIDs, or InvalidOid */
+	char	   *labels[FUNNEL_MAX_STAGES];	/* value labels */
+} FunnelLadder;
+
+/*
  * The in-memory funnel, used by aggregates (inside an expanded object) and
  * by every reader (expanded from the flat form).
  */
@@ -139,11 +156,13 @@ typedef struct Funnel
 	int			noutcomes;		/* tracked outcomes (3 for lead_stage, else 0) */
 	int			nslots;			/* per-lead slots: nstages + noutcomes */
 	int64		within_secs;	/* conversion window, if FUNNEL_WITHIN */
+	FunnelLadder *ladder;		/* an enum ladder's identity, or NULL */
 
 	/* closed part */
 	int64		reached[FUNNEL_MAX_STAGES];
 	int64		known[FUNNEL_MAX_STAGES];
 	int64		exits[FUNNEL_MAX_STAGES][FUNNEL_MAX_OUTCOMES];
+	int64		exits_before[FUNNEL_MAX_OUTCOMES];	/* exits before any ladder stage */
 	FunnelSketch **pairs;		/* [from * nstages + to], from < to; NULL if empty */
 
 	/* open part: per-lead entries as uint32 words */
@@ -254,6 +273,10 @@ extern int	SketchBucket(int64 secs);
 extern double SketchValue(int bucket);
 extern double SketchQuantile(const FunnelSketch *s, double fraction);
 extern void FunnelCheckCompatible(const Funnel *a, const Funnel *b);
+extern void FunnelSetLadder(Funnel *f, const FunnelLadder *ladder);
+extern bool FunnelLadderEqual(const FunnelLadder *a, int na, const FunnelLadder *b, int nb);
+extern Funnel *FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto);
+extern Funnel *FunnelClosed(Funnel *f);
 
 /* funnel_io.c: representations */
 extern Funnel *FunnelFromDatum(Datum d, MemoryContext cxt);

@@ -30,8 +30,10 @@ WrongVocabulary(const Funnel *f, Oid argtype)
 	if (f->flags & FUNNEL_ENUM)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("this funnel was built over an enum of %d stages, not over %s",
-						f->nstages, format_type_be(argtype)),
+				 errmsg("this funnel was built over %s, not over %s",
+						f->ladder != NULL ? psprintf("enum %s", f->ladder->type_name)
+						: psprintf("an enum of %d stages", f->nstages),
+						format_type_be(argtype)),
 				 errhint("Pass the stage as a value of that enum, e.g. 'Closed Won'::my_stage.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -40,40 +42,79 @@ WrongVocabulary(const Funnel *f, Oid argtype)
 			 errhint("Pass the stage as lead_stage or text, e.g. 'mql'.")));
 }
 
+/* The ladder of an enum stage argument, as the catalog has it, cached per call site. */
+static StageMap *
+EnumMap(FunctionCallInfo fcinfo, Oid type)
+{
+	StageMap   *map = fcinfo->flinfo->fn_extra;
+
+	if (map == NULL || map->enum_type != type)
+	{
+		map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StageMap));
+		StageMapInitEnum(map, type, fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = map;
+	}
+	return map;
+}
+
 /*
- * Slot of a stage argument in funnel f: ladder 0..nstages-1, or (if
- * allowed) an outcome slot after the ladder.
+ * The funnel an accessor reads, on the ladder of its stage argument
+ * (stage_type; *map is set for an enum): open leads closed into counts; an
+ * empty funnel, of any ladder, read as an empty funnel of this one; an enum
+ * funnel moved onto its enum as it is now when values were added or
+ * renamed since it was built.  A funnel of another ladder is an error.
+ */
+static Funnel *
+ReadFunnel(FunctionCallInfo fcinfo, Oid stage_type, StageMap **map)
+{
+	Funnel	   *f = FunnelClosed(PG_GETARG_FUNNEL(0));
+	Funnel	   *empty;
+
+	*map = NULL;
+	if (OidIsValid(stage_type) && type_is_enum(stage_type))
+	{
+		StageMap   *m = EnumMap(fcinfo, stage_type);
+
+		*map = m;
+		if (FunnelIsEmpty(f))
+		{
+			empty = palloc(sizeof(Funnel));
+			FunnelInit(empty, CurrentMemoryContext, FUNNEL_ENUM, m->nstages, 0, 0);
+			FunnelSetLadder(empty, &m->ladder);
+			return empty;
+		}
+		if (!(f->flags & FUNNEL_ENUM))
+			WrongVocabulary(f, stage_type);
+		if (f->ladder == NULL ? f->nstages == m->nstages
+			: FunnelLadderEqual(f->ladder, f->nstages, &m->ladder, m->nstages))
+			return f;
+		return FunnelRemap(f, &m->ladder, m->nstages);
+	}
+	if (f->flags & FUNNEL_ENUM)
+	{
+		if (!FunnelIsEmpty(f))
+			WrongVocabulary(f, stage_type);
+		empty = palloc(sizeof(Funnel));
+		FunnelInit(empty, CurrentMemoryContext, 0, STAGE_LADDER_SIZE, STAGE_OUTCOMES, 0);
+		return empty;
+	}
+	return f;
+}
+
+/*
+ * Slot of a stage argument in funnel f (from ReadFunnel, with its map):
+ * ladder 0..nstages-1, or (if allowed) an outcome slot after the ladder.
  */
 static int
-StageArg(FunctionCallInfo fcinfo, const Funnel *f, int argno, bool allow_outcome)
+StageArg(FunctionCallInfo fcinfo, const Funnel *f, const StageMap *map, int argno,
+		 bool allow_outcome)
 {
 	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
 	int			slot;
 	LeadStage	code;
 
-	if (OidIsValid(type) && type_is_enum(type))
-	{
-		StageMap   *map = fcinfo->flinfo->fn_extra;
-
-		if (!(f->flags & FUNNEL_ENUM))
-			WrongVocabulary(f, type);
-		if (map == NULL || map->enum_type != type)
-		{
-			map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StageMap));
-			StageMapInitEnum(map, type, fcinfo->flinfo->fn_mcxt);
-			fcinfo->flinfo->fn_extra = map;
-		}
-		if (map->nstages != f->nstages)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("this funnel has %d stages but enum %s has %d values",
-							f->nstages, format_type_be(type), map->nstages),
-					 errhint("Pass stages of the enum the funnel was built over.")));
+	if (map != NULL)
 		return StageMapSlot(map, PG_GETARG_DATUM(argno));
-	}
-
-	if (f->flags & FUNNEL_ENUM)
-		WrongVocabulary(f, type);
 	if (type == TEXTOID)
 		code = LeadStageParse(text_to_cstring(PG_GETARG_TEXT_PP(argno)), "lead_stage");
 	else
@@ -94,12 +135,18 @@ StageArg(FunctionCallInfo fcinfo, const Funnel *f, int argno, bool allow_outcome
 	return slot;
 }
 
-/* Ladder slots of a (from, to) pair, from not after to. */
-static void
-PairArgs(FunctionCallInfo fcinfo, const Funnel *f, int *from, int *to)
+/*
+ * The funnel a two-stage accessor reads (see ReadFunnel) and the ladder
+ * slots of its (from, to) pair, from not after to.
+ */
+static Funnel *
+PairArgs(FunctionCallInfo fcinfo, int *from, int *to)
 {
-	*from = StageArg(fcinfo, f, 1, false);
-	*to = StageArg(fcinfo, f, 2, false);
+	StageMap   *map;
+	Funnel	   *f = ReadFunnel(fcinfo, get_fn_expr_argtype(fcinfo->flinfo, 1), &map);
+
+	*from = StageArg(fcinfo, f, map, 1, false);
+	*to = StageArg(fcinfo, f, map, 2, false);
 	if (*from > *to)
 	{
 		if (f->flags & FUNNEL_ENUM)
@@ -115,19 +162,23 @@ PairArgs(FunctionCallInfo fcinfo, const Funnel *f, int *from, int *to)
 						LeadStageName((LeadStage) (*to + 1))),
 				 errhint("Swap the two stages.")));
 	}
+	return f;
 }
 
 PG_FUNCTION_INFO_V1(funnel_reached);
-/* Leads that reached a ladder stage, or that had an outcome. */
+/* Leads that reached a ladder stage, or that had an outcome (before the ladder too). */
 Datum
 funnel_reached(PG_FUNCTION_ARGS)
 {
-	Funnel	   *f = PG_GETARG_FUNNEL(0);
-	int			slot = StageArg(fcinfo, f, 1, true);
-	int64		n = 0;
+	StageMap   *map;
+	Funnel	   *f = ReadFunnel(fcinfo, get_fn_expr_argtype(fcinfo->flinfo, 1), &map);
+	int			slot = StageArg(fcinfo, f, map, 1, true);
+	int64		n;
 
 	if (slot < f->nstages)
 		PG_RETURN_INT64(f->reached[slot]);
+	/* validated: the sum fits */
+	n = f->exits_before[slot - f->nstages];
 	for (int s = 0; s < f->nstages; s++)
 		n += f->exits[s][slot - f->nstages];
 	PG_RETURN_INT64(n);
@@ -138,11 +189,10 @@ PG_FUNCTION_INFO_V1(funnel_conversion);
 Datum
 funnel_conversion(PG_FUNCTION_ARGS)
 {
-	Funnel	   *f = PG_GETARG_FUNNEL(0);
 	int			from,
 				to;
+	Funnel	   *f = PairArgs(fcinfo, &from, &to);
 
-	PairArgs(fcinfo, f, &from, &to);
 	if (f->reached[from] == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) f->reached[to] / (double) f->reached[from]);
@@ -197,7 +247,7 @@ PG_FUNCTION_INFO_V1(funnel_conversion_interval);
 Datum
 funnel_conversion_interval(PG_FUNCTION_ARGS)
 {
-	Funnel	   *f = PG_GETARG_FUNNEL(0);
+	Funnel	   *f;
 	double		confidence = PG_GETARG_FLOAT8(3);
 	int			from,
 				to;
@@ -214,7 +264,7 @@ funnel_conversion_interval(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be between 0 and 1 (exclusive), not %g", confidence),
 				 errhint("0.95 gives the usual 95 %% interval.")));
-	PairArgs(fcinfo, f, &from, &to);
+	f = PairArgs(fcinfo, &from, &to);
 	if (f->reached[from] == 0)
 		PG_RETURN_NULL();
 	n = (double) f->reached[from];
@@ -271,13 +321,12 @@ PG_FUNCTION_INFO_V1(funnel_time_to_convert);
 Datum
 funnel_time_to_convert(PG_FUNCTION_ARGS)
 {
-	Funnel	   *f = PG_GETARG_FUNNEL(0);
 	double		fraction = CheckFraction(PG_GETARG_FLOAT8(3));
 	int			from,
 				to;
 	double		secs;
+	Funnel	   *f = PairArgs(fcinfo, &from, &to);
 
-	PairArgs(fcinfo, f, &from, &to);
 	if (from == to)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -292,40 +341,43 @@ PG_FUNCTION_INFO_V1(funnel_steps);
 /*
  * One row per ladder stage: stage, rank, team, leads, rate from previous,
  * rate from top, median and p90 time from the previous stage, and exits by
- * outcome.  funnel_steps(f, NULL::my_enum) reads an enum funnel.
+ * outcome; first, when some leads had an outcome before entering any ladder
+ * stage, a row of rank 0 with no stage that holds those exits.
+ * funnel_steps(f, NULL::my_enum) reads an enum funnel.
  */
 Datum
 funnel_steps(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Funnel	   *f;
-	StageMap	map;
+	StageMap   *map;
 	bool		as_enum = PG_NARGS() > 1;
+	bool		before = false;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
-	f = PG_GETARG_FUNNEL(0);
-	if (as_enum)
+	if (!as_enum)
 	{
-		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
-
-		if (!(f->flags & FUNNEL_ENUM))
-			WrongVocabulary(f, type);
-		StageMapInitEnum(&map, type, CurrentMemoryContext);
-		if (map.nstages != f->nstages)
+		f = FunnelClosed(PG_GETARG_FUNNEL(0));
+		if ((f->flags & FUNNEL_ENUM) && !FunnelIsEmpty(f))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("this funnel has %d stages but enum %s has %d values",
-							f->nstages, format_type_be(type), map.nstages)));
+					 errmsg("this funnel was built over an enum"),
+					 errhint("Name the enum: funnel_steps(f, NULL::%s).",
+							 f->ladder != NULL ? f->ladder->type_name : "my_stage")));
 	}
-	else if (f->flags & FUNNEL_ENUM)
+	f = ReadFunnel(fcinfo, as_enum ? get_fn_expr_argtype(fcinfo->flinfo, 1) : InvalidOid, &map);
+	if (as_enum && map == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("this funnel was built over an enum"),
-				 errhint("Name the enum: funnel_steps(f, NULL::my_stage).")));
+				 errmsg("funnel_steps names the stages of an enum, not of %s",
+						format_type_be(get_fn_expr_argtype(fcinfo->flinfo, 1))),
+				 errhint("Use funnel_steps(f) for a lead_stage funnel.")));
 
-	for (int s = 0; s < f->nstages; s++)
+	for (int o = 0; o < f->noutcomes; o++)
+		before |= f->exits_before[o] != 0;
+	for (int s = before ? -1 : 0; s < f->nstages; s++)
 	{
 		Datum		values[11];
 		bool		nulls[11];
@@ -334,7 +386,19 @@ funnel_steps(PG_FUNCTION_ARGS)
 		double		p90 = SketchQuantile(pair, 0.9);
 
 		memset(nulls, 0, sizeof(nulls));
-		values[0] = as_enum ? ObjectIdGetDatum(map.by_pos[s]) : LeadStageGetDatum((LeadStage) (s + 1));
+		if (s < 0)
+		{
+			/* exits before the ladder: only the outcome columns */
+			for (int k = 0; k < 8; k++)
+				nulls[k] = true;
+			values[1] = Int32GetDatum(0);
+			nulls[1] = false;
+			for (int o = 0; o < FUNNEL_MAX_OUTCOMES; o++)
+				values[8 + o] = Int64GetDatum(f->exits_before[o]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			continue;
+		}
+		values[0] = as_enum ? ObjectIdGetDatum(map->by_pos[s]) : LeadStageGetDatum((LeadStage) (s + 1));
 		values[1] = Int32GetDatum(s + 1);
 		if (as_enum)
 			nulls[2] = true;

@@ -122,6 +122,8 @@ NewState(MemoryContext aggcxt, const StageMap *stages, bool has_within, int64 wi
 	FunnelInit(&ef->f, ef->hdr.eoh_context,
 			   (stages->is_enum ? FUNNEL_ENUM : 0) | (has_within ? FUNNEL_WITHIN : 0),
 			   stages->nstages, stages->noutcomes, within);
+	if (stages->is_enum)
+		FunnelSetLadder(&ef->f, &stages->ladder);
 	return ef;
 }
 
@@ -238,6 +240,7 @@ funnel_combine(PG_FUNCTION_ARGS)
 		ef = ExpandedFunnelCreate(aggcxt);
 		FunnelInit(&ef->f, ef->hdr.eoh_context, src->flags, src->nstages,
 				   src->noutcomes, src->within_secs);
+		FunnelSetLadder(&ef->f, src->ladder);
 	}
 	else
 		ef = FunnelStateRW(PG_GETARG_DATUM(0), aggcxt);
@@ -249,7 +252,8 @@ PG_FUNCTION_INFO_V1(funnel_final);
 /*
  * Final function of every funnel aggregate: closes the open leads into
  * counts and returns a flat funnel.  The state is not changed.  No rows: an
- * empty funnel over the aggregate's ladder.
+ * empty funnel over the aggregate's ladder (rollup's: lead_stage; an empty
+ * funnel reads as empty with any ladder).
  */
 Datum
 funnel_final(PG_FUNCTION_ARGS)
@@ -264,6 +268,8 @@ funnel_final(PG_FUNCTION_ARGS)
 		StageMapInit(&stages, fcinfo->flinfo, stage_arg);
 		FunnelInit(&result, CurrentMemoryContext, stages.is_enum ? FUNNEL_ENUM : 0,
 				   stages.nstages, stages.noutcomes, 0);
+		if (stages.is_enum)
+			FunnelSetLadder(&result, &stages.ladder);
 	}
 	else
 	{
@@ -271,6 +277,7 @@ funnel_final(PG_FUNCTION_ARGS)
 
 		FunnelInit(&result, CurrentMemoryContext, state->flags, state->nstages,
 				   state->noutcomes, state->within_secs);
+		FunnelSetLadder(&result, state->ladder);
 		FunnelCloseInto(&result, state);
 	}
 	PG_RETURN_POINTER(FunnelFlatten(&result));

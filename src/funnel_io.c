@@ -9,12 +9,18 @@
  * canonical (pairs and buckets in order, leads in entry order), so equal
  * funnels are equal bytes and text and binary round trips are exact.
  *
- * Flat layout, version 1, native byte order, 8-byte aligned:
+ * Flat layout, version 2, native byte order, 8-byte aligned:
  *	 FunnelFlat header (32 bytes)
- *	 int64	counts[nstages * (2 + noutcomes)]	reached[], known[], exits[][]
+ *	 ladder block (ladder_words * 8 bytes; enum funnels): uint32 type OID,
+ *		uint32 value OIDs[nstages], the type name and the nstages labels as
+ *		NUL-terminated strings, zero padding
+ *	 int64	counts[nstages * (2 + noutcomes) + noutcomes]
+ *		reached[], known[], exits[][], exits before the ladder[]
  *	 per non-empty pair: uint64 from | to << 8 | nbuckets << 16,
  *		then per non-empty bucket: uint64 bucket | count << 16
  *	 uint32 leads[nleads * (2 + nslots)]	hash_lo, hash_hi, slots
+ * Version 1 (align 0.1.0) has no ladder block (ladder_words is 0) and no
+ * exits before the ladder; it is still read.
  */
 #include "postgres.h"
 
@@ -26,6 +32,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
@@ -41,7 +48,7 @@ typedef struct FunnelFlat
 	uint8		nstages;		/* ladder stages */
 	uint8		noutcomes;		/* tracked outcomes */
 	int32		npairs;			/* non-empty pair sketches */
-	int32		reserved;		/* zero */
+	int32		ladder_words;	/* 8-byte words of the ladder block (version 1: 0) */
 	int64		within_secs;	/* conversion window, 0 without one */
 	int64		nleads;			/* open leads */
 	uint64		data[FLEXIBLE_ARRAY_MEMBER];
@@ -75,8 +82,8 @@ Corrupt(const char *what)
 static void
 CheckShape(int version, int flags, int nstages, int noutcomes)
 {
-	if (version != FUNNEL_VERSION)
-		Corrupt(psprintf("unsupported version %d (this build reads version %d)",
+	if (version < 1 || version > FUNNEL_VERSION)
+		Corrupt(psprintf("unsupported version %d (this build reads versions 1 to %d)",
 						 version, FUNNEL_VERSION));
 	if (flags & ~FUNNEL_FLAGS_ALL)
 		Corrupt("unknown flag bits");
@@ -87,6 +94,32 @@ CheckShape(int version, int flags, int nstages, int noutcomes)
 	}
 	else if (nstages != STAGE_LADDER_SIZE || noutcomes != STAGE_OUTCOMES)
 		Corrupt("a lead_stage funnel has 8 stages and 3 outcomes");
+}
+
+/* Checks one name of a ladder: present, short enough, valid in the database encoding. */
+static void
+CheckLadderName(const char *name, int maxlen, const char *what)
+{
+	int			len = strlen(name);
+
+	if (len == 0 || len > maxlen)
+		Corrupt(psprintf("a ladder's %s is 1 to %d bytes", what, maxlen));
+	if (!pg_verifymbstr(name, len, true))
+		Corrupt(psprintf("a ladder's %s is not valid in the database encoding", what));
+}
+
+/* Checks an enum ladder's identity: an enum name and n distinct labels. */
+static void
+CheckLadder(const FunnelLadder *l, int n)
+{
+	CheckLadderName(l->type_name, 2 * NAMEDATALEN + 8, "enum name");
+	for (int s = 0; s < n; s++)
+	{
+		CheckLadderName(l->labels[s], NAMEDATALEN - 1, "stage label");
+		for (int t = 0; t < s; t++)
+			if (strcmp(l->labels[s], l->labels[t]) == 0)
+				Corrupt("a ladder's stage labels must be distinct");
+	}
 }
 
 /*
@@ -105,6 +138,11 @@ FunnelValidate(const Funnel *f)
 
 	if ((f->flags & FUNNEL_WITHIN) ? f->within_secs < 0 : f->within_secs != 0)
 		Corrupt("bad conversion window");
+	if (f->ladder != NULL)
+		CheckLadder(f->ladder, n);
+	for (int o = 0; o < f->noutcomes; o++)
+		if (f->exits_before[o] < 0)
+			Corrupt("exit counts out of range");
 	for (int s = 0; s < n; s++)
 	{
 		if (f->reached[s] < 0 || f->known[s] < 0 || f->known[s] > f->reached[s])
@@ -120,6 +158,9 @@ FunnelValidate(const Funnel *f)
 				Corrupt("more exits by one outcome than leads in the funnel");
 		}
 	}
+	for (int o = 0; o < f->noutcomes; o++)
+		if (pg_add_s64_overflow(outcome_total[o], f->exits_before[o], &outcome_total[o]))
+			Corrupt("exit counts out of range");
 	for (int a = 0; a < n; a++)
 		for (int b = 0; b < n; b++)
 		{
@@ -138,12 +179,26 @@ FunnelValidate(const Funnel *f)
 		}
 }
 
+/* 8-byte words of f's ladder block in the flat form. */
+static Size
+LadderWords(const Funnel *f)
+{
+	Size		bytes;
+
+	if (f->ladder == NULL)
+		return 0;
+	bytes = 4 * (1 + f->nstages) + strlen(f->ladder->type_name) + 1;
+	for (int s = 0; s < f->nstages; s++)
+		bytes += strlen(f->ladder->labels[s]) + 1;
+	return (bytes + 7) / 8;
+}
+
 /* Bytes of the flat form of f. */
 static Size
 FlatSize(const Funnel *f, int *npairs)
 {
 	int			n = f->nstages;
-	Size		words = n * (2 + f->noutcomes);
+	Size		words = n * (2 + f->noutcomes) + f->noutcomes + LadderWords(f);
 
 	FunnelFlush((Funnel *) f);
 	*npairs = 0;
@@ -197,9 +252,27 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 	dst->nstages = (uint8) n;
 	dst->noutcomes = (uint8) f->noutcomes;
 	dst->npairs = npairs;
+	dst->ladder_words = (int32) LadderWords(f);
 	dst->within_secs = f->within_secs;
 	dst->nleads = (int64) f->nleads;
 
+	if (f->ladder != NULL)
+	{
+		uint32	   *oids = (uint32 *) w;
+		char	   *p = (char *) (oids + 1 + n);
+
+		oids[0] = f->ladder->type_oid;
+		for (int s = 0; s < n; s++)
+			oids[1 + s] = f->ladder->oids[s];
+		strcpy(p, f->ladder->type_name);
+		p += strlen(p) + 1;
+		for (int s = 0; s < n; s++)
+		{
+			strcpy(p, f->ladder->labels[s]);
+			p += strlen(p) + 1;
+		}
+		w += dst->ladder_words;
+	}
 	for (int s = 0; s < n; s++)
 		*w++ = (uint64) f->reached[s];
 	for (int s = 0; s < n; s++)
@@ -207,6 +280,8 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 	for (int s = 0; s < n; s++)
 		for (int o = 0; o < f->noutcomes; o++)
 			*w++ = (uint64) f->exits[s][o];
+	for (int o = 0; o < f->noutcomes; o++)
+		*w++ = (uint64) f->exits_before[o];
 
 	for (int p = 0; p < n * n; p++)
 	{
@@ -256,6 +331,44 @@ FunnelFlatten(const Funnel *f)
 	return (struct varlena *) flat;
 }
 
+/*
+ * Reads the ladder block of a flat funnel (bytes long) into f: the OIDs,
+ * then exactly 1 + nstages NUL-terminated names, then zero padding.
+ */
+static void
+ReadFlatLadder(Funnel *f, const char *block, Size bytes)
+{
+	FunnelLadder *l = MemoryContextAllocZero(f->cxt, sizeof(FunnelLadder));
+	const uint32 *oids = (const uint32 *) block;
+	Size		pos = 4 * (1 + f->nstages);
+
+	if (pos > bytes)
+		Corrupt("truncated ladder");
+	l->type_oid = oids[0];
+	for (int s = 0; s < f->nstages; s++)
+		l->oids[s] = oids[1 + s];
+	for (int k = 0; k <= f->nstages; k++)
+	{
+		const char *end = memchr(block + pos, '\0', bytes - pos);
+		char	   *name;
+
+		if (end == NULL)
+			Corrupt("truncated ladder");
+		name = MemoryContextStrdup(f->cxt, block + pos);
+		if (k == 0)
+			l->type_name = name;
+		else
+			l->labels[k - 1] = name;
+		pos = end - block + 1;
+	}
+	if (bytes - pos >= 8)
+		Corrupt("bad ladder length");
+	for (; pos < bytes; pos++)
+		if (block[pos] != '\0')
+			Corrupt("bad ladder padding");
+	f->ladder = l;
+}
+
 /* Reads a flat funnel into a new Funnel in cxt, checking every bound. */
 static Funnel *
 FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
@@ -271,7 +384,9 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 		Corrupt("bad length");
 	avail = (size - FLAT_HEADER_SIZE) / 8;
 	CheckShape(flat->version, flat->flags, flat->nstages, flat->noutcomes);
-	if (flat->reserved != 0 || flat->npairs < 0 || flat->nleads < 0)
+	if (flat->ladder_words < 0 || flat->npairs < 0 || flat->nleads < 0 ||
+		(flat->ladder_words != 0 &&
+		 (flat->version < 2 || !(flat->flags & FUNNEL_ENUM) || (Size) flat->ladder_words > avail)))
 		Corrupt("bad header");
 
 	f = MemoryContextAlloc(cxt, sizeof(Funnel));
@@ -279,7 +394,13 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	f->within_secs = flat->within_secs;
 	n = f->nstages;
 
-	if (avail < (Size) n * (2 + f->noutcomes))
+	if (flat->ladder_words > 0)
+	{
+		ReadFlatLadder(f, (const char *) w, flat->ladder_words * 8);
+		w += flat->ladder_words;
+		avail -= flat->ladder_words;
+	}
+	if (avail < (Size) n * (2 + f->noutcomes) + (flat->version >= 2 ? f->noutcomes : 0))
 		Corrupt("truncated counts");
 	avail -= n * (2 + f->noutcomes);
 	for (int s = 0; s < n; s++)
@@ -289,6 +410,12 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	for (int s = 0; s < n; s++)
 		for (int o = 0; o < f->noutcomes; o++)
 			f->exits[s][o] = (int64) *w++;
+	if (flat->version >= 2)
+	{
+		for (int o = 0; o < f->noutcomes; o++)
+			f->exits_before[o] = (int64) *w++;
+		avail -= f->noutcomes;
+	}
 
 	if (flat->npairs > n * n)
 		Corrupt("too many time-to-convert pairs");
@@ -416,6 +543,7 @@ FunnelStateRW(Datum d, MemoryContext aggcxt)
 		/* a read-only expanded funnel: copy it, do not share its memory */
 		FunnelInit(&ef->f, ef->hdr.eoh_context, f->flags, f->nstages,
 				   f->noutcomes, f->within_secs);
+		FunnelSetLadder(&ef->f, f->ladder);
 		FunnelMerge(&ef->f, f);
 	}
 	else
@@ -513,6 +641,7 @@ FunnelCombineSorted(Datum a, Datum b, MemoryContext aggcxt)
 	ef = ExpandedFunnelCreate(aggcxt);
 	FunnelInit(&ef->f, ef->hdr.eoh_context, fb->flags, fb->nstages,
 			   fb->noutcomes, fb->within_secs);
+	FunnelSetLadder(&ef->f, fb->ladder);
 	if (fa == NULL)
 	{
 		Funnel		none = ef->f;	/* an empty funnel of b's shape */
@@ -547,9 +676,22 @@ funnel_out(PG_FUNCTION_ARGS)
 	bool		first = true;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"version\": %d, \"vocabulary\": \"%s\", \"stages\": %d, "
-					 "\"within_seconds\": ",
-					 FUNNEL_VERSION, (f->flags & FUNNEL_ENUM) ? "enum" : "lead_stage", n);
+	appendStringInfo(&buf, "{\"version\": %d, \"vocabulary\": \"%s\", ",
+					 FUNNEL_VERSION, (f->flags & FUNNEL_ENUM) ? "enum" : "lead_stage");
+	if (f->ladder != NULL)
+	{
+		appendStringInfoString(&buf, "\"ladder\": ");
+		escape_json(&buf, f->ladder->type_name);
+		appendStringInfoString(&buf, ", \"labels\": [");
+		for (int s = 0; s < n; s++)
+		{
+			if (s > 0)
+				appendStringInfoString(&buf, ", ");
+			escape_json(&buf, f->ladder->labels[s]);
+		}
+		appendStringInfoString(&buf, "], ");
+	}
+	appendStringInfo(&buf, "\"stages\": %d, \"within_seconds\": ", n);
 	if (f->flags & FUNNEL_WITHIN)
 		appendStringInfo(&buf, INT64_FORMAT, f->within_secs);
 	else
@@ -562,6 +704,11 @@ funnel_out(PG_FUNCTION_ARGS)
 	{
 		appendStringInfo(&buf, ", \"%s\": ", outcome_names[o]);
 		AppendCounts(&buf, &f->exits[0][o], n, FUNNEL_MAX_OUTCOMES);
+	}
+	if (f->noutcomes > 0)
+	{
+		appendStringInfoString(&buf, ", \"before_ladder\": ");
+		AppendCounts(&buf, f->exits_before, f->noutcomes, 1);
 	}
 	appendStringInfoString(&buf, ", \"times\": {");
 	for (int p = 0; p < n * n; p++)
@@ -658,6 +805,40 @@ ReadCounts(JsonbContainer *obj, const char *key, int64 *v, int n, int stride)
 		v[i * stride] = JsonInt(getIthJsonbValueFromContainer(arr, i), 0, PG_INT64_MAX, key);
 }
 
+/*
+ * Reads a rank of a "times" key at *p: one to three digits, no sign, no
+ * leading zero, so every pair has exactly one spelling.  -1 if there is none.
+ */
+static int
+ParseRank(const char **p)
+{
+	int			v = 0,
+				digits = 0;
+
+	if (**p == '0')
+		return -1;
+	while (**p >= '0' && **p <= '9' && digits < 3)
+	{
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		digits++;
+	}
+	return digits > 0 ? v : -1;
+}
+
+/* Parses a "times" key "from-to" exactly as funnel_out writes it. */
+static bool
+ParsePairKey(const char *key, int *from, int *to)
+{
+	const char *p = key;
+
+	*from = ParseRank(&p);
+	if (*from < 0 || *p++ != '-')
+		return false;
+	*to = ParseRank(&p);
+	return *to >= 0 && *p == '\0';
+}
+
 /* Reads the "times" object: "from-to": [[bucket, count], ...]. */
 static void
 ReadTimes(Funnel *f, JsonbValue *times)
@@ -673,8 +854,7 @@ ReadTimes(Funnel *f, JsonbValue *times)
 	{
 		char		key[32];
 		int			from,
-					to,
-					used;
+					to;
 		FunnelSketch *s;
 		JsonbContainer *arr;
 		int			last = -1;
@@ -685,8 +865,7 @@ ReadTimes(Funnel *f, JsonbValue *times)
 			Corrupt("bad \"times\" key");
 		memcpy(key, v.val.string.val, v.val.string.len);
 		key[v.val.string.len] = '\0';
-		if (sscanf(key, "%d-%d%n", &from, &to, &used) != 2 || used != (int) strlen(key) ||
-			from < 1 || to <= from || to > f->nstages)
+		if (!ParsePairKey(key, &from, &to) || from < 1 || to <= from || to > f->nstages)
 			Corrupt(psprintf("bad \"times\" key \"%s\": expected \"from-to\" with 1 <= from < to <= %d",
 							 key, f->nstages));
 		s = FunnelPair(f, from - 1, to - 1, true);
@@ -710,6 +889,29 @@ ReadTimes(Funnel *f, JsonbValue *times)
 			s->total += (uint64) c;
 		}
 	}
+}
+
+/* A JSON string as a palloc'd C string. */
+static char *
+JsonString(const JsonbValue *v, const char *what)
+{
+	if (v == NULL || v->type != jbvString)
+		Corrupt(psprintf("\"%s\" must be a string", what));
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+/* Reads an enum ladder's identity: "ladder" (the enum) and "labels". */
+static void
+ReadLadder(Funnel *f, JsonbValue *ladder, JsonbValue *labels)
+{
+	FunnelLadder *l = palloc0(sizeof(FunnelLadder));
+	JsonbContainer *arr;
+
+	l->type_name = JsonString(ladder, "ladder");
+	arr = JsonArray(labels, f->nstages, "labels");
+	for (int s = 0; s < f->nstages; s++)
+		l->labels[s] = JsonString(getIthJsonbValueFromContainer(arr, s), "labels");
+	f->ladder = l;
 }
 
 /* Reads the "leads" array of open leads. */
@@ -829,7 +1031,7 @@ funnel_in(PG_FUNCTION_ARGS)
 		Corrupt("expected a JSON object");
 
 	version = (int) JsonInt(JsonMember(root, "version"), 0, 255, "version");
-	if (version != FUNNEL_VERSION)
+	if (version < 1 || version > FUNNEL_VERSION)
 		CheckShape(version, 0, STAGE_LADDER_SIZE, STAGE_OUTCOMES);
 	nstages = (int) JsonInt(JsonMember(root, "stages"), 1, FUNNEL_MAX_STAGES, "stages");
 	v = JsonMember(root, "vocabulary");
@@ -857,6 +1059,17 @@ funnel_in(PG_FUNCTION_ARGS)
 	ReadCounts(root, "known", f->known, nstages, 1);
 	for (int o = 0; o < f->noutcomes; o++)
 		ReadCounts(root, outcome_names[o], &f->exits[0][o], nstages, FUNNEL_MAX_OUTCOMES);
+	if (version >= 2 && f->noutcomes > 0)
+	{
+		ReadCounts(root, "before_ladder", f->exits_before, f->noutcomes, 1);
+		nkeys++;
+	}
+	if (version >= 2 && (flags & FUNNEL_ENUM) &&
+		(JsonMember(root, "ladder") != NULL || JsonMember(root, "labels") != NULL))
+	{
+		ReadLadder(f, JsonMember(root, "ladder"), JsonMember(root, "labels"));
+		nkeys += 2;
+	}
 	ReadTimes(f, JsonMember(root, "times"));
 	v = JsonMember(root, "leads");
 	if (v != NULL)
@@ -900,6 +1113,16 @@ funnel_send(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, (uint8) n);
 	pq_sendbyte(&buf, (uint8) f->noutcomes);
 	pq_sendint64(&buf, f->within_secs);
+	if (f->flags & FUNNEL_ENUM)
+	{
+		pq_sendbyte(&buf, f->ladder != NULL);
+		if (f->ladder != NULL)
+		{
+			pq_sendstring(&buf, f->ladder->type_name);
+			for (int s = 0; s < n; s++)
+				pq_sendstring(&buf, f->ladder->labels[s]);
+		}
+	}
 	for (int s = 0; s < n; s++)
 		pq_sendint64(&buf, f->reached[s]);
 	for (int s = 0; s < n; s++)
@@ -907,6 +1130,8 @@ funnel_send(PG_FUNCTION_ARGS)
 	for (int s = 0; s < n; s++)
 		for (int o = 0; o < f->noutcomes; o++)
 			pq_sendint64(&buf, f->exits[s][o]);
+	for (int o = 0; o < f->noutcomes; o++)
+		pq_sendint64(&buf, f->exits_before[o]);
 	pq_sendint32(&buf, npairs);
 	for (int p = 0; p < n * n; p++)
 	{
@@ -989,6 +1214,15 @@ GetCount(StringInfo msg)
 	return v;
 }
 
+/* A NUL-terminated string from the message, in the database encoding. */
+static char *
+GetString(StringInfo msg)
+{
+	if (memchr(msg->data + msg->cursor, '\0', msg->len - msg->cursor) == NULL)
+		Corrupt("binary value ends early");
+	return pstrdup(pq_getmsgstring(msg));
+}
+
 PG_FUNCTION_INFO_V1(funnel_recv);
 /* Binary input: validated like text input. */
 Datum
@@ -1009,6 +1243,20 @@ funnel_recv(PG_FUNCTION_ARGS)
 	f = palloc(sizeof(Funnel));
 	FunnelInit(f, CurrentMemoryContext, flags, n, noutcomes, within);
 	f->within_secs = within;
+	if (version >= 2 && (flags & FUNNEL_ENUM))
+	{
+		int			has_ladder = GetByte(msg);
+
+		if (has_ladder > 1)
+			Corrupt("bad ladder flag");
+		if (has_ladder)
+		{
+			f->ladder = palloc0(sizeof(FunnelLadder));
+			f->ladder->type_name = GetString(msg);
+			for (int s = 0; s < n; s++)
+				f->ladder->labels[s] = GetString(msg);
+		}
+	}
 	for (int s = 0; s < n; s++)
 		f->reached[s] = GetCount(msg);
 	for (int s = 0; s < n; s++)
@@ -1016,6 +1264,9 @@ funnel_recv(PG_FUNCTION_ARGS)
 	for (int s = 0; s < n; s++)
 		for (int o = 0; o < noutcomes; o++)
 			f->exits[s][o] = GetCount(msg);
+	if (version >= 2)
+		for (int o = 0; o < noutcomes; o++)
+			f->exits_before[o] = GetCount(msg);
 
 	npairs = GetInt(msg, 4);
 	if (npairs < 0 || npairs > n * n)

@@ -11,6 +11,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_enum.h"
+#include "parser/parse_type.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/lsyscache.h"
@@ -26,6 +27,7 @@ typedef struct EnumItem
 	Oid			oid;
 	float4		sortorder;
 	int			pos;
+	const char *label;
 } EnumItem;
 
 /* qsort: by enum sort order. */
@@ -71,6 +73,7 @@ StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt)
 
 		items[i].oid = e->oid;
 		items[i].sortorder = e->enumsortorder;
+		items[i].label = MemoryContextStrdup(cxt, NameStr(e->enumlabel));
 	}
 	ReleaseCatCacheList(list);
 
@@ -79,13 +82,16 @@ StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt)
 	map->enum_type = enum_type;
 	map->nstages = n;
 	map->noutcomes = 0;
-	map->by_pos = MemoryContextAlloc(cxt, n * sizeof(Oid));
+	map->ladder.type_oid = enum_type;
+	map->ladder.type_name = MemoryContextStrdup(cxt, format_type_be_qualified(enum_type));
+	map->by_pos = map->ladder.oids;
 	map->sorted_oids = MemoryContextAlloc(cxt, n * sizeof(Oid));
 	map->sorted_pos = MemoryContextAlloc(cxt, n * sizeof(uint8));
 	for (int i = 0; i < n; i++)
 	{
 		items[i].pos = i;
 		map->by_pos[i] = items[i].oid;
+		map->ladder.labels[i] = (char *) items[i].label;
 	}
 	qsort(items, n, sizeof(EnumItem), CompareOid);
 	for (int i = 0; i < n; i++)
@@ -94,6 +100,36 @@ StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt)
 		map->sorted_pos[i] = (uint8) items[i].pos;
 	}
 	pfree(items);
+}
+
+/*
+ * Sets up the map for the enum a stored ladder names, as the catalog has it
+ * now: the type of that OID while it is still an enum (a renamed or moved
+ * type), else the type of that name.  An error if there is none.
+ */
+void
+StageMapInitNamed(StageMap *map, const FunnelLadder *ladder, MemoryContext cxt)
+{
+	Oid			type = InvalidOid;
+
+	if (OidIsValid(ladder->type_oid) &&
+		SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(ladder->type_oid)) &&
+		type_is_enum(ladder->type_oid))
+		type = ladder->type_oid;
+	else
+	{
+		int32		typmod;
+
+		/* missing_ok: InvalidOid when no such type */
+		parseTypeString(ladder->type_name, &type, &typmod, true);
+	}
+	if (!OidIsValid(type) || !type_is_enum(type))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("the funnels' stage ladder, enum %s, no longer exists", ladder->type_name),
+				 errdetail("Funnels over two versions of a ladder are merged through the enum as it is now.")));
+	memset(map, 0, sizeof(StageMap));
+	StageMapInitEnum(map, type, cxt);
 }
 
 /* Sets up the map for argument argno's type (lead_stage unless an enum). */

@@ -9,13 +9,16 @@
 #include "postgres.h"
 #include "fmgr.h"
 
+#include "funnel.h"
+
 typedef struct StageMap
 {
 	bool		is_enum;		/* a user enum, not lead_stage */
 	Oid			enum_type;		/* the enum type, if is_enum */
 	int			nstages;		/* ladder stages */
 	int			noutcomes;		/* outcome slots after the ladder */
-	Oid		   *by_pos;			/* enum value OIDs in sort order */
+	Oid		   *by_pos;			/* enum value OIDs in sort order (ladder.oids) */
+	FunnelLadder ladder;		/* the enum's identity, as a funnel keeps it */
 	Oid		   *sorted_oids;	/* enum value OIDs ascending, for search */
 	uint8	   *sorted_pos;		/* position of sorted_oids[i] */
 } StageMap;
@@ -25,6 +28,9 @@ extern void StageMapInit(StageMap *map, FmgrInfo *flinfo, int argno);
 
 /* Sets up the map for an enum type. */
 extern void StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt);
+
+/* Sets up the map for the enum a stored ladder names, as it is now. */
+extern void StageMapInitNamed(StageMap *map, const FunnelLadder *ladder, MemoryContext cxt);
 
 /* Slot of a stage value: ladder 0..nstages-1, outcomes after; -1 = ignored. */
 extern int	StageMapSlot(const StageMap *map, Datum stage);

@@ -43,19 +43,28 @@ $$;
 -- Per ladder rank: reached (lifecycle: every rank up to the lead's top),
 -- known (entered at a known time), and exits by outcome (the highest entered
 -- stage not entered after the outcome's first time, unknown times matching).
+-- Each lead's first outcome of each kind and the rank it exits at: the
+-- highest stage entered at or before it (a stage or an outcome at an unknown
+-- time counts as before); NULL when it entered no stage by then (an exit
+-- before the ladder).
+CREATE FUNCTION pg_temp.oracle_outcomes(within_secs bigint)
+RETURNS TABLE (lead text, outcome lead_stage, exit_rank int)
+LANGUAGE sql STABLE AS $$
+    WITH e AS MATERIALIZED (SELECT * FROM pg_temp.oracle_entered(within_secs))
+    SELECT o.lead, o.stage, max(e.rank)
+    FROM oracle_entries o
+    LEFT JOIN e ON e.lead = o.lead AND (e.t <= o.t OR e.t IS NULL OR o.t IS NULL)
+    WHERE o.stage IN ('recycled', 'disqualified', 'lost')
+    GROUP BY o.lead, o.stage
+$$;
+
 CREATE FUNCTION pg_temp.oracle_stages(within_secs bigint)
 RETURNS TABLE (rank int, reached bigint, known bigint,
                recycled bigint, disqualified bigint, lost bigint)
 LANGUAGE sql STABLE AS $$
     WITH entered AS (SELECT * FROM pg_temp.oracle_entered(within_secs)),
     tops AS (SELECT lead, max(rank) AS top FROM entered GROUP BY lead),
-    outcomes AS (
-        SELECT o.lead, o.stage AS outcome, max(e.rank) AS exit_rank
-        FROM oracle_entries o
-        LEFT JOIN entered e ON e.lead = o.lead
-                           AND (e.t <= o.t OR e.t IS NULL OR o.t IS NULL)
-        WHERE o.stage IN ('recycled', 'disqualified', 'lost')
-        GROUP BY o.lead, o.stage)
+    outcomes AS (SELECT * FROM pg_temp.oracle_outcomes(within_secs))
     SELECT l.rank,
            (SELECT count(*) FROM tops WHERE top >= l.rank),
            (SELECT count(*) FROM entered e WHERE e.rank = l.rank AND e.t IS NOT NULL),
@@ -118,6 +127,7 @@ LANGUAGE sql STABLE AS $$
         SELECT a.stage AS sa, a.rank AS ra, b.stage AS sb, b.rank AS rb
         FROM oracle_ladder a JOIN oracle_ladder b ON a.rank <= b.rank),
     times AS (SELECT * FROM pg_temp.oracle_times(within_secs)),
+    oc AS MATERIALIZED (SELECT * FROM pg_temp.oracle_outcomes(within_secs)),
     z(confidence, z) AS (VALUES (0.95::float8, 1.959963984540054::float8),
                                 (0.99, 2.5758293035489))
     SELECT 'reached', count(*),
@@ -142,9 +152,16 @@ LANGUAGE sql STABLE AS $$
     UNION ALL
     SELECT 'exits', 3,
            count(*) FILTER (WHERE reached(f, x.outcome) <> x.total)
-    FROM (SELECT 'recycled'::lead_stage, sum(recycled) FROM o
-          UNION ALL SELECT 'disqualified', sum(disqualified) FROM o
-          UNION ALL SELECT 'lost', sum(lost) FROM o) x(outcome, total)
+    FROM (SELECT v, (SELECT count(*) FROM oc WHERE outcome = v)
+          FROM unnest(ARRAY['recycled', 'disqualified', 'lost']::lead_stage[]) AS v) x(outcome, total)
+    UNION ALL
+    SELECT 'exits_before_ladder', 3,
+           count(*) FILTER (WHERE x.got <> x.total)
+    FROM (SELECT v, (SELECT count(*) FROM oc WHERE outcome = v AND exit_rank IS NULL),
+                 coalesce((SELECT CASE v WHEN 'recycled' THEN recycled WHEN 'disqualified' THEN disqualified
+                                         ELSE lost END
+                           FROM steps WHERE rank = 0 AND stage IS NULL AND leads IS NULL), 0)
+          FROM unnest(ARRAY['recycled', 'disqualified', 'lost']::lead_stage[]) AS v) x(outcome, total, got)
     UNION ALL
     SELECT 'conversion', count(*),
            count(*) FILTER (WHERE conversion(f, p.sa, p.sb) IS DISTINCT FROM
@@ -180,4 +197,5 @@ LANGUAGE sql STABLE AS $$
     FROM steps s
     LEFT JOIN times m ON m.b = s.rank AND m.a = s.rank - 1 AND m.fraction = 0.5
     LEFT JOIN times p ON p.b = s.rank AND p.a = s.rank - 1 AND p.fraction = 0.9
+    WHERE s.rank > 0
 $$;
