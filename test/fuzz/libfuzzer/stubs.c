@@ -137,6 +137,22 @@ pstrdup(const char *s)
 }
 
 char *
+MemoryContextStrdup(MemoryContext cxt, const char *s)
+{
+	return pstrdup(s);
+}
+
+char *
+pnstrdup(const char *s, Size len)
+{
+	char	   *p = StubAlloc(len + 1, false);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
 psprintf(const char *fmt,...)
 {
 	va_list		ap;
@@ -277,6 +293,48 @@ appendStringInfo(StringInfo str, const char *fmt,...)
 	if (n >= (int) sizeof(buf))
 		abort();				/* align never formats pieces this long */
 	appendBinaryStringInfo(str, buf, n);
+}
+
+/* the server converts to the client encoding; here both are UTF-8 */
+void
+pq_sendstring(StringInfo buf, const char *str)
+{
+	appendBinaryStringInfo(buf, str, strlen(str) + 1);
+}
+
+const char *
+pq_getmsgstring(StringInfo msg)
+{
+	char	   *str = &msg->data[msg->cursor];
+	int			slen = strlen(str);
+
+	if (msg->cursor + slen >= msg->len)
+		StubError("invalid string in message");
+	msg->cursor += slen + 1;
+	return str;
+}
+
+/* the database encoding is UTF-8: only a NUL or a stray byte is invalid here */
+bool
+pg_verifymbstr(const char *mbstr, int len, bool noError)
+{
+	for (int i = 0; i < len; i++)
+		if (mbstr[i] == '\0' || (unsigned char) mbstr[i] == 0xFF)
+			return false;
+	return true;
+}
+
+void
+escape_json(StringInfo buf, const char *str)
+{
+	appendStringInfoChar(buf, '"');
+	for (const char *p = str; *p; p++)
+	{
+		if (*p == '"' || *p == '\\')
+			appendStringInfoChar(buf, '\\');
+		appendStringInfoChar(buf, *p);
+	}
+	appendStringInfoChar(buf, '"');
 }
 
 void
