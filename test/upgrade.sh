@@ -40,6 +40,45 @@ if [ "${ALIGN_USE_RUNNING:-}" != 1 ]; then
     align_start
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/align-upgrade.XXXXXX")
+
+# the second cluster (second part, below), defined before the trap stops it
+old_commit=9dee7d4
+old_version=0.1.0
+old_pg=$work/cluster        # the second cluster: data, socket, log
+old_port=5433               # in its own socket directory, so no clash anyway
+old_priv=$work/pg          # the private PostgreSQL copy both libraries go to
+old_bin=$old_priv/usr/lib/postgresql/15/bin
+if [ "$(id -u)" -eq 0 ]; then old_user=postgres; else old_user=$(id -un); fi
+
+# Stops the second cluster, if it runs (fast between versions, immediate on exit).
+old_stop() {
+    if [ -x "$old_bin/pg_ctl" ] && [ -f "$old_pg/data/postmaster.pid" ]; then
+        as_owner "$old_bin/pg_ctl" -D "$old_pg/data" -m "${1:-fast}" -w stop >/dev/null 2>&1 || true
+    fi
+}
+
+# Starts the second cluster from the private copy (creating it on first use).
+old_start() {
+    if [ ! -d "$old_pg/data" ]; then
+        mkdir -p "$old_pg"
+        chmod 755 "$old_pg"
+        [ "$(id -u)" -ne 0 ] || chown postgres: "$old_pg"
+        as_owner "$old_bin/initdb" -D "$old_pg/data" -U "$old_user" -A trust \
+            --no-sync -E UTF8 --locale=C >"$old_pg/initdb.log" 2>&1 \
+            || { cat "$old_pg/initdb.log" >&2; return 1; }
+    fi
+    as_owner "$old_bin/pg_ctl" -D "$old_pg/data" -l "$old_pg/server.log" -w \
+        -o "-c listen_addresses='' -c unix_socket_directories='$old_pg' -c port=$old_port -c fsync=off" \
+        start >/dev/null \
+        || { tail -20 "$old_pg/server.log" >&2; return 1; }
+}
+
+# psql on the second cluster; PGHOST and the rest stay the main cluster's.
+old_psql() {
+    PGHOST=$old_pg PGPORT=$old_port PGUSER=$old_user PGDATABASE=postgres \
+        "$old_bin/psql" -X -q -v ON_ERROR_STOP=1 "$@"
+}
+
 trap 'old_stop immediate; rm -rf "$work"; [ "${ALIGN_USE_RUNNING:-}" = 1 ] || align_stop' EXIT
 trap 'exit 130' INT TERM
 export PGOPTIONS='-c client_min_messages=warning'
@@ -95,43 +134,6 @@ else
 fi
 
 # --- values stored by the 0.1.0 library, read by the current one ---------
-old_commit=9dee7d4
-old_version=0.1.0
-old_pg=$work/cluster        # the second cluster: data, socket, log
-old_port=5433               # in its own socket directory, so no clash anyway
-old_priv=$work/pg          # the private PostgreSQL copy both libraries go to
-old_bin=$old_priv/usr/lib/postgresql/15/bin
-if [ "$(id -u)" -eq 0 ]; then old_user=postgres; else old_user=$(id -un); fi
-
-# Stops the second cluster, if it runs (fast between versions, immediate on exit).
-old_stop() {
-    if [ -x "$old_bin/pg_ctl" ] && [ -f "$old_pg/data/postmaster.pid" ]; then
-        as_owner "$old_bin/pg_ctl" -D "$old_pg/data" -m "${1:-fast}" -w stop >/dev/null 2>&1 || true
-    fi
-}
-
-# Starts the second cluster from the private copy (creating it on first use).
-old_start() {
-    if [ ! -d "$old_pg/data" ]; then
-        mkdir -p "$old_pg"
-        chmod 755 "$old_pg"
-        [ "$(id -u)" -ne 0 ] || chown postgres: "$old_pg"
-        as_owner "$old_bin/initdb" -D "$old_pg/data" -U "$old_user" -A trust \
-            --no-sync -E UTF8 --locale=C >"$old_pg/initdb.log" 2>&1 \
-            || { cat "$old_pg/initdb.log" >&2; return 1; }
-    fi
-    as_owner "$old_bin/pg_ctl" -D "$old_pg/data" -l "$old_pg/server.log" -w \
-        -o "-c listen_addresses='' -c unix_socket_directories='$old_pg' -c port=$old_port -c fsync=off" \
-        start >/dev/null \
-        || { tail -20 "$old_pg/server.log" >&2; return 1; }
-}
-
-# psql on the second cluster; PGHOST and the rest stay the main cluster's.
-old_psql() {
-    PGHOST=$old_pg PGPORT=$old_port PGUSER=$old_user PGDATABASE=postgres \
-        "$old_bin/psql" -X -q -v ON_ERROR_STOP=1 "$@"
-}
-
 # Runs the part (in a subshell with set -e: align_build_private's PGBIN
 # stays there, and the main cluster's align_stop keeps its own binaries);
 # prints its PASS line, returns non-zero on failure.
