@@ -138,7 +138,7 @@ fi
 # stays there, and the main cluster's align_stop keeps its own binaries);
 # prints its PASS line, returns non-zero on failure.
 stored_by_old_library() {
-    local old_status=0 got checks bad
+    local old_status=0 got checks bad start=$SECONDS
     ofail() { echo "upgrade: values stored by $old_version: $*"; old_status=1; }
 
     # the server (postgres, when run as root) reaches the copy and the cluster
@@ -177,7 +177,7 @@ stored_by_old_library() {
     old_stop fast
 
     if [ "$old_status" -eq 0 ] && [ -s "$work/v1.before" ]; then
-        echo "upgrade: PASS: values stored by the $old_version library ($old_commit) read the same with the $current library after ALTER EXTENSION align UPDATE ($(wc -l <"$work/v1.before") sources: funnels by document and every accessor); $(printf '%s\n' "$checks" | wc -l) checks of old and new funnels together"
+        echo "upgrade: PASS: values stored by the $old_version library ($old_commit) read the same with the $current library after ALTER EXTENSION align UPDATE ($(wc -l <"$work/v1.before") sources: funnels by document and every accessor); $(printf '%s\n' "$checks" | wc -l) checks of old and new funnels together; $((SECONDS - start)) s"
     else
         return 1
     fi
