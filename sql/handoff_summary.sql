@@ -114,6 +114,21 @@ SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, NULL) FROM h
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, '{}'::json, '1 hour') FROM hs_case$$) AS unhashable_owner,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, 'infinity', team, '1 hour') FROM hs_case$$) AS infinite_time;
 
+-- one interval rule (issue 11): the sla is its total as PostgreSQL orders
+-- intervals, so '1 day -1 hour' is 23 hours; a total beyond int64
+-- microseconds is unlimited; only a negative total is an error.  Two
+-- handoffs: after exactly 23 hours (met) and after 23 hours and 1 second.
+CREATE TEMP TABLE hs_rule (lead int, at timestamptz, team text);
+INSERT INTO hs_rule VALUES (1, '2026-03-01 00:00', 'marketing'), (1, '2026-03-01 23:00', 'sales'),
+                           (2, '2026-03-01 00:00', 'marketing'), (2, '2026-03-01 23:00:01', 'sales');
+SELECT sla, (handoff_summary(lead, at, team, sla::interval)).sla_met
+FROM hs_rule, unnest(ARRAY['23 hours', '1 day -1 hour', '1 mon -29 days -1 hour', '-1 day 25 hours',
+                           '23:00:01', '1000000 years', '178956970 years 7 mons 2147483647 days']) AS sla
+GROUP BY sla ORDER BY sla;
+SELECT sla, pg_temp.sqlstate_of(format('SELECT handoff_summary(lead, at, team, %L) FROM hs_rule', sla)) AS sqlstate
+FROM unnest(ARRAY['1 hour -1 day', '-1 mon 29 days', '1 mon -31 days', '-00:00:00.000001']) AS sla;
+SELECT handoff_summary(lead, at, team, '1 hour -1 day') FROM hs_rule;
+
 -- many owners per call site, some long, a different owner mix in each group
 -- (the transition remembers recent owners by value and where it last found
 -- them: a stale memory must not mix groups up); into from a column, not a

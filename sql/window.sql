@@ -304,6 +304,19 @@ SELECT sla_breached(at, owner::xml, '1 day') OVER (ORDER BY at) FROM touch;
 -- a negative sla (checked on every row, judged or not); NULL is accepted
 SELECT sla_breached(at, owner, '-1 minute') OVER (ORDER BY at) FROM touch;
 SELECT sla_breached(at, owner, '1 day -25 hours', now()) OVER (ORDER BY at) FROM touch;
+-- one interval rule (issue 11): the sla is its total as PostgreSQL orders
+-- intervals, so '1 day -1 hour' is 23 hours; a total beyond int64
+-- microseconds is unlimited; only a negative total is an error.  Handoffs
+-- after exactly 23 hours (not a breach) and after 23 hours and 1 second.
+SELECT sla, array_agg(b ORDER BY lead) AS breached
+FROM (SELECT lead, sla, sla_breached(at, team, sla::interval) OVER (PARTITION BY lead, sla ORDER BY at) AS b
+      FROM (VALUES (1, timestamptz '2026-03-01 00:00+00', 'marketing'), (1, '2026-03-01 23:00+00', 'sales'),
+                   (2, '2026-03-01 00:00+00', 'marketing'), (2, '2026-03-01 23:00:01+00', 'sales')) AS v(lead, at, team),
+           unnest(ARRAY['23 hours', '1 day -1 hour', '1 mon -29 days -1 hour', '-1 day 25 hours',
+                        '23:00:01', '1000000 years', '178956970 years 7 mons 2147483647 days']) AS sla) x
+WHERE b IS NOT NULL GROUP BY sla ORDER BY sla;
+SELECT sla, pg_temp.sqlstate_of(format('SELECT sla_breached(at, owner, %L) OVER (ORDER BY at) FROM touch', sla)) AS sqlstate
+FROM unnest(ARRAY['1 hour -1 day', '-1 mon 29 days', '1 mon -31 days', '-00:00:00.000001']) AS sla;
 -- wrong argument types; an untyped literal owner needs a cast (anyelement)
 SELECT handoff_count('x') OVER () FROM touch;
 SELECT handoff_gap(1, owner) OVER () FROM touch;

@@ -48,6 +48,7 @@
 #include "utils/array.h"
 
 #include "align.h"
+#include "interval_rule.h"
 #include "key_hash.h"
 #include "radix.h"
 
@@ -155,26 +156,12 @@ HasherInit(KeyHasher *h, FunctionCallInfo fcinfo, int argno, const char *what)
 				  "Use a hashable type: bigint, text, uuid, ...");
 }
 
-/* Checks and converts the SLA. */
+/* The SLA in microseconds, by align's one interval rule (interval_rule.c). */
 static int64
 SlaMicroseconds(const Interval *iv)
 {
-	int64		days;
-	int64		us;
-
-	if (pg_mul_s64_overflow((int64) iv->month, DAYS_PER_MONTH, &days) ||
-		pg_add_s64_overflow(days, iv->day, &days) ||
-		pg_mul_s64_overflow(days, USECS_PER_DAY, &us) ||
-		pg_add_s64_overflow(us, iv->time, &us))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("handoff_summary sla out of range")));
-	if (us < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("handoff_summary sla must not be negative"),
-				 errhint("Pass the agreed response time, e.g. interval '24 hours'.")));
-	return us;
+	return IntervalArgMicroseconds(iv, "handoff_summary sla",
+								   "Pass the agreed response time, e.g. interval '24 hours'.");
 }
 
 /* A new state in the aggregate's context. */

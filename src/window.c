@@ -26,8 +26,9 @@
  *	  sla_breached: the last row with an owner), and only when it is known
  *	  and not before that row's at; otherwise the row is treated as if no
  *	  as_of had been given.
- *	- A negative sla is an error (22023); a NULL sla gives NULL on the rows
- *	  it would judge.
+ *	- The sla is read by align's one interval rule (interval_rule.c): its
+ *	  total, a negative total an error (22023); a NULL sla gives NULL on the
+ *	  rows it would judge.
  */
 #include "postgres.h"
 
@@ -43,6 +44,7 @@
 #include "windowapi.h"
 
 #include "align.h"
+#include "interval_rule.h"
 
 /* Argument positions shared by the functions that take them. */
 #define ARG_AT			0		/* at timestamptz, first argument */
@@ -94,7 +96,8 @@ typedef struct HandoffStep
 	bool		handoff;		/* the row's owner differs from the previous
 								 * owner: it is the first row of a new owner */
 	bool		gap_null;		/* gap unknown (not a handoff, or an at NULL) */
-	Interval   *gap;			/* at minus the previous owner's last at */
+	int64		gap;			/* at minus the previous owner's last at, in
+								 * microseconds */
 } HandoffStep;
 
 /* Raises the out-of-order error for fname: a row at later follows a row at earlier. */
@@ -125,13 +128,15 @@ CheckTimeOrder(const char *fname, TimeOrder *order, bool at_null, TimestampTz at
 	order->latest = at;
 }
 
-/* later minus earlier as an interval, exactly as timestamptz - timestamptz. */
-static Interval *
+/* later minus earlier in microseconds, as timestamptz - timestamptz computes it. */
+static int64
 TimeBetween(TimestampTz earlier, TimestampTz later)
 {
-	return DatumGetIntervalP(DirectFunctionCall2(timestamp_mi,
-												 TimestampTzGetDatum(later),
-												 TimestampTzGetDatum(earlier)));
+	if (TIMESTAMP_NOT_FINITE(earlier) || TIMESTAMP_NOT_FINITE(later))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("cannot subtract infinite timestamps")));
+	return later - earlier;
 }
 
 /* Looks up (once per query) the owner argument's type and its equality. */
@@ -178,7 +183,7 @@ static HandoffStep
 StepOwner(FunctionCallInfo fcinfo, WindowObject winobj, HandoffState *state,
 		  OwnerType *type, int argno, bool at_null, TimestampTz at)
 {
-	HandoffStep step = {false, false, true, NULL};
+	HandoffStep step = {false, false, true, 0};
 	bool		owner_null;
 	Datum		owner = WinGetFuncArgCurrent(winobj, argno, &owner_null);
 
@@ -235,22 +240,19 @@ CurrentTime(WindowObject winobj, int argno, bool *isnull)
 	return *isnull ? 0 : DatumGetTimestampTz(value);
 }
 
-/* Returns the current row's sla argument after checking it is not negative. */
-static Datum
+/*
+ * The current row's sla argument in microseconds, by align's one interval
+ * rule (interval_rule.c); *isnull says if it is NULL.
+ */
+static int64
 CurrentSla(WindowObject winobj, bool *isnull)
 {
 	Datum		sla = WinGetFuncArgCurrent(winobj, ARG_SLA, isnull);
-	Interval	zero = {0};
 
-	if (!*isnull &&
-		DatumGetBool(DirectFunctionCall2(interval_lt, sla, IntervalPGetDatum(&zero))))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("sla_breached() needs a sla that is not negative"),
-				 errdetail("The sla given was %s.",
-						   DatumGetCString(DirectFunctionCall1(interval_out, sla))),
-				 errhint("Pass the longest acceptable handoff gap, e.g. interval '24 hours'.")));
-	return sla;
+	if (*isnull)
+		return 0;
+	return IntervalArgMicroseconds(DatumGetIntervalP(sla), "sla_breached() sla",
+								   "Pass the longest acceptable handoff gap, e.g. interval '24 hours'.");
 }
 
 /*
@@ -323,14 +325,13 @@ VerdictOr(Verdict a, Verdict b)
 	return VERDICT_FALSE;
 }
 
-/* Judges a wait against the sla: NULL if either is unknown. */
+/* Judges a wait against the sla (microseconds): NULL if either is unknown. */
 static Verdict
-JudgeWait(const Interval *wait, bool sla_null, Datum sla)
+JudgeWait(bool wait_null, int64 wait, bool sla_null, int64 sla)
 {
-	if (wait == NULL || sla_null)
+	if (wait_null || sla_null)
 		return VERDICT_NULL;
-	return DatumGetBool(DirectFunctionCall2(interval_gt, IntervalPGetDatum(wait), sla))
-		? VERDICT_TRUE : VERDICT_FALSE;
+	return wait > sla ? VERDICT_TRUE : VERDICT_FALSE;
 }
 
 PG_FUNCTION_INFO_V1(handoff_gap);
@@ -353,7 +354,7 @@ handoff_gap(PG_FUNCTION_ARGS)
 
 	if (step.gap_null)
 		PG_RETURN_NULL();
-	PG_RETURN_INTERVAL_P(step.gap);
+	PG_RETURN_INTERVAL_P(MicrosecondsInterval(step.gap));
 }
 
 PG_FUNCTION_INFO_V1(handoff_count);
@@ -402,7 +403,7 @@ time_in_stage(PG_FUNCTION_ARGS)
 		next_at = DatumGetTimestampTz(next);
 		if (next_at < at)
 			ReportOutOfOrder("time_in_stage", at, next_at);
-		PG_RETURN_INTERVAL_P(TimeBetween(at, next_at));
+		PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeBetween(at, next_at)));
 	}
 
 	/* the last row of the partition: until as_of, if given and not before at */
@@ -413,7 +414,7 @@ time_in_stage(PG_FUNCTION_ARGS)
 		TimestampTz as_of = CurrentTime(winobj, ARG_TIS_AS_OF, &as_of_null);
 
 		if (!as_of_null && as_of >= at)
-			PG_RETURN_INTERVAL_P(TimeBetween(at, as_of));
+			PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeBetween(at, as_of)));
 	}
 	PG_RETURN_NULL();
 }
@@ -433,7 +434,7 @@ sla_breached(PG_FUNCTION_ARGS)
 	bool		at_null;
 	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null);
 	bool		sla_null;
-	Datum		sla;
+	int64		sla;
 	HandoffStep step;
 	Verdict		verdict = VERDICT_NONE;
 
@@ -442,7 +443,7 @@ sla_breached(PG_FUNCTION_ARGS)
 	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at);
 
 	if (step.handoff)
-		verdict = JudgeWait(step.gap, sla_null, sla);
+		verdict = JudgeWait(step.gap_null, step.gap, sla_null, sla);
 
 	if (PG_NARGS() > ARG_SLA_AS_OF && step.owned && !at_null)
 	{
@@ -452,7 +453,7 @@ sla_breached(PG_FUNCTION_ARGS)
 		/* the wait still open at as_of, if this is the last owned row */
 		if (!as_of_null && as_of >= at && IsLastOwnedRow(winobj, at))
 			verdict = VerdictOr(verdict,
-								JudgeWait(TimeBetween(at, as_of), sla_null, sla));
+								JudgeWait(false, TimeBetween(at, as_of), sla_null, sla));
 	}
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
 

@@ -1,0 +1,78 @@
+/*
+ * interval_rule.c
+ *		The one rule by which align reads an interval argument (funnel's and
+ *		window_funnel's window, handoff_summary's and sla_breached's sla).
+ *
+ * The rule: an interval is its total as PostgreSQL orders intervals (a month
+ * counts 30 days, a day 24 hours, as in interval comparison, so '1 month' =
+ * '30 days' and '1 day -1 hour' = 23 hours), in microseconds.  A total
+ * beyond int64 microseconds (about 292,000 years) saturates at PG_INT64_MAX:
+ * such a window or SLA is unlimited.  A negative total is an error (22023).
+ */
+#include "postgres.h"
+
+#include "common/int.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "interval_rule.h"
+
+/*
+ * An interval's total as interval comparison orders it, exactly: *days
+ * (months counted as 30) plus *usecs, with 0 <= *usecs < USECS_PER_DAY.
+ * Equal intervals ('1 mon', '30 days') give equal spans; no overflow.
+ */
+void
+IntervalSpan(const Interval *iv, int64 *days, int64 *usecs)
+{
+	int64		d = iv->time / USECS_PER_DAY + (int64) iv->month * DAYS_PER_MONTH + iv->day;
+	int64		us = iv->time % USECS_PER_DAY;
+
+	if (us < 0)
+	{
+		us += USECS_PER_DAY;
+		d--;
+	}
+	*days = d;
+	*usecs = us;
+}
+
+/*
+ * The rule above, for the interval argument called what in errors: its
+ * total in microseconds, saturating at PG_INT64_MAX; a negative total is an
+ * error with the caller's hint.
+ */
+int64
+IntervalArgMicroseconds(const Interval *iv, const char *what, const char *hint)
+{
+	int64		days;
+	int64		usecs;
+	int64		us;
+
+	IntervalSpan(iv, &days, &usecs);
+	if (days < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative", what),
+				 errdetail("The interval given, %s, totals less than zero (a month counts 30 days, a day 24 hours).",
+						   DatumGetCString(DirectFunctionCall1(interval_out,
+															   IntervalPGetDatum(iv)))),
+				 errhint("%s", hint)));
+	if (pg_mul_s64_overflow(days, USECS_PER_DAY, &us) ||
+		pg_add_s64_overflow(us, usecs, &us))
+		return PG_INT64_MAX;
+	return us;
+}
+
+/* A duration in microseconds as an interval, exactly as timestamptz - timestamptz gives it. */
+Interval *
+MicrosecondsInterval(int64 us)
+{
+	Interval	iv;
+
+	iv.month = 0;
+	iv.day = 0;
+	iv.time = us;
+	return DatumGetIntervalP(DirectFunctionCall1(interval_justify_hours,
+												 IntervalPGetDatum(&iv)));
+}
