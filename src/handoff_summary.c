@@ -1047,13 +1047,9 @@ static Datum
 SelectQuantile(int64 *v, int64 n, double fraction)
 {
 	int64		rank = Max((int64) ceil(fraction * (double) n), 1);
-	Interval	iv;
 
 	SelectNth(v, n, rank - 1);
-	iv.month = 0;
-	iv.day = 0;
-	iv.time = v[rank - 1];
-	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(&iv));
+	return IntervalPGetDatum(MicrosecondsInterval(v[rank - 1]));
 }
 
 /* What handoff_summary_final collects while walking the leads. */
@@ -1087,7 +1083,7 @@ WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
 		if (owner != 0 && ev[i].owner != owner &&
 			(!st->has_into || ev[i].owner == w->into))
 		{
-			int64		gap = ev[i].at - last;
+			int64		gap = TimeDifference(last, ev[i].at, "handoff_summary");
 
 			w->gaps[w->ngaps++] = gap;
 			w->met += (gap <= st->sla_us);
@@ -1204,7 +1200,7 @@ WalkStays(const HSEvent *ev, int64 n, void *arg)
 				: repalloc_huge(w->stays[s], cap * sizeof(int64));
 			w->capacity[s] = cap;
 		}
-		w->stays[s][w->count[s]++] = ev[i + 1].at - ev[i].at;
+		w->stays[s][w->count[s]++] = TimeDifference(ev[i].at, ev[i + 1].at, "stage_stays");
 	}
 }
 

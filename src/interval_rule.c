@@ -1,7 +1,8 @@
 /*
  * interval_rule.c
  *		The one rule by which align reads an interval argument (funnel's and
- *		window_funnel's window, handoff_summary's and sla_breached's sla).
+ *		window_funnel's window, handoff_summary's and sla_breached's sla),
+ *		and the errors of the checked time difference (interval_rule.h).
  *
  * The rule: an interval is its total as PostgreSQL orders intervals (a month
  * counts 30 days, a day 24 hours, as in interval comparison, so '1 month' =
@@ -75,4 +76,26 @@ MicrosecondsInterval(int64 us)
 	iv.time = us;
 	return DatumGetIntervalP(DirectFunctionCall1(interval_justify_hours,
 												 IntervalPGetDatum(&iv)));
+}
+
+/*
+ * The error of TimeDifference (interval_rule.h): an infinite time, or a
+ * difference beyond int64 microseconds, in function fname.
+ */
+void
+ReportTimeDifference(TimestampTz earlier, TimestampTz later, const char *fname)
+{
+	char	   *from;
+
+	if (TIMESTAMP_NOT_FINITE(earlier) || TIMESTAMP_NOT_FINITE(later))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("cannot subtract infinite timestamps")));
+	/* timestamptz_to_str returns a static buffer: copy the first result */
+	from = pstrdup(timestamptz_to_str(earlier));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("interval out of range in %s", fname),
+			 errdetail("The time from %s to %s is longer than an interval holds (about 292,000 years).",
+					   from, timestamptz_to_str(later))));
 }

@@ -1,18 +1,37 @@
 /*
  * interval_rule.h
- *		How align reads an interval argument (a conversion window, an SLA):
- *		one rule for every function.
+ *		How align reads an interval argument (a conversion window, an SLA),
+ *		one rule for every function, and measures the time between two rows.
  */
 #ifndef ALIGN_INTERVAL_RULE_H
 #define ALIGN_INTERVAL_RULE_H
 
 #include "postgres.h"
 
+#include "common/int.h"
 #include "datatype/timestamp.h"
 
 extern void IntervalSpan(const Interval *iv, int64 *days, int64 *usecs);
 extern int64 IntervalArgMicroseconds(const Interval *iv, const char *what,
 									 const char *hint);
 extern Interval *MicrosecondsInterval(int64 us);
+extern void ReportTimeDifference(TimestampTz earlier, TimestampTz later,
+								 const char *fname) pg_attribute_noreturn();
+
+/*
+ * later - earlier in microseconds, for function fname: infinite times and a
+ * difference beyond int64 microseconds (4713 BC to 294276 AD) are errors
+ * (22008), never a wrapped value.
+ */
+static inline int64
+TimeDifference(TimestampTz earlier, TimestampTz later, const char *fname)
+{
+	int64		diff;
+
+	if (unlikely(TIMESTAMP_NOT_FINITE(earlier) || TIMESTAMP_NOT_FINITE(later) ||
+				 pg_sub_s64_overflow(later, earlier, &diff)))
+		ReportTimeDifference(earlier, later, fname);
+	return diff;
+}
 
 #endif							/* ALIGN_INTERVAL_RULE_H */

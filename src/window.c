@@ -128,17 +128,6 @@ CheckTimeOrder(const char *fname, TimeOrder *order, bool at_null, TimestampTz at
 	order->latest = at;
 }
 
-/* later minus earlier in microseconds, as timestamptz - timestamptz computes it. */
-static int64
-TimeBetween(TimestampTz earlier, TimestampTz later)
-{
-	if (TIMESTAMP_NOT_FINITE(earlier) || TIMESTAMP_NOT_FINITE(later))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("cannot subtract infinite timestamps")));
-	return later - earlier;
-}
-
 /* Looks up (once per query) the owner argument's type and its equality. */
 static OwnerType *
 GetOwnerType(FunctionCallInfo fcinfo, int argno, const char *fname)
@@ -177,11 +166,11 @@ GetOwnerType(FunctionCallInfo fcinfo, int argno, const char *fname)
 /*
  * Advances the ownership sequence by the current row, whose owner is
  * argument argno and whose at is given, and says whether the row is a
- * handoff and with what gap.
+ * handoff and with what gap (an error names fname if it is out of range).
  */
 static HandoffStep
 StepOwner(FunctionCallInfo fcinfo, WindowObject winobj, HandoffState *state,
-		  OwnerType *type, int argno, bool at_null, TimestampTz at)
+		  OwnerType *type, int argno, bool at_null, TimestampTz at, const char *fname)
 {
 	HandoffStep step = {false, false, true, 0};
 	bool		owner_null;
@@ -200,7 +189,7 @@ StepOwner(FunctionCallInfo fcinfo, WindowObject winobj, HandoffState *state,
 		if (!at_null && !state->owner_at_null)
 		{
 			step.gap_null = false;
-			step.gap = TimeBetween(state->owner_at, at);
+			step.gap = TimeDifference(state->owner_at, at, fname);
 		}
 	}
 
@@ -347,7 +336,7 @@ handoff_gap(PG_FUNCTION_ARGS)
 	HandoffStep step;
 
 	CheckTimeOrder("handoff_gap", &state->order, at_null, at);
-	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at);
+	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at, "handoff_gap()");
 
 	/* no earlier row is needed again: let the tuplestore forget them */
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
@@ -366,7 +355,7 @@ handoff_count(PG_FUNCTION_ARGS)
 	OwnerType  *type = GetOwnerType(fcinfo, 0, "handoff_count");
 	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
 
-	(void) StepOwner(fcinfo, winobj, state, type, 0, true, 0);
+	(void) StepOwner(fcinfo, winobj, state, type, 0, true, 0, "handoff_count()");
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
 
 	if (state->handoffs > PG_INT32_MAX)
@@ -403,7 +392,7 @@ time_in_stage(PG_FUNCTION_ARGS)
 		next_at = DatumGetTimestampTz(next);
 		if (next_at < at)
 			ReportOutOfOrder("time_in_stage", at, next_at);
-		PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeBetween(at, next_at)));
+		PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeDifference(at, next_at, "time_in_stage()")));
 	}
 
 	/* the last row of the partition: until as_of, if given and not before at */
@@ -414,7 +403,7 @@ time_in_stage(PG_FUNCTION_ARGS)
 		TimestampTz as_of = CurrentTime(winobj, ARG_TIS_AS_OF, &as_of_null);
 
 		if (!as_of_null && as_of >= at)
-			PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeBetween(at, as_of)));
+			PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeDifference(at, as_of, "time_in_stage()")));
 	}
 	PG_RETURN_NULL();
 }
@@ -440,7 +429,7 @@ sla_breached(PG_FUNCTION_ARGS)
 
 	CheckTimeOrder("sla_breached", &state->order, at_null, at);
 	sla = CurrentSla(winobj, &sla_null);
-	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at);
+	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at, "sla_breached()");
 
 	if (step.handoff)
 		verdict = JudgeWait(step.gap_null, step.gap, sla_null, sla);
@@ -453,7 +442,8 @@ sla_breached(PG_FUNCTION_ARGS)
 		/* the wait still open at as_of, if this is the last owned row */
 		if (!as_of_null && as_of >= at && IsLastOwnedRow(winobj, at))
 			verdict = VerdictOr(verdict,
-								JudgeWait(false, TimeBetween(at, as_of), sla_null, sla));
+								JudgeWait(false, TimeDifference(at, as_of, "sla_breached()"),
+										  sla_null, sla));
 	}
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
 
