@@ -73,6 +73,49 @@ SELECT (SELECT handoff_summary(lead_id::text, at, team, interval '12 hours') FRO
        (SELECT handoff_summary(md5(lead_id::text)::uuid, at, team, interval '12 hours') FROM hs_events)
      = (SELECT handoff_summary(lead_id, at, team, interval '12 hours') FROM hs_events) AS uuid_keys;
 
+-- Issue 11, bug 1: lead keys 1 and 2^32 (and -1 and 2^32 - 1) under a
+-- domain over bigint, or in a composite (org_id, lead_id), had the same
+-- hash (bigint's extended hash folds to 32 bits) and merged:
+-- handoff_summary saw handoffs between different leads and stage_stays
+-- stays.  Against plain SQL over the same rows: one handoff (lead 2^32,
+-- sales to marketing after 1 day) and one stay (its sql row, 1 day).
+CREATE DOMAIN pg_temp.lead_id AS bigint;
+CREATE TYPE pg_temp.org_lead AS (org_id int, lead_id bigint);
+CREATE TEMP TABLE hs_keys (lead bigint, org int, at timestamptz, team text, stage lead_stage);
+INSERT INTO hs_keys VALUES (1, 7, '2026-03-01 09:00', 'marketing', 'mql'),
+                           (4294967296, 7, '2026-03-01 10:00', 'sales', 'sql'),
+                           (4294967296, 7, '2026-03-02 10:00', 'marketing', 'mql'),
+                           (-1, 8, '2026-03-01 09:30', 'sales', 'lead'),
+                           (4294967295, 8, '2026-03-01 11:00', 'marketing', 'sal');
+CREATE TEMP VIEW hs_keys_plain AS
+SELECT (SELECT ROW(count(*), justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)),
+                   justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)),
+                   avg((gap <= interval '1 day')::int)::float8)::handoff_stats
+        FROM (SELECT team, lag(team) OVER w AS prev, at - lag(at) OVER w AS gap
+              FROM hs_keys WINDOW w AS (PARTITION BY lead ORDER BY at)) x
+        WHERE prev <> team) AS summary,
+       (SELECT array_agg(ROW(stage, n, med, p90)::stage_stay_stats ORDER BY stage)
+        FROM (SELECT stage, count(*) AS n, justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY d)) AS med,
+                     justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY d)) AS p90
+              FROM (SELECT stage, lead(at) OVER (PARTITION BY lead ORDER BY at, stage) - at AS d FROM hs_keys) x
+              WHERE d IS NOT NULL GROUP BY stage) y) AS stays;
+SELECT * FROM hs_keys_plain;
+SELECT k.kind, k.summary = p.summary AS same_summary, k.stays = p.stays AS same_stays, k.summary, k.stays
+FROM hs_keys_plain p,
+     (SELECT 'bigint' AS kind, handoff_summary(lead, at, team, '1 day') AS summary,
+             stage_stays(lead, at, stage) AS stays FROM hs_keys
+      UNION ALL
+      SELECT 'domain', handoff_summary(lead::pg_temp.lead_id, at, team, '1 day'),
+             stage_stays(lead::pg_temp.lead_id, at, stage) FROM hs_keys
+      UNION ALL
+      SELECT 'composite', handoff_summary(ROW(org, lead)::pg_temp.org_lead, at, team, '1 day'),
+             stage_stays(ROW(org, lead)::pg_temp.org_lead, at, stage) FROM hs_keys) k
+ORDER BY 1;
+SELECT k.summary = p.summary AS same_summary, k.stays = p.stays AS same_stays
+FROM hs_keys_plain p,
+     (SELECT handoff_summary((org, lead), at, team, '1 day') AS summary,
+             stage_stays((org, lead), at, stage) AS stays FROM hs_keys) k;
+
 -- row order does not matter; a parallel plan gives the serial answer
 CREATE TEMP TABLE hs_sorted AS SELECT * FROM hs_events ORDER BY at DESC NULLS FIRST, lead_id;
 SELECT (SELECT handoff_summary(lead_id, at, team, interval '12 hours') FROM hs_sorted)
