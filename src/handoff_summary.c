@@ -34,7 +34,6 @@
 #include "access/htup_details.h"
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
-#include "common/int.h"
 #include "common/hashfn.h"
 #include "datatype/timestamp.h"
 #include "funcapi.h"

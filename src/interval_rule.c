@@ -12,7 +12,6 @@
  */
 #include "postgres.h"
 
-#include "common/int.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -59,10 +58,7 @@ IntervalArgMicroseconds(const Interval *iv, const char *what, const char *hint)
 						   DatumGetCString(DirectFunctionCall1(interval_out,
 															   IntervalPGetDatum(iv)))),
 				 errhint("%s", hint)));
-	if (pg_mul_s64_overflow(days, USECS_PER_DAY, &us) ||
-		pg_add_s64_overflow(us, usecs, &us))
-		return PG_INT64_MAX;
-	return us;
+	return SpanMicroseconds(days, usecs, &us) ? us : PG_INT64_MAX;
 }
 
 /* A duration in microseconds as an interval, exactly as timestamptz - timestamptz gives it. */

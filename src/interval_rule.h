@@ -18,6 +18,14 @@ extern Interval *MicrosecondsInterval(int64 us);
 extern void ReportTimeDifference(TimestampTz earlier, TimestampTz later,
 								 const char *fname) pg_attribute_noreturn();
 
+/* An IntervalSpan's total, days * USECS_PER_DAY + usecs, in *us; false if beyond int64. */
+static inline bool
+SpanMicroseconds(int64 days, int64 usecs, int64 *us)
+{
+	return !pg_mul_s64_overflow(days, USECS_PER_DAY, us) &&
+		!pg_add_s64_overflow(*us, usecs, us);
+}
+
 /*
  * later - earlier in microseconds, for function fname: infinite times and a
  * difference beyond int64 microseconds (4713 BC to 294276 AD) are errors

@@ -16,7 +16,6 @@
 
 #include "access/htup_details.h"
 #include "access/tupdesc.h"
-#include "common/int.h"
 #include "datatype/timestamp.h"
 #include "utils/array.h"
 #include "utils/arrayaccess.h"
@@ -203,8 +202,7 @@ IntervalHash(const Interval *iv)
 	int64		us;
 
 	IntervalSpan(iv, &days, &usecs);
-	if (!pg_mul_s64_overflow(days, USECS_PER_DAY, &us) &&
-		!pg_add_s64_overflow(us, usecs, &us))
+	if (SpanMicroseconds(days, usecs, &us))
 		return Mix64((uint64) us);
 	return Mix64(Mix64((uint64) days ^ KEY_SEED_SPAN) ^ (uint64) usecs);
 }
