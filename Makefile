@@ -10,6 +10,7 @@ OBJS = \
 	src/stage.o \
 	src/memory.o \
 	src/key_hash.o \
+	src/interval_rule.o \
 	src/stage_map.o \
 	src/funnel.o \
 	src/funnel_io.o \

@@ -195,6 +195,64 @@ SELECT reached(funnel(lead, stage, at), 'subscriber') AS leads
 FROM (VALUES (7::smallint, 'mql'::lead_stage, now()), (7::smallint, 'sql', now()),
              (8::smallint, 'lead', now())) v(lead, stage, at);
 
+-- Issue 11, bug 1: distinct keys never merge when they are integer-like
+-- (integers, domains over them, timestamps, time, money, date, oid, enums,
+-- intervals by their span), nor when they are composites or arrays that
+-- differ in an integer-like field.  Each pair below is two values whose
+-- PostgreSQL extended hash is the same (hashint8extended folds 64 bits to
+-- 32: 1 and 2^32 collide), so each used to count as one lead; the expected
+-- count is count(DISTINCT) over the same values.
+CREATE DOMAIN pg_temp.lead_id AS bigint;
+CREATE TYPE pg_temp.org_lead AS (org_id int, lead_id bigint);
+-- Counts the leads of a funnel over the keys k of query q, and the
+-- distinct keys by plain SQL: 'leads of expected'.
+CREATE FUNCTION pg_temp.keys_reached(q text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    got bigint;
+    expected bigint;
+BEGIN
+    EXECUTE format('SELECT reached(funnel(k, ''mql''::lead_stage, timestamptz ''2026-01-01''), ''mql''), count(DISTINCT k)
+                    FROM (%s) AS keys(k)', q) INTO got, expected;
+    RETURN format('%s of %s', got, expected);
+END $$;
+SELECT q, pg_temp.keys_reached(q) AS leads
+FROM unnest(ARRAY[
+    $$SELECT unnest(ARRAY[1, 4294967296]::pg_temp.lead_id[])$$,
+    $$SELECT unnest(ARRAY[-1, -4294967296, 4294967295]::pg_temp.lead_id[])$$,
+    $$SELECT unnest(ARRAY[ROW(7, 1), ROW(7, 4294967296)]::pg_temp.org_lead[])$$,
+    $$SELECT unnest(ARRAY[ROW(7, 1), ROW(7, 4294967296), ROW(NULL, 1), ROW(7, NULL), ROW(NULL, NULL)]::pg_temp.org_lead[])$$,
+    $$VALUES (ARRAY[1]::bigint[]), (ARRAY[4294967296]), (ARRAY[1, 4294967296]), (ARRAY[4294967296, 1]), (ARRAY[NULL, 1])$$,
+    $$SELECT unnest(ARRAY['2000-01-01 00:00:00.000001', '2000-01-01 01:11:34.967296']::timestamp[])$$,
+    $$SELECT unnest(ARRAY['2000-01-01 00:00:00.000001+00', '2000-01-01 01:11:34.967296+00']::timestamptz[])$$,
+    $$SELECT unnest(ARRAY['00:00:00.000001', '01:11:34.967296']::time[])$$,
+    $$SELECT unnest(ARRAY['0.01', '42949672.96']::money[])$$,
+    $$SELECT unnest(ARRAY['00:00:00.000001', '01:11:34.967296', '1 mon', '30 days', '720:00:00']::interval[])$$,
+    $$SELECT unnest(ARRAY['2000-01-02', '2000-01-03']::date[])$$]) AS q;
+-- an anonymous record: (org_id, lead_id) pairs
+SELECT reached(funnel((org, lead), 'mql'::lead_stage, timestamptz '2026-01-01'), 'mql') AS leads,
+       count(DISTINCT (org, lead)) AS expected
+FROM (VALUES (7, 1::bigint), (7, 4294967296), (7, 1), (8, 1)) AS v(org, lead);
+-- equal values are one lead: a domain as its base type, numeric 1.0 and
+-- 1.00, float 0 and -0, text under a case-insensitive collation, '1 mon'
+-- and '30 days' (above), records and arrays of such values
+CREATE COLLATION pg_temp.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+SELECT (SELECT funnel(lead::pg_temp.lead_id, stage, at) FROM fx)::text = f::text AS domain_same,
+       (SELECT funnel(CASE WHEN lead IS NOT NULL THEN ROW(1, lead)::pg_temp.org_lead END, stage, at) FROM fx)::text = f::text AS composite_same,
+       (SELECT reached(funnel(k, 'mql'::lead_stage, now()), 'mql') FROM unnest(ARRAY[1.0, 1.00, 1]) k) AS numerics,
+       (SELECT reached(funnel(k, 'mql'::lead_stage, now()), 'mql') FROM unnest(ARRAY[0, '-0']::float8[]) k) AS floats,
+       (SELECT reached(funnel(k COLLATE pg_temp.ci, 'mql'::lead_stage, now()), 'mql') FROM unnest(ARRAY['Ab', 'aB', 'ab']) k) AS ci_texts,
+       (SELECT reached(funnel(ROW(k, 1.0::numeric), 'mql'::lead_stage, now()), 'mql') FROM unnest(ARRAY[0, '-0']::float8[]) k) AS records,
+       (SELECT reached(funnel(ARRAY[k], 'mql'::lead_stage, now()), 'mql') FROM unnest(ARRAY[1.0, 1.00]) k) AS arrays
+FROM fx_f;
+-- 200,000 distinct 64-bit ids under a domain (g times an odd constant
+-- modulo 2^63: a bijection, so all distinct; folded to 32 bits, about five
+-- pairs would collide): every one is a lead
+SELECT reached(funnel(k::pg_temp.lead_id, 'mql'::lead_stage, timestamptz '2026-01-01'), 'mql') AS leads,
+       count(DISTINCT k) AS expected
+FROM (SELECT ((g * 11400714819323198485::numeric) % 9223372036854775808)::bigint AS k
+      FROM generate_series(1, 200000) g) ids;
+
 -- ---------------------------------------------------------------------------
 -- Row order does not matter: the aggregate fed in four different orders.
 SELECT (SELECT funnel(lead, stage, at ORDER BY at, lead) FROM fx)::text = f::text AS by_time,

@@ -53,6 +53,17 @@ FROM (VALUES (1, 'lead'::lead_stage, timestamptz '2026-02-01 00:00:00+00'),
      unnest(ARRAY['29 days 23:59:59', '1 mon -1 second', '30 days -00:00:00.5', '1 mon',
                   '30 days', '31 days -24:00:00', '1 mon 1 day -24:00:00', '2 mons -30 days']) AS w
 GROUP BY w ORDER BY w::interval, w;
+-- one interval rule (issue 11), as window_funnel, handoff_summary and
+-- sla_breached read theirs: '1 day -1 hour' is 23 hours.  subscriber at
+-- 00:00, lead 23 hours later (inside), mql one second after that (outside);
+-- negative totals are errors (sql/funnel_errors.sql)
+SELECT w, reached(funnel(1, s, at, w::interval), 'lead') AS lead,
+       reached(funnel(1, s, at, w::interval), 'mql') AS mql
+FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'subscriber'::lead_stage),
+             ('2026-01-01 23:00+00', 'lead'), ('2026-01-01 23:00:01+00', 'mql')) AS v(at, s),
+     unnest(ARRAY['23 hours', '1 day -1 hour', '1 mon -29 days -1 hour', '-1 day 25 hours',
+                  '23:00:01']) AS w
+GROUP BY w ORDER BY w;
 
 -- ---------------------------------------------------------------------------
 -- Every window against the oracle over the generated data set.

@@ -73,6 +73,49 @@ SELECT (SELECT handoff_summary(lead_id::text, at, team, interval '12 hours') FRO
        (SELECT handoff_summary(md5(lead_id::text)::uuid, at, team, interval '12 hours') FROM hs_events)
      = (SELECT handoff_summary(lead_id, at, team, interval '12 hours') FROM hs_events) AS uuid_keys;
 
+-- Issue 11, bug 1: lead keys 1 and 2^32 (and -1 and 2^32 - 1) under a
+-- domain over bigint, or in a composite (org_id, lead_id), had the same
+-- hash (bigint's extended hash folds to 32 bits) and merged:
+-- handoff_summary saw handoffs between different leads and stage_stays
+-- stays.  Against plain SQL over the same rows: one handoff (lead 2^32,
+-- sales to marketing after 1 day) and one stay (its sql row, 1 day).
+CREATE DOMAIN pg_temp.lead_id AS bigint;
+CREATE TYPE pg_temp.org_lead AS (org_id int, lead_id bigint);
+CREATE TEMP TABLE hs_keys (lead bigint, org int, at timestamptz, team text, stage lead_stage);
+INSERT INTO hs_keys VALUES (1, 7, '2026-03-01 09:00', 'marketing', 'mql'),
+                           (4294967296, 7, '2026-03-01 10:00', 'sales', 'sql'),
+                           (4294967296, 7, '2026-03-02 10:00', 'marketing', 'mql'),
+                           (-1, 8, '2026-03-01 09:30', 'sales', 'lead'),
+                           (4294967295, 8, '2026-03-01 11:00', 'marketing', 'sal');
+CREATE TEMP VIEW hs_keys_plain AS
+SELECT (SELECT ROW(count(*), justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)),
+                   justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)),
+                   avg((gap <= interval '1 day')::int)::float8)::handoff_stats
+        FROM (SELECT team, lag(team) OVER w AS prev, at - lag(at) OVER w AS gap
+              FROM hs_keys WINDOW w AS (PARTITION BY lead ORDER BY at)) x
+        WHERE prev <> team) AS summary,
+       (SELECT array_agg(ROW(stage, n, med, p90)::stage_stay_stats ORDER BY stage)
+        FROM (SELECT stage, count(*) AS n, justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY d)) AS med,
+                     justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY d)) AS p90
+              FROM (SELECT stage, lead(at) OVER (PARTITION BY lead ORDER BY at, stage) - at AS d FROM hs_keys) x
+              WHERE d IS NOT NULL GROUP BY stage) y) AS stays;
+SELECT * FROM hs_keys_plain;
+SELECT k.kind, k.summary = p.summary AS same_summary, k.stays = p.stays AS same_stays, k.summary, k.stays
+FROM hs_keys_plain p,
+     (SELECT 'bigint' AS kind, handoff_summary(lead, at, team, '1 day') AS summary,
+             stage_stays(lead, at, stage) AS stays FROM hs_keys
+      UNION ALL
+      SELECT 'domain', handoff_summary(lead::pg_temp.lead_id, at, team, '1 day'),
+             stage_stays(lead::pg_temp.lead_id, at, stage) FROM hs_keys
+      UNION ALL
+      SELECT 'composite', handoff_summary(ROW(org, lead)::pg_temp.org_lead, at, team, '1 day'),
+             stage_stays(ROW(org, lead)::pg_temp.org_lead, at, stage) FROM hs_keys) k
+ORDER BY 1;
+SELECT k.summary = p.summary AS same_summary, k.stays = p.stays AS same_stays
+FROM hs_keys_plain p,
+     (SELECT handoff_summary((org, lead), at, team, '1 day') AS summary,
+             stage_stays((org, lead), at, stage) AS stays FROM hs_keys) k;
+
 -- row order does not matter; a parallel plan gives the serial answer
 CREATE TEMP TABLE hs_sorted AS SELECT * FROM hs_events ORDER BY at DESC NULLS FIRST, lead_id;
 SELECT (SELECT handoff_summary(lead_id, at, team, interval '12 hours') FROM hs_sorted)
@@ -113,6 +156,37 @@ SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, NULL) FROM h
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, CASE WHEN lead = 1 THEN interval '1 hour' ELSE '2 hours' END) FROM hs_case$$) AS varying_sla,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, '{}'::json, '1 hour') FROM hs_case$$) AS unhashable_owner,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, 'infinity', team, '1 hour') FROM hs_case$$) AS infinite_time;
+
+-- one interval rule (issue 11): the sla is its total as PostgreSQL orders
+-- intervals, so '1 day -1 hour' is 23 hours; a total beyond int64
+-- microseconds is unlimited; only a negative total is an error.  Two
+-- handoffs: after exactly 23 hours (met) and after 23 hours and 1 second.
+CREATE TEMP TABLE hs_rule (lead int, at timestamptz, team text);
+INSERT INTO hs_rule VALUES (1, '2026-03-01 00:00', 'marketing'), (1, '2026-03-01 23:00', 'sales'),
+                           (2, '2026-03-01 00:00', 'marketing'), (2, '2026-03-01 23:00:01', 'sales');
+SELECT sla, (handoff_summary(lead, at, team, sla::interval)).sla_met
+FROM hs_rule, unnest(ARRAY['23 hours', '1 day -1 hour', '1 mon -29 days -1 hour', '-1 day 25 hours',
+                           '23:00:01', '1000000 years', '178956970 years 7 mons 2147483647 days']) AS sla
+GROUP BY sla ORDER BY sla;
+SELECT sla, pg_temp.sqlstate_of(format('SELECT handoff_summary(lead, at, team, %L) FROM hs_rule', sla)) AS sqlstate
+FROM unnest(ARRAY['1 hour -1 day', '-1 mon 29 days', '1 mon -31 days', '-00:00:00.000001']) AS sla;
+SELECT handoff_summary(lead, at, team, '1 hour -1 day') FROM hs_rule;
+
+-- Issue 11, bug 9: times 4713 BC and 294276 AD are 9.4e18 microseconds
+-- apart, more than an interval holds; the gap wrapped around to -104300493
+-- days (and met the SLA).  It is an error (22008) in handoff_summary and in
+-- stage_stays; a gap just inside the range is exact (timestamptz -
+-- timestamptz is exact when it does not overflow, see sql/window.sql).
+CREATE TEMP TABLE hs_extreme (lead int, at timestamptz, team text, stage lead_stage);
+INSERT INTO hs_extreme VALUES (1, '4713-01-01 00:00+00 BC', 'marketing', 'mql'), (1, '294276-12-31 00:00+00', 'sales', 'sql'),
+                              (2, '4713-01-01 00:00+00 BC', 'marketing', 'mql'), (2, '280000-01-01 00:00+00', 'sales', 'sql');
+SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '1 day') FROM hs_extreme$$) AS summary,
+       pg_temp.sqlstate_of($$SELECT stage_stays(lead, at, stage) FROM hs_extreme$$) AS stays;
+SELECT handoff_summary(lead, at, team, '1 day') FROM hs_extreme;
+SELECT s.*, s.median_gap = timestamptz '280000-01-01 00:00+00' - timestamptz '4713-01-01 00:00+00 BC' AS exact
+FROM (SELECT (handoff_summary(lead, at, team, '1 day')).* FROM hs_extreme WHERE lead = 2) s;
+SELECT s.*, s.median_stay = timestamptz '280000-01-01 00:00+00' - timestamptz '4713-01-01 00:00+00 BC' AS exact
+FROM (SELECT (unnest(stage_stays(lead, at, stage))).* FROM hs_extreme WHERE lead = 2) s;
 
 -- many owners per call site, some long, a different owner mix in each group
 -- (the transition remembers recent owners by value and where it last found
@@ -257,3 +331,110 @@ FROM (SELECT (handoff_summary(lead, at, team, interval '1 hour')).* FROM hs_tie)
 -- error (each lead has two handoffs in either order of its tie)
 SELECT (handoff_summary(lead, at, (length(team) * 7 + ascii(team))::text::xid, interval '1 hour')).handoffs
 FROM hs_tie WHERE lead <= 2;
+
+-- Issue 11, bug 2: owners are told apart by value (the type's equality,
+-- under the input collation), as the window functions do, not by a hash.
+-- An owner used to be its 64-bit hash with bit 0 set, and numeric 1 and
+-- 10000 have extended hashes that differ only in bit 0 (so do 10^8 and
+-- 10^12): a handoff from 1 to 10000 was no handoff.
+SELECT hash_numeric_extended(1, 0) # hash_numeric_extended(10000, 0) AS xor_1_10000,
+       hash_numeric_extended(100000000, 0) # hash_numeric_extended(1000000000000, 0) AS xor_1e8_1e12;
+WITH v(at, o) AS (VALUES (timestamptz '2026-01-01', 1::numeric), ('2026-01-02', 10000))
+SELECT (SELECT handoff_summary(1, at, o, '1 day') FROM v) AS summary,
+       (SELECT count(*) FROM (SELECT o, lag(o) OVER (ORDER BY at) AS prev FROM v) x WHERE prev <> o) AS plain_handoffs,
+       (SELECT max(g) FROM (SELECT handoff_gap(at, o) OVER (ORDER BY at) AS g FROM v) x) AS handoff_gap;
+-- generated streams with owners of several types, ties, NULL owners; equal
+-- values of different spelling (numeric 1 and 1.00; 'sales' and 'Sales'
+-- under a case-insensitive collation) are one owner.  Each against
+-- handoff_gap / sla_breached over ORDER BY at, owner and against plain SQL
+-- (lag over the rows with an owner), with and without an into owner.
+CREATE TYPE hs_team AS ENUM ('success', 'sales', 'marketing', 'partner');
+CREATE TYPE hs_owner AS (team text, n numeric);
+CREATE COLLATION pg_temp.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+SELECT setseed(0.23);
+CREATE TABLE hs_owners AS
+SELECT lead_id, timestamptz '2026-04-01' + date_trunc('minute', k * interval '5 hours' * (0.2 + random())) AS at,
+       CASE WHEN random() < 0.05 THEN NULL ELSE floor(random() * 5)::int END AS o
+FROM generate_series(1, 4000) lead_id, generate_series(0, (random() * 7)::int) k
+ORDER BY random();
+UPDATE hs_owners SET at = date_trunc('day', at) WHERE random() < 0.15;
+ALTER TABLE hs_owners ADD COLUMN t text, ADD COLUMN n numeric, ADD COLUMN e hs_team, ADD COLUMN c hs_owner;
+UPDATE hs_owners SET t = (ARRAY['marketing', 'sales', 'Sales', 'success', 'partner'])[o + 1],
+                     n = (ARRAY[1, 10000, 1.00, 100000000, 1000000000000])[o + 1],
+                     e = (ARRAY['marketing', 'sales', 'partner', 'success', 'sales'])[o + 1]::hs_team,
+                     c = CASE WHEN o IS NOT NULL
+                              THEN ROW((ARRAY['marketing', 'sales', 'sales', 'success', 'sales'])[o + 1],
+                                       (ARRAY[1, 10000, 1.00, 100000000, 10000])[o + 1])::hs_owner END;
+ANALYZE hs_owners;
+SELECT count(*) AS rows, count(DISTINCT lead_id) AS leads, count(*) FILTER (WHERE o IS NULL) AS null_owners,
+       count(DISTINCT n) AS numeric_owners, count(DISTINCT t COLLATE pg_temp.ci) AS ci_text_owners
+FROM hs_owners;
+-- handoff_summary over owner expression x (to_owner: only handoffs to it,
+-- or NULL), against the window functions and against plain SQL
+CREATE FUNCTION pg_temp.owners_check(x text, to_owner text, OUT same_as_window bool, OUT same_as_plain bool,
+                                     OUT handoffs bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    agg text := CASE WHEN to_owner IS NULL THEN format('handoff_summary(lead_id, at, %s, ''4 hours'')', x)
+                     ELSE format('handoff_summary(lead_id, at, %s, ''4 hours'', %s)', x, to_owner) END;
+    keep text := CASE WHEN to_owner IS NULL THEN 'true' ELSE format('owner = %s', to_owner) END;
+    summary text;
+    win text;
+    plain text;
+BEGIN
+    EXECUTE format('SELECT %s::text FROM hs_owners', agg) INTO summary;
+    EXECUTE format($q$
+        SELECT ROW(count(*), justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)),
+                   justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)),
+                   avg((NOT breached)::int)::float8)::handoff_stats::text
+        FROM (SELECT %1$s AS owner, handoff_gap(at, %1$s) OVER w AS gap,
+                     sla_breached(at, %1$s, '4 hours') OVER w AS breached
+              FROM hs_owners WINDOW w AS (PARTITION BY lead_id ORDER BY at, %1$s)) x
+        WHERE gap IS NOT NULL AND %2$s$q$, x, keep) INTO win;
+    EXECUTE format($q$
+        SELECT ROW(count(*), justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)),
+                   justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)),
+                   avg((gap <= interval '4 hours')::int)::float8)::handoff_stats::text
+        FROM (SELECT owner, lag(owner) OVER w AS prev, at - lag(at) OVER w AS gap
+              FROM (SELECT lead_id, at, %1$s AS owner FROM hs_owners) r
+              WHERE owner IS NOT NULL WINDOW w AS (PARTITION BY lead_id ORDER BY at, owner)) x
+        WHERE prev <> owner AND %2$s$q$, x, keep) INTO plain;
+    same_as_window := summary IS NOT DISTINCT FROM win;
+    same_as_plain := summary IS NOT DISTINCT FROM plain;
+    handoffs := (summary::handoff_stats).handoffs;
+END $$;
+SELECT x, to_owner, c.*
+FROM (VALUES ('t', NULL), ('t', $$'Sales'::text$$), ('t COLLATE pg_temp.ci', NULL),
+             ('t COLLATE pg_temp.ci', $$'Sales'::text COLLATE pg_temp.ci$$),
+             ('n', NULL), ('n', '10000::numeric'), ('n', '1.000::numeric'),
+             ('e', NULL), ('e', $$'sales'::hs_team$$),
+             ('c', NULL), ('c', $$ROW('sales', 10000)::hs_owner$$),
+             ('CASE WHEN o IS NOT NULL THEN (t, n) END', NULL)) AS v(x, to_owner),
+     LATERAL pg_temp.owners_check(x, to_owner) c;
+-- the same aggregates under a forced parallel plan (partial states from two
+-- workers, serialized, their owners renumbered as they are combined) give
+-- the serial answer
+CREATE TEMP VIEW hs_owners_all AS
+SELECT handoff_summary(lead_id, at, t, '4 hours') AS t, handoff_summary(lead_id, at, t, '4 hours', 'Sales'::text) AS t_into,
+       handoff_summary(lead_id, at, t COLLATE pg_temp.ci, '4 hours') AS ci,
+       handoff_summary(lead_id, at, t COLLATE pg_temp.ci, '4 hours', 'Sales'::text COLLATE pg_temp.ci) AS ci_into,
+       handoff_summary(lead_id, at, n, '4 hours') AS n, handoff_summary(lead_id, at, n, '4 hours', 10000::numeric) AS n_into,
+       handoff_summary(lead_id, at, n, '4 hours', 1.000::numeric) AS n_into_1,
+       handoff_summary(lead_id, at, e, '4 hours') AS e, handoff_summary(lead_id, at, e, '4 hours', 'sales'::hs_team) AS e_into,
+       handoff_summary(lead_id, at, c, '4 hours') AS c, handoff_summary(lead_id, at, c, '4 hours', ROW('sales', 10000)::hs_owner) AS c_into,
+       handoff_summary(lead_id, at, CASE WHEN o IS NOT NULL THEN (t, n) END, '4 hours') AS r
+FROM hs_owners;
+CREATE TEMP TABLE hs_owners_serial AS SELECT * FROM hs_owners_all;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT * FROM hs_owners_all;
+SELECT p::text = s::text AS parallel_equals_serial, (p).n AS numeric_owners
+FROM hs_owners_all p, hs_owners_serial s;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;

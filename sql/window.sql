@@ -304,6 +304,19 @@ SELECT sla_breached(at, owner::xml, '1 day') OVER (ORDER BY at) FROM touch;
 -- a negative sla (checked on every row, judged or not); NULL is accepted
 SELECT sla_breached(at, owner, '-1 minute') OVER (ORDER BY at) FROM touch;
 SELECT sla_breached(at, owner, '1 day -25 hours', now()) OVER (ORDER BY at) FROM touch;
+-- one interval rule (issue 11): the sla is its total as PostgreSQL orders
+-- intervals, so '1 day -1 hour' is 23 hours; a total beyond int64
+-- microseconds is unlimited; only a negative total is an error.  Handoffs
+-- after exactly 23 hours (not a breach) and after 23 hours and 1 second.
+SELECT sla, array_agg(b ORDER BY lead) AS breached
+FROM (SELECT lead, sla, sla_breached(at, team, sla::interval) OVER (PARTITION BY lead, sla ORDER BY at) AS b
+      FROM (VALUES (1, timestamptz '2026-03-01 00:00+00', 'marketing'), (1, '2026-03-01 23:00+00', 'sales'),
+                   (2, '2026-03-01 00:00+00', 'marketing'), (2, '2026-03-01 23:00:01+00', 'sales')) AS v(lead, at, team),
+           unnest(ARRAY['23 hours', '1 day -1 hour', '1 mon -29 days -1 hour', '-1 day 25 hours',
+                        '23:00:01', '1000000 years', '178956970 years 7 mons 2147483647 days']) AS sla) x
+WHERE b IS NOT NULL GROUP BY sla ORDER BY sla;
+SELECT sla, pg_temp.sqlstate_of(format('SELECT sla_breached(at, owner, %L) OVER (ORDER BY at) FROM touch', sla)) AS sqlstate
+FROM unnest(ARRAY['1 hour -1 day', '-1 mon 29 days', '1 mon -31 days', '-00:00:00.000001']) AS sla;
 -- wrong argument types; an untyped literal owner needs a cast (anyelement)
 SELECT handoff_count('x') OVER () FROM touch;
 SELECT handoff_gap(1, owner) OVER () FROM touch;
@@ -319,6 +332,41 @@ SELECT handoff_count(owner) FILTER (WHERE lead = 1) OVER () FROM touch;
 -- infinite times cannot be subtracted
 SELECT handoff_gap(at, o) OVER (ORDER BY at)
 FROM (VALUES (timestamptz '-infinity', 'a'), ('2026-03-02 09:00+00', 'b')) AS v(at, o);
+-- every function, each kind of infinite time: 22008
+SELECT f, pg_temp.sqlstate_of(format('SELECT %s OVER (ORDER BY at) FROM (VALUES %s) AS v(at, o)', f, v)) AS sqlstate
+FROM unnest(ARRAY['handoff_gap(at, o)', 'time_in_stage(at)', 'time_in_stage(at, ''infinity'')',
+                  'sla_breached(at, o, ''1 day'')', 'sla_breached(at, o, ''1 day'', ''infinity'')']) AS f,
+     unnest(ARRAY[$$('-infinity'::timestamptz, 'a'), ('2026-03-02 09:00+00', 'b')$$,
+                  $$('2026-03-02 09:00+00'::timestamptz, 'a'), ('infinity', 'b')$$]) AS v
+ORDER BY 1, 2;
+
+-- Issue 11, bug 9: times 4713 BC and 294276 AD are 9.4e18 microseconds
+-- apart, more than an interval holds; PostgreSQL 15's timestamptz -
+-- timestamptz wraps around (-104300493 days) and so did these functions.
+-- Such a gap is an error (22008) in each of them; a gap just inside the
+-- range is exact (checked against timestamptz - timestamptz, which is exact
+-- when it does not overflow: the epoch difference is below 2^63 us).
+SELECT (extract(epoch FROM timestamptz '294276-12-31 00:00+00') - extract(epoch FROM timestamptz '4713-01-01 00:00+00 BC')) * 1e6
+         > 2^63 AS far_pair_overflows,
+       (extract(epoch FROM timestamptz '280000-01-01 00:00+00') - extract(epoch FROM timestamptz '4713-01-01 00:00+00 BC')) * 1e6
+         < 2^63 AS near_pair_fits;
+CREATE TEMP TABLE extreme (lead int, at timestamptz, o text);
+INSERT INTO extreme VALUES (1, '4713-01-01 00:00+00 BC', 'a'), (1, '294276-12-31 00:00+00', 'b'),
+                           (2, '4713-01-01 00:00+00 BC', 'a'), (2, '280000-01-01 00:00+00', 'b');
+SELECT f, pg_temp.sqlstate_of(format('SELECT %s OVER (PARTITION BY lead ORDER BY at) FROM extreme WHERE lead = 1', f)) AS sqlstate
+FROM unnest(ARRAY['handoff_gap(at, o)', 'time_in_stage(at)', 'sla_breached(at, o, ''1 day'')']) AS f;
+SELECT f, pg_temp.sqlstate_of(format('SELECT %s OVER (ORDER BY at) FROM extreme WHERE lead = 1 AND o = ''a''', f)) AS sqlstate
+FROM unnest(ARRAY['time_in_stage(at, ''294276-12-31 00:00+00'')',
+                  'sla_breached(at, o, ''1 day'', ''294276-12-31 00:00+00'')']) AS f;
+SELECT handoff_gap(at, o) OVER (PARTITION BY lead ORDER BY at) FROM extreme WHERE lead = 1;
+SELECT lead, at, handoff_gap(at, o) OVER w AS gap, time_in_stage(at) OVER w AS stay,
+       sla_breached(at, o, '1 day') OVER w AS breached,
+       handoff_gap(at, o) OVER w = timestamptz '280000-01-01 00:00+00' - timestamptz '4713-01-01 00:00+00 BC' AS gap_exact,
+       time_in_stage(at) OVER w = timestamptz '280000-01-01 00:00+00' - timestamptz '4713-01-01 00:00+00 BC' AS stay_exact
+FROM extreme WHERE lead = 2 WINDOW w AS (PARTITION BY lead ORDER BY at);
+SELECT time_in_stage(at, '280000-01-01 00:00+00') OVER () AS open_stay,
+       sla_breached(at, o, '1 day', '280000-01-01 00:00+00') OVER () AS open_breached
+FROM extreme WHERE lead = 2 AND o = 'a';
 
 -- ---------------------------------------------------------------------------
 -- The catalogue: real WINDOW functions, IMMUTABLE like lag(), not strict,

@@ -167,6 +167,20 @@ SELECT pg_temp.sqlstate_of($$SELECT window_funnel(NULL, at, stage) FROM wf_case$
        pg_temp.sqlstate_of($$SELECT window_funnel('1 day', at, stage, '') FROM wf_case$$) AS empty_mode;
 SELECT window_funnel('7 days', at, stage) IS NULL AS empty_input FROM wf_case WHERE false;
 
+-- one interval rule (issue 11): a window is its total as PostgreSQL orders
+-- intervals (a month 30 days, a day 24 hours), so '1 day -1 hour' is 23
+-- hours; only a negative total is an error.  subscriber at 00:00, lead at
+-- 23:00 (exactly 23 hours later: inside), mql one second after that.
+SELECT w, window_funnel(w::interval, at, s) AS furthest
+FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'subscriber'::lead_stage),
+             ('2026-01-01 23:00+00', 'lead'), ('2026-01-01 23:00:01+00', 'mql')) AS v(at, s),
+     unnest(ARRAY['23 hours', '1 day -1 hour', '1 mon -29 days -1 hour', '-1 day 25 hours',
+                  '23:00:01']) AS w
+GROUP BY w ORDER BY w;
+SELECT w, pg_temp.sqlstate_of(format('SELECT window_funnel(%L, at, stage) FROM wf_case', w)) AS sqlstate
+FROM unnest(ARRAY['1 hour -1 day', '-1 mon 29 days', '1 mon -31 days', '-00:00:00.000001']) AS w;
+SELECT window_funnel('1 hour -1 day', at, stage) FROM wf_case;
+
 -- long histories (40 to 120 events per lead on 40 distinct half-days: many
 -- chains alive at once, re-entries, ties, outcomes): every mode against the
 -- row-by-row oracle, where chains are followed one start at a time

@@ -30,6 +30,7 @@
 
 #include "align.h"
 #include "funnel.h"
+#include "interval_rule.h"
 #include "key_hash.h"
 #include "stage_map.h"
 
@@ -60,23 +61,16 @@ GetCache(FunctionCallInfo fcinfo, int lead_arg, int stage_arg)
 }
 
 /*
- * A conversion window in whole seconds (months count 30 days), rounded down:
- * durations are whole seconds, so d <= window exactly when d <= floor(window).
- * Only the total must not be negative: '1 day -1 hour' is a 23-hour window.
+ * A conversion window in whole seconds, rounded down (durations are whole
+ * seconds, so d <= window exactly when d <= floor(window)); read by align's
+ * one interval rule (interval_rule.c): its total, not negative.
  */
 static int64
 WindowSeconds(const Interval *iv, const char *what)
 {
-	int64		secs = iv->time / USECS_PER_SEC - (iv->time % USECS_PER_SEC < 0);
-
-	secs += (int64) iv->day * SECS_PER_DAY;
-	secs += (int64) iv->month * DAYS_PER_MONTH * SECS_PER_DAY;
-	if (secs < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must not be negative", what),
-				 errhint("Pass a positive interval such as '30 days', or NULL for no window.")));
-	return secs;
+	return IntervalArgMicroseconds(iv, what,
+								   "Pass a positive interval such as '30 days', or NULL for no window.")
+		/ USECS_PER_SEC;
 }
 
 /* A slot value for an event time: seconds since 2000 plus the bias. */

@@ -19,10 +19,13 @@
  * handoff; a handoff is the first row of an owner different from the
  * previous owned row's, and its gap is the time since that row.  Rows with a
  * NULL lead or NULL at are skipped (they cannot be placed in a lead's
- * stream).  Equal times are taken in owner order, as in ORDER BY at, owner:
- * the state keeps one copy of each distinct owner and ranks them with the
- * type's btree order at the end (a type without one: hash order).  With
- * into, only handoffs to that owner count.  A gap equal to the SLA meets it.
+ * stream).  Owners are told apart by value, with the type's equality under
+ * the input collation, as the window functions do: the state keeps one copy
+ * of each distinct owner (found by hash, confirmed by equality), and rows
+ * carry its number.  Equal times are taken in owner order, as in ORDER BY
+ * at, owner: the owners are ranked with the type's btree order at the end
+ * (a type without one: hash order).  With into, only handoffs to that owner
+ * count.  A gap equal to the SLA meets it.
  */
 #include "postgres.h"
 
@@ -31,7 +34,6 @@
 #include "access/htup_details.h"
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
-#include "common/int.h"
 #include "common/hashfn.h"
 #include "datatype/timestamp.h"
 #include "funcapi.h"
@@ -48,23 +50,25 @@
 #include "utils/array.h"
 
 #include "align.h"
+#include "interval_rule.h"
 #include "key_hash.h"
 #include "radix.h"
 
-#define HS_SERIAL_VERSION	2
+#define HS_SERIAL_VERSION	3
 
 /* One row: whose, when, by whom. */
 typedef struct HSEvent
 {
 	uint64		lead;			/* hash of the lead key */
 	TimestampTz at;
-	uint64		owner;			/* hash of the owner */
+	uint64		owner;			/* handoff_summary: owner number + 1, 0 = NULL
+								 * owner; stage_stays: the stage code */
 } HSEvent;
 
-/* A distinct owner: its row key (hash | 1), its value, and later its rank. */
+/* A distinct owner (by equality): its hash, its value, and later its rank. */
 typedef struct HSOwner
 {
-	uint64		key;
+	uint64		hash;
 	Datum		value;
 	uint64		rank;			/* 1 + position in value order, set by RankOwners */
 } HSOwner;
@@ -93,9 +97,10 @@ typedef struct HSChunk
 /* Transition state: every row kept so far, and the arguments every row shares. */
 typedef struct HSState
 {
+	uint64		id;				/* tells states apart in the owner memo */
 	int64		sla_us;			/* the SLA, microseconds */
 	bool		has_into;		/* count only handoffs into one owner */
-	uint64		into;			/* that owner's hash */
+	int32		into;			/* that owner's number, -1 until known */
 	int64		nevents;
 	/* few rows: one array */
 	int64		capacity;
@@ -106,20 +111,22 @@ typedef struct HSState
 	int16	   *fill;			/* rows in each bucket's newest chunk */
 	char	   *arena;			/* where the next chunk is carved */
 	Size		arena_left;
-	/* handoff_summary: the distinct owners, to order tied rows by owner */
+	/* handoff_summary: the distinct owners (stage_stays: none, no type) */
 	int32		nowners;
 	int32		owners_cap;		/* a power of two; the index has twice as many slots */
 	HSOwner    *owners;
 	int32	   *owner_index;	/* open addressing by hash: owner number + 1, 0 = empty */
-	Oid			owner_type;		/* for ordering owners in the final function */
+	Oid			owner_type;
 	Oid			owner_collation;
+	FmgrInfo   *owner_eq;		/* the type's equality (in the type cache), once needed */
 } HSState;
 
 /*
- * A recently hashed owner value, by its bytes: equal bytes hash equal, so a
- * report whose owners are a few short labels ('marketing', 'sales') hashes
- * each once per call site instead of once per row.  owner_no is where the
- * owner was last found in a state, checked against the state before use.
+ * A recently seen owner value, by its bytes (a by-value owner: its Datum):
+ * equal bytes are equal values, so a report whose owners are a few short
+ * labels ('marketing', 'sales') hashes and looks up each once per call site
+ * and state instead of once per row.  owner_no is the owner's number in the
+ * state whose id is state_id (owner numbers never change in a state).
  */
 #define HS_MEMO_SLOTS	4
 #define HS_MEMO_BYTES	48
@@ -127,6 +134,7 @@ typedef struct HSState
 typedef struct HSMemo
 {
 	uint64		hash;
+	uint64		state_id;		/* 0 = owner_no not known */
 	int32		len;			/* bytes held; -1 = unused */
 	int32		owner_no;
 	char		bytes[HS_MEMO_BYTES];
@@ -144,7 +152,8 @@ typedef struct HSCache
 	bool		sla_const;
 	bool		into_const;
 	int64		sla_us;
-	uint64		into;
+	uint64		into_hash;
+	Datum		into_value;		/* the Const's value, alive as long as the plan */
 } HSCache;
 
 /* Sets up hashing for argument argno (the lead key or the owner). */
@@ -155,46 +164,53 @@ HasherInit(KeyHasher *h, FunctionCallInfo fcinfo, int argno, const char *what)
 				  "Use a hashable type: bigint, text, uuid, ...");
 }
 
-/* Checks and converts the SLA. */
+/* The SLA in microseconds, by align's one interval rule (interval_rule.c). */
 static int64
 SlaMicroseconds(const Interval *iv)
 {
-	int64		days;
-	int64		us;
-
-	if (pg_mul_s64_overflow((int64) iv->month, DAYS_PER_MONTH, &days) ||
-		pg_add_s64_overflow(days, iv->day, &days) ||
-		pg_mul_s64_overflow(days, USECS_PER_DAY, &us) ||
-		pg_add_s64_overflow(us, iv->time, &us))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("handoff_summary sla out of range")));
-	if (us < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("handoff_summary sla must not be negative"),
-				 errhint("Pass the agreed response time, e.g. interval '24 hours'.")));
-	return us;
+	return IntervalArgMicroseconds(iv, "handoff_summary sla",
+								   "Pass the agreed response time, e.g. interval '24 hours'.");
 }
 
-/* A new state in the aggregate's context. */
+/* A new state in the aggregate's context: no rows, no owners, into not yet known. */
 static HSState *
-NewState(MemoryContext aggcxt, int64 sla_us, bool has_into, uint64 into)
+NewState(MemoryContext aggcxt, int64 sla_us, bool has_into)
 {
+	static uint64 last_id = 0;
 	HSState    *st = MemoryContextAllocZero(aggcxt, sizeof(HSState));
 
+	st->id = ++last_id;
 	st->sla_us = sla_us;
 	st->has_into = has_into;
-	st->into = into;
+	st->into = -1;
 	return st;
 }
 
 /* Most distinct owners a state holds (a power of two). */
 #define HS_MAX_OWNERS	(1 << 28)
 
-/* Number of the owner with this row key, or -1 if not seen. */
+/* True if two owner values are equal, by the type's equality under the input collation. */
+static bool
+OwnersEqual(HSState *st, Datum a, Datum b)
+{
+	if (st->owner_eq == NULL)
+	{
+		TypeCacheEntry *tc = lookup_type_cache(st->owner_type, TYPECACHE_EQ_OPR_FINFO);
+
+		if (!OidIsValid(tc->eq_opr_finfo.fn_oid))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("handoff_summary cannot compare owners of type %s",
+							format_type_be(st->owner_type)),
+					 errhint("Cast the owner to a type with equality, e.g. owner::text.")));
+		st->owner_eq = &tc->eq_opr_finfo;
+	}
+	return DatumGetBool(FunctionCall2Coll(st->owner_eq, st->owner_collation, a, b));
+}
+
+/* Number of the owner equal to value (whose hash is given), or -1 if not seen. */
 static int32
-FindOwner(const HSState *st, uint64 key)
+FindOwner(HSState *st, uint64 hash, Datum value)
 {
 	uint32		mask;
 	uint32		pos;
@@ -202,12 +218,12 @@ FindOwner(const HSState *st, uint64 key)
 	if (st->owners_cap == 0)
 		return -1;
 	mask = (uint32) st->owners_cap * 2 - 1;
-	pos = (uint32) (key >> 32) & mask;
+	pos = (uint32) (hash >> 32) & mask;
 	while (st->owner_index[pos] != 0)
 	{
 		int32		o = st->owner_index[pos] - 1;
 
-		if (st->owners[o].key == key)
+		if (st->owners[o].hash == hash && OwnersEqual(st, st->owners[o].value, value))
 			return o;
 		pos = (pos + 1) & mask;
 	}
@@ -240,7 +256,7 @@ GrowOwners(HSState *st)
 	st->owners_cap = cap;
 	for (int32 o = 0; o < st->nowners; o++)
 	{
-		uint32		pos = (uint32) (st->owners[o].key >> 32) & mask;
+		uint32		pos = (uint32) (st->owners[o].hash >> 32) & mask;
 
 		while (st->owner_index[pos] != 0)
 			pos = (pos + 1) & mask;
@@ -248,9 +264,9 @@ GrowOwners(HSState *st)
 	}
 }
 
-/* Adds an owner (row key and a copy of its value in the state's memory). */
-static void
-AddOwner(HSState *st, uint64 key, Datum value)
+/* Adds an owner (its hash, and its value already in the state's memory); returns its number. */
+static int32
+AddOwner(HSState *st, uint64 hash, Datum value)
 {
 	uint32		mask;
 	uint32		pos;
@@ -258,25 +274,25 @@ AddOwner(HSState *st, uint64 key, Datum value)
 	if (st->nowners == st->owners_cap)
 		GrowOwners(st);
 	mask = (uint32) st->owners_cap * 2 - 1;
-	pos = (uint32) (key >> 32) & mask;
+	pos = (uint32) (hash >> 32) & mask;
 	while (st->owner_index[pos] != 0)
 		pos = (pos + 1) & mask;
 	st->owner_index[pos] = st->nowners + 1;
-	st->owners[st->nowners].key = key;
+	st->owners[st->nowners].hash = hash;
 	st->owners[st->nowners].value = value;
 	st->owners[st->nowners].rank = 0;
-	st->nowners++;
+	return st->nowners++;
 }
 
 /*
- * Remembers an owner's value the first time its row key is seen; returns
- * its number in the state.
+ * The number of the owner equal to value (whose hash is given), adding a
+ * copy of the value the first time it is seen.
  */
 static int32
-NoteOwner(HSState *st, uint64 key, Datum value, int16 typlen, bool typbyval)
+NoteOwner(HSState *st, uint64 hash, Datum value, int16 typlen, bool typbyval)
 {
 	MemoryContext old;
-	int32		o = FindOwner(st, key);
+	int32		o = FindOwner(st, hash, value);
 
 	if (o >= 0)
 		return o;
@@ -286,11 +302,13 @@ NoteOwner(HSState *st, uint64 key, Datum value, int16 typlen, bool typbyval)
 	else
 		value = datumCopy(value, typbyval, typlen);
 	MemoryContextSwitchTo(old);
-	AddOwner(st, key, value);
-	return st->nowners - 1;
+	return AddOwner(st, hash, value);
 }
 
-/* qsort_arg comparator: owners by value, with the type's btree order. */
+/*
+ * qsort_arg comparator: owners by value, with the type's btree order (arg),
+ * or without one (arg NULL) by hash, then by number.
+ */
 static int
 CompareOwners(const void *a, const void *b, void *arg)
 {
@@ -298,6 +316,8 @@ CompareOwners(const void *a, const void *b, void *arg)
 	const HSOwner *y = *(const HSOwner *const *) b;
 	FunctionCallInfo cmp = (FunctionCallInfo) arg;
 
+	if (cmp == NULL)
+		return x->hash != y->hash ? (x->hash < y->hash ? -1 : 1) : (x < y ? -1 : x > y);
 	cmp->args[0].value = x->value;
 	cmp->args[1].value = y->value;
 	cmp->isnull = false;
@@ -307,46 +327,32 @@ CompareOwners(const void *a, const void *b, void *arg)
 /*
  * Ranks the owners in value order (1 = first), so that tied rows are
  * ordered by owner as ORDER BY at, owner would.  A type without a btree
- * order ranks by row key (hash order).
+ * order ranks by hash.  Every owner gets a rank of its own.
  */
 static void
 RankOwners(HSState *st)
 {
 	TypeCacheEntry *tc;
 	HSOwner   **order;
+	LOCAL_FCINFO(cmp, 2);
 
 	if (st->nowners == 0)
 		return;
 	tc = lookup_type_cache(st->owner_type, TYPECACHE_CMP_PROC_FINFO);
-	if (!OidIsValid(tc->cmp_proc))
-	{
-		for (int32 o = 0; o < st->nowners; o++)
-			st->owners[o].rank = st->owners[o].key;
-		return;
-	}
 	order = palloc_extended(st->nowners * sizeof(HSOwner *), MCXT_ALLOC_HUGE);
 	for (int32 o = 0; o < st->nowners; o++)
 		order[o] = &st->owners[o];
+	if (OidIsValid(tc->cmp_proc))
 	{
-		LOCAL_FCINFO(cmp, 2);
-
 		InitFunctionCallInfoData(*cmp, &tc->cmp_proc_finfo, 2, st->owner_collation, NULL, NULL);
 		cmp->args[0].isnull = false;
 		cmp->args[1].isnull = false;
-		qsort_arg(order, st->nowners, sizeof(HSOwner *), CompareOwners, cmp);
 	}
+	qsort_arg(order, st->nowners, sizeof(HSOwner *), CompareOwners,
+			  OidIsValid(tc->cmp_proc) ? cmp : NULL);
 	for (int32 o = 0; o < st->nowners; o++)
 		order[o]->rank = (uint64) o + 1;
 	pfree(order);
-}
-
-/* The rank of the owner with this row key (RankOwners first); 0 if unknown. */
-static inline uint64
-OwnerRank(const HSState *st, uint64 key)
-{
-	int32		o = FindOwner(st, key);
-
-	return o < 0 ? 0 : st->owners[o].rank;
 }
 
 /* Most rows a state holds: the final function's arrays of gaps must fit. */
@@ -477,7 +483,8 @@ ForEachEvent(const HSState *st, void (*fn) (const HSEvent *e, void *arg), void *
 
 /*
  * The hash of an owner value, through the call site's memo of recent values
- * when the value is short and held inline; *slot is its memo entry, or NULL.
+ * when the value is by value, or short and held inline; *slot is its memo
+ * entry, or NULL.
  */
 static uint64
 OwnerHash(HSCache *c, Datum value, HSMemo **slot)
@@ -501,6 +508,11 @@ OwnerHash(HSCache *c, Datum value, HSMemo **slot)
 		bytes = DatumGetPointer(value);
 		len = c->owner_len;
 	}
+	else if (c->owner_byval)
+	{
+		bytes = (const char *) &value;
+		len = sizeof(Datum);
+	}
 	else
 		return KeyHash(&c->owner, value);
 	if (len > HS_MEMO_BYTES)
@@ -520,9 +532,42 @@ OwnerHash(HSCache *c, Datum value, HSMemo **slot)
 	m->hash = KeyHash(&c->owner, value);
 	memcpy(m->bytes, bytes, len);
 	m->len = (int32) len;
+	m->state_id = 0;
 	m->owner_no = -1;
 	*slot = m;
 	return m->hash;
+}
+
+/*
+ * The number in st of the owner equal to value (of the call site's owner
+ * type), through the memo of recent values: a value seen in this state
+ * before costs no hash and no equality call.
+ */
+static int32
+OwnerNumber(HSCache *c, HSState *st, Datum value)
+{
+	HSMemo	   *m;
+	uint64		hash = OwnerHash(c, value, &m);
+	int32		o;
+
+	if (m != NULL && m->state_id == st->id)
+		return m->owner_no;
+	o = NoteOwner(st, hash, value, c->owner_len, c->owner_byval);
+	if (m != NULL)
+	{
+		m->state_id = st->id;
+		m->owner_no = o;
+	}
+	return o;
+}
+
+/* The number in st of the call's constant into owner (NoteConstArgs). */
+static int32
+ConstIntoNumber(HSCache *c, HSState *st)
+{
+	if (st->into >= 0)
+		return st->into;
+	return NoteOwner(st, c->into_hash, c->into_value, c->owner_len, c->owner_byval);
 }
 
 /*
@@ -570,7 +615,8 @@ NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
 	}
 	if (into != NULL && into->consttype == c->owner.type)
 	{
-		c->into = KeyHash(&c->owner, into->constvalue);
+		c->into_hash = KeyHash(&c->owner, into->constvalue);
+		c->into_value = into->constvalue;
 		c->into_const = true;
 	}
 	elog(DEBUG1, "handoff_summary: constant sla %s, constant into %s",
@@ -598,7 +644,6 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 	HSState    *st;
 	int64		sla_us;
 	bool		has_into = PG_NARGS() > 5;
-	uint64		into = 0;
 	uint64		owner;
 
 	if (c == NULL)
@@ -618,30 +663,34 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 				 errmsg("handoff_summary sla must not be NULL")));
 	else
 		sla_us = SlaMicroseconds(PG_GETARG_INTERVAL_P(4));
-	if (c->into_const)
-		into = c->into;
-	else if (has_into)
-	{
-		HSMemo	   *unused;
-
-		if (PG_ARGISNULL(5))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("handoff_summary into must not be NULL"),
-					 errhint("Leave the argument out to count handoffs to every owner.")));
-		into = OwnerHash(c, PG_GETARG_DATUM(5), &unused);
-	}
 
 	if (PG_ARGISNULL(0))
 	{
-		st = NewState(aggcxt, sla_us, has_into, into);
+		st = NewState(aggcxt, sla_us, has_into);
 		st->owner_type = c->owner.type;
 		st->owner_collation = c->owner.collation;
 	}
 	else
 	{
 		st = (HSState *) PG_GETARG_POINTER(0);
-		if (st->sla_us != sla_us || st->has_into != has_into || st->into != into)
+		if (st->sla_us != sla_us)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("handoff_summary sla and into must be the same for every row of a group")));
+	}
+	if (has_into)
+	{
+		int32		into;
+
+		if (!c->into_const && PG_ARGISNULL(5))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("handoff_summary into must not be NULL"),
+					 errhint("Leave the argument out to count handoffs to every owner.")));
+		into = c->into_const ? ConstIntoNumber(c, st) : OwnerNumber(c, st, PG_GETARG_DATUM(5));
+		if (st->into < 0)
+			st->into = into;
+		else if (st->into != into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("handoff_summary sla and into must be the same for every row of a group")));
@@ -653,33 +702,28 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("handoff_summary times must be finite")));
 	/* a NULL owner is kept: it takes part in time order but never in a handoff */
-	if (PG_ARGISNULL(3))
-		owner = 0;
-	else
-	{
-		HSMemo	   *m;
-
-		owner = OwnerHash(c, PG_GETARG_DATUM(3), &m) | 1;
-		/* the memo's owner number is a hint: valid if it names this owner here */
-		if (m == NULL || m->owner_no < 0 || m->owner_no >= st->nowners ||
-			st->owners[m->owner_no].key != owner)
-		{
-			int32		o = NoteOwner(st, owner, PG_GETARG_DATUM(3),
-									  c->owner_len, c->owner_byval);
-
-			if (m != NULL)
-				m->owner_no = o;
-		}
-	}
+	owner = PG_ARGISNULL(3) ? 0 : (uint64) OwnerNumber(c, st, PG_GETARG_DATUM(3)) + 1;
 	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
 	PG_RETURN_POINTER(st);
 }
 
-/* ForEachEvent callback: appends the row to the state arg. */
+/* Where combine appends another state's rows, and its owner numbers there (NULL: as they are). */
+typedef struct AppendTarget
+{
+	HSState    *st;
+	const int32 *owner_map;
+} AppendTarget;
+
+/* ForEachEvent callback: appends the row to the AppendTarget arg, its owner renumbered. */
 static void
 AppendTo(const HSEvent *e, void *arg)
 {
-	AddEvent((HSState *) arg, e->lead, e->at, e->owner);
+	AppendTarget *t = (AppendTarget *) arg;
+	uint64		owner = e->owner;
+
+	if (t->owner_map != NULL && owner != 0)
+		owner = (uint64) t->owner_map[owner - 1] + 1;
+	AddEvent(t->st, e->lead, e->at, owner);
 }
 
 /* ForEachEvent callback: writes the row to the StringInfo arg. */
@@ -694,12 +738,18 @@ SendEvent(const HSEvent *e, void *arg)
 }
 
 PG_FUNCTION_INFO_V1(handoff_summary_combine);
-/* Combine: concatenates two partial states (row order does not matter). */
+/*
+ * Combine: concatenates two partial states (row order does not matter).
+ * b's owners are found or added among a's by value, and b's rows carry
+ * their numbers in a.
+ */
 Datum
 handoff_summary_combine(PG_FUNCTION_ARGS)
 {
 	HSState    *a;
 	HSState    *b;
+	AppendTarget target;
+	int32	   *map = NULL;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -712,28 +762,35 @@ handoff_summary_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_POINTER(b);	/* adopt it: it lives in aggcxt already */
 	a = (HSState *) PG_GETARG_POINTER(0);
-	if (a->sla_us != b->sla_us || a->has_into != b->has_into || a->into != b->into)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("handoff_summary sla and into must be the same for every row of a group")));
-	ForEachEvent(b, AppendTo, a);
-	for (int32 o = 0; o < b->nowners; o++)
-		if (FindOwner(a, b->owners[o].key) < 0)
-			AddOwner(a, b->owners[o].key, b->owners[o].value);	/* both in aggcxt */
-	if (!OidIsValid(a->owner_type))
-	{
-		a->owner_type = b->owner_type;
-		a->owner_collation = b->owner_collation;
-	}
-	else if (OidIsValid(b->owner_type) && b->owner_type != a->owner_type)
+	if (a->owner_type != b->owner_type || a->owner_collation != b->owner_collation)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid handoff_summary state: owners of different types")));
+	if (b->nowners > 0)
+	{
+		map = palloc_extended(b->nowners * sizeof(int32), MCXT_ALLOC_HUGE);
+		for (int32 o = 0; o < b->nowners; o++)
+		{
+			map[o] = FindOwner(a, b->owners[o].hash, b->owners[o].value);
+			if (map[o] < 0)
+				map[o] = AddOwner(a, b->owners[o].hash, b->owners[o].value);	/* both in aggcxt */
+		}
+	}
+	if (a->sla_us != b->sla_us || a->has_into != b->has_into ||
+		(a->has_into && a->into != map[b->into]))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("handoff_summary sla and into must be the same for every row of a group")));
+	target.st = a;
+	target.owner_map = map;
+	ForEachEvent(b, AppendTo, &target);
+	if (map != NULL)
+		pfree(map);
 	PG_RETURN_POINTER(a);
 }
 
 PG_FUNCTION_INFO_V1(handoff_summary_serialize);
-/* Serialize: version, arguments, rows. */
+/* Serialize: version, arguments, owners (hash, value), rows. */
 Datum
 handoff_summary_serialize(PG_FUNCTION_ARGS)
 {
@@ -744,9 +801,7 @@ handoff_summary_serialize(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, HS_SERIAL_VERSION);
 	pq_sendint64(&buf, st->sla_us);
 	pq_sendbyte(&buf, st->has_into ? 1 : 0);
-	pq_sendint64(&buf, (int64) st->into);
-	pq_sendint64(&buf, st->nevents);
-	ForEachEvent(st, SendEvent, &buf);
+	pq_sendint32(&buf, st->into);
 	pq_sendint32(&buf, st->owner_type);
 	pq_sendint32(&buf, st->owner_collation);
 	pq_sendint32(&buf, st->nowners);
@@ -760,7 +815,7 @@ handoff_summary_serialize(PG_FUNCTION_ARGS)
 		{
 			Datum		v = st->owners[o].value;
 
-			pq_sendint64(&buf, (int64) st->owners[o].key);
+			pq_sendint64(&buf, (int64) st->owners[o].hash);
 			if (typbyval)
 				pq_sendint64(&buf, (int64) v);
 			else
@@ -774,11 +829,25 @@ handoff_summary_serialize(PG_FUNCTION_ARGS)
 			}
 		}
 	}
+	pq_sendint64(&buf, st->nevents);
+	ForEachEvent(st, SendEvent, &buf);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Raises the error for a serialized state that fails its checks. */
+static void
+CorruptState(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid handoff_summary state: %s", what)));
+}
+
 PG_FUNCTION_INFO_V1(handoff_summary_deserialize);
-/* Deserialize: checks the counts before trusting them. */
+/*
+ * Deserialize: checks the counts before trusting them, and that every row's
+ * owner is one of the state's (stage_stays: no owners, no owner type).
+ */
 Datum
 handoff_summary_deserialize(PG_FUNCTION_ARGS)
 {
@@ -788,7 +857,6 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 	HSState    *st;
 	int64		sla_us;
 	bool		has_into;
-	uint64		into;
 	int64		n;
 	int32		nowners;
 	int16		typlen = 0;
@@ -796,40 +864,24 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 
 	InitStateMessage(&msg, data);
 	if (pq_getmsgbyte(&msg) != HS_SERIAL_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid handoff_summary state: unsupported version")));
+		CorruptState("unsupported version");
 	sla_us = pq_getmsgint64(&msg);
 	has_into = pq_getmsgbyte(&msg) != 0;
-	into = (uint64) pq_getmsgint64(&msg);
-	n = pq_getmsgint64(&msg);
-	if (sla_us < 0 || n < 0 || n > (msg.len - msg.cursor) / 24)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid handoff_summary state")));
-	st = NewState(aggcxt, sla_us, has_into, into);
-	for (int64 i = 0; i < n; i++)
-	{
-		uint64		lead = (uint64) pq_getmsgint64(&msg);
-		TimestampTz at = pq_getmsgint64(&msg);
-		uint64		owner = (uint64) pq_getmsgint64(&msg);
-
-		AddEvent(st, lead, at, owner);
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
+	if (sla_us < 0)
+		CorruptState("negative sla");
+	st = NewState(aggcxt, sla_us, has_into);
+	st->into = pq_getmsgint(&msg, 4);
 	st->owner_type = (Oid) pq_getmsgint(&msg, 4);
 	st->owner_collation = (Oid) pq_getmsgint(&msg, 4);
 	nowners = pq_getmsgint(&msg, 4);
-	if (nowners < 0 || (nowners > 0 && !OidIsValid(st->owner_type)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid handoff_summary state: bad owners")));
+	if (nowners < 0 || (nowners > 0 && !OidIsValid(st->owner_type)) ||
+		(has_into && (st->into < 0 || st->into >= nowners)))
+		CorruptState("bad owners");
 	if (nowners > 0)
 		get_typlenbyval(st->owner_type, &typlen, &typbyval);
 	for (int32 o = 0; o < nowners; o++)
 	{
-		uint64		key = (uint64) pq_getmsgint64(&msg);
+		uint64		hash = (uint64) pq_getmsgint64(&msg);
 		Datum		v;
 
 		if (typbyval)
@@ -841,28 +893,37 @@ handoff_summary_deserialize(PG_FUNCTION_ARGS)
 			char	   *copy;
 
 			if (len <= 0 || (typlen > 0 && len != typlen))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("invalid handoff_summary state: bad owner length")));
+				CorruptState("bad owner length");
 			bytes = pq_getmsgbytes(&msg, len);
 			if ((typlen == -1 &&
 				 ((!VARATT_IS_1B(bytes) && len < VARHDRSZ) ||
 				  VARATT_IS_EXTERNAL(bytes) || VARATT_IS_COMPRESSED(bytes) ||
 				  VARSIZE_ANY(bytes) != (Size) len)) ||
 				(typlen == -2 && bytes[len - 1] != '\0'))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("invalid handoff_summary state: bad owner value")));
+				CorruptState("bad owner value");
 			copy = MemoryContextAlloc(aggcxt, len);
 			memcpy(copy, bytes, len);
 			v = PointerGetDatum(copy);
 		}
-		if (key == 0 || FindOwner(st, key) >= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("invalid handoff_summary state: repeated owner")));
-		AddOwner(st, key, v);
+		if (FindOwner(st, hash, v) >= 0)
+			CorruptState("repeated owner");
+		(void) AddOwner(st, hash, v);
 		if ((o & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	n = pq_getmsgint64(&msg);
+	if (n < 0 || n > (msg.len - msg.cursor) / 24)
+		CorruptState("bad row count");
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64		lead = (uint64) pq_getmsgint64(&msg);
+		TimestampTz at = pq_getmsgint64(&msg);
+		uint64		owner = (uint64) pq_getmsgint64(&msg);
+
+		if (OidIsValid(st->owner_type) && owner > (uint64) nowners)
+			CorruptState("row of an unknown owner");
+		AddEvent(st, lead, at, owner);
+		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	pq_getmsgend(&msg);
@@ -950,7 +1011,7 @@ SortRows(HSEvent *ev, HSEvent *tmp, int64 n, int passes)
 	}
 }
 
-/* Copies rows into dst, replacing owner keys by owner ranks when the state has owners. */
+/* Copies rows into dst, replacing owner numbers by owner ranks when the state has owners. */
 static void
 GatherRows(const HSState *st, HSEvent *dst, const HSEvent *src, int64 n)
 {
@@ -958,7 +1019,7 @@ GatherRows(const HSState *st, HSEvent *dst, const HSEvent *src, int64 n)
 	if (st->nowners > 0)
 		for (int64 i = 0; i < n; i++)
 			if (dst[i].owner != 0)
-				dst[i].owner = OwnerRank(st, dst[i].owner);
+				dst[i].owner = st->owners[dst[i].owner - 1].rank;
 }
 
 /*
@@ -1060,20 +1121,16 @@ static Datum
 SelectQuantile(int64 *v, int64 n, double fraction)
 {
 	int64		rank = Max((int64) ceil(fraction * (double) n), 1);
-	Interval	iv;
 
 	SelectNth(v, n, rank - 1);
-	iv.month = 0;
-	iv.day = 0;
-	iv.time = v[rank - 1];
-	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(&iv));
+	return IntervalPGetDatum(MicrosecondsInterval(v[rank - 1]));
 }
 
 /* What handoff_summary_final collects while walking the leads. */
 typedef struct HandoffWalk
 {
 	const HSState *st;
-	uint64		into;			/* with into: the owner (as ranked) to count handoffs to */
+	uint64		into;			/* with into: the rank of the owner to count handoffs to */
 	int64	   *gaps;
 	int64		ngaps;
 	int64		met;
@@ -1088,7 +1145,7 @@ WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
 {
 	HandoffWalk *w = (HandoffWalk *) arg;
 	const HSState *st = w->st;
-	uint64		owner = 0;		/* current owner's hash, 0 = none yet */
+	uint64		owner = 0;		/* current owner's rank, 0 = none yet */
 	TimestampTz last = 0;		/* current owner's last row */
 
 	for (int64 i = 0; i < n; i++)
@@ -1100,7 +1157,7 @@ WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
 		if (owner != 0 && ev[i].owner != owner &&
 			(!st->has_into || ev[i].owner == w->into))
 		{
-			int64		gap = ev[i].at - last;
+			int64		gap = TimeDifference(last, ev[i].at, "handoff_summary");
 
 			w->gaps[w->ngaps++] = gap;
 			w->met += (gap <= st->sla_us);
@@ -1132,8 +1189,7 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 	{
 		w.gaps = MemoryContextAllocHuge(CurrentMemoryContext, st->nevents * sizeof(int64));
 		RankOwners(st);
-		/* an into owner that never appears matches no row: rank 0 is no owner */
-		w.into = st->has_into ? OwnerRank(st, st->into | 1) : 0;
+		w.into = st->has_into ? st->owners[st->into].rank : 0;
 		WalkLeads(st, WalkHandoffs, &w);
 	}
 
@@ -1168,7 +1224,7 @@ stage_stays_trans(PG_FUNCTION_ARGS)
 		HasherInit(&c->lead, fcinfo, 1, "lead key");
 		fcinfo->flinfo->fn_extra = c;
 	}
-	st = PG_ARGISNULL(0) ? NewState(aggcxt, 0, false, 0) : (HSState *) PG_GETARG_POINTER(0);
+	st = PG_ARGISNULL(0) ? NewState(aggcxt, 0, false) : (HSState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_POINTER(st);
 	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
@@ -1217,7 +1273,7 @@ WalkStays(const HSEvent *ev, int64 n, void *arg)
 				: repalloc_huge(w->stays[s], cap * sizeof(int64));
 			w->capacity[s] = cap;
 		}
-		w->stays[s][w->count[s]++] = ev[i + 1].at - ev[i].at;
+		w->stays[s][w->count[s]++] = TimeDifference(ev[i].at, ev[i + 1].at, "stage_stays");
 	}
 }
 

@@ -26,8 +26,9 @@
  *	  sla_breached: the last row with an owner), and only when it is known
  *	  and not before that row's at; otherwise the row is treated as if no
  *	  as_of had been given.
- *	- A negative sla is an error (22023); a NULL sla gives NULL on the rows
- *	  it would judge.
+ *	- The sla is read by align's one interval rule (interval_rule.c): its
+ *	  total, a negative total an error (22023); a NULL sla gives NULL on the
+ *	  rows it would judge.
  */
 #include "postgres.h"
 
@@ -43,6 +44,7 @@
 #include "windowapi.h"
 
 #include "align.h"
+#include "interval_rule.h"
 
 /* Argument positions shared by the functions that take them. */
 #define ARG_AT			0		/* at timestamptz, first argument */
@@ -94,7 +96,8 @@ typedef struct HandoffStep
 	bool		handoff;		/* the row's owner differs from the previous
 								 * owner: it is the first row of a new owner */
 	bool		gap_null;		/* gap unknown (not a handoff, or an at NULL) */
-	Interval   *gap;			/* at minus the previous owner's last at */
+	int64		gap;			/* at minus the previous owner's last at, in
+								 * microseconds */
 } HandoffStep;
 
 /* Raises the out-of-order error for fname: a row at later follows a row at earlier. */
@@ -123,15 +126,6 @@ CheckTimeOrder(const char *fname, TimeOrder *order, bool at_null, TimestampTz at
 		ReportOutOfOrder(fname, order->latest, at);
 	order->seen = true;
 	order->latest = at;
-}
-
-/* later minus earlier as an interval, exactly as timestamptz - timestamptz. */
-static Interval *
-TimeBetween(TimestampTz earlier, TimestampTz later)
-{
-	return DatumGetIntervalP(DirectFunctionCall2(timestamp_mi,
-												 TimestampTzGetDatum(later),
-												 TimestampTzGetDatum(earlier)));
 }
 
 /* Looks up (once per query) the owner argument's type and its equality. */
@@ -172,13 +166,13 @@ GetOwnerType(FunctionCallInfo fcinfo, int argno, const char *fname)
 /*
  * Advances the ownership sequence by the current row, whose owner is
  * argument argno and whose at is given, and says whether the row is a
- * handoff and with what gap.
+ * handoff and with what gap (an error names fname if it is out of range).
  */
 static HandoffStep
 StepOwner(FunctionCallInfo fcinfo, WindowObject winobj, HandoffState *state,
-		  OwnerType *type, int argno, bool at_null, TimestampTz at)
+		  OwnerType *type, int argno, bool at_null, TimestampTz at, const char *fname)
 {
-	HandoffStep step = {false, false, true, NULL};
+	HandoffStep step = {false, false, true, 0};
 	bool		owner_null;
 	Datum		owner = WinGetFuncArgCurrent(winobj, argno, &owner_null);
 
@@ -195,7 +189,7 @@ StepOwner(FunctionCallInfo fcinfo, WindowObject winobj, HandoffState *state,
 		if (!at_null && !state->owner_at_null)
 		{
 			step.gap_null = false;
-			step.gap = TimeBetween(state->owner_at, at);
+			step.gap = TimeDifference(state->owner_at, at, fname);
 		}
 	}
 
@@ -235,22 +229,19 @@ CurrentTime(WindowObject winobj, int argno, bool *isnull)
 	return *isnull ? 0 : DatumGetTimestampTz(value);
 }
 
-/* Returns the current row's sla argument after checking it is not negative. */
-static Datum
+/*
+ * The current row's sla argument in microseconds, by align's one interval
+ * rule (interval_rule.c); *isnull says if it is NULL.
+ */
+static int64
 CurrentSla(WindowObject winobj, bool *isnull)
 {
 	Datum		sla = WinGetFuncArgCurrent(winobj, ARG_SLA, isnull);
-	Interval	zero = {0};
 
-	if (!*isnull &&
-		DatumGetBool(DirectFunctionCall2(interval_lt, sla, IntervalPGetDatum(&zero))))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("sla_breached() needs a sla that is not negative"),
-				 errdetail("The sla given was %s.",
-						   DatumGetCString(DirectFunctionCall1(interval_out, sla))),
-				 errhint("Pass the longest acceptable handoff gap, e.g. interval '24 hours'.")));
-	return sla;
+	if (*isnull)
+		return 0;
+	return IntervalArgMicroseconds(DatumGetIntervalP(sla), "sla_breached() sla",
+								   "Pass the longest acceptable handoff gap, e.g. interval '24 hours'.");
 }
 
 /*
@@ -323,14 +314,13 @@ VerdictOr(Verdict a, Verdict b)
 	return VERDICT_FALSE;
 }
 
-/* Judges a wait against the sla: NULL if either is unknown. */
+/* Judges a wait against the sla (microseconds): NULL if either is unknown. */
 static Verdict
-JudgeWait(const Interval *wait, bool sla_null, Datum sla)
+JudgeWait(bool wait_null, int64 wait, bool sla_null, int64 sla)
 {
-	if (wait == NULL || sla_null)
+	if (wait_null || sla_null)
 		return VERDICT_NULL;
-	return DatumGetBool(DirectFunctionCall2(interval_gt, IntervalPGetDatum(wait), sla))
-		? VERDICT_TRUE : VERDICT_FALSE;
+	return wait > sla ? VERDICT_TRUE : VERDICT_FALSE;
 }
 
 PG_FUNCTION_INFO_V1(handoff_gap);
@@ -346,14 +336,14 @@ handoff_gap(PG_FUNCTION_ARGS)
 	HandoffStep step;
 
 	CheckTimeOrder("handoff_gap", &state->order, at_null, at);
-	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at);
+	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at, "handoff_gap()");
 
 	/* no earlier row is needed again: let the tuplestore forget them */
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
 
 	if (step.gap_null)
 		PG_RETURN_NULL();
-	PG_RETURN_INTERVAL_P(step.gap);
+	PG_RETURN_INTERVAL_P(MicrosecondsInterval(step.gap));
 }
 
 PG_FUNCTION_INFO_V1(handoff_count);
@@ -365,7 +355,7 @@ handoff_count(PG_FUNCTION_ARGS)
 	OwnerType  *type = GetOwnerType(fcinfo, 0, "handoff_count");
 	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
 
-	(void) StepOwner(fcinfo, winobj, state, type, 0, true, 0);
+	(void) StepOwner(fcinfo, winobj, state, type, 0, true, 0, "handoff_count()");
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
 
 	if (state->handoffs > PG_INT32_MAX)
@@ -402,7 +392,7 @@ time_in_stage(PG_FUNCTION_ARGS)
 		next_at = DatumGetTimestampTz(next);
 		if (next_at < at)
 			ReportOutOfOrder("time_in_stage", at, next_at);
-		PG_RETURN_INTERVAL_P(TimeBetween(at, next_at));
+		PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeDifference(at, next_at, "time_in_stage()")));
 	}
 
 	/* the last row of the partition: until as_of, if given and not before at */
@@ -413,7 +403,7 @@ time_in_stage(PG_FUNCTION_ARGS)
 		TimestampTz as_of = CurrentTime(winobj, ARG_TIS_AS_OF, &as_of_null);
 
 		if (!as_of_null && as_of >= at)
-			PG_RETURN_INTERVAL_P(TimeBetween(at, as_of));
+			PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeDifference(at, as_of, "time_in_stage()")));
 	}
 	PG_RETURN_NULL();
 }
@@ -433,16 +423,16 @@ sla_breached(PG_FUNCTION_ARGS)
 	bool		at_null;
 	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null);
 	bool		sla_null;
-	Datum		sla;
+	int64		sla;
 	HandoffStep step;
 	Verdict		verdict = VERDICT_NONE;
 
 	CheckTimeOrder("sla_breached", &state->order, at_null, at);
 	sla = CurrentSla(winobj, &sla_null);
-	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at);
+	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at, "sla_breached()");
 
 	if (step.handoff)
-		verdict = JudgeWait(step.gap, sla_null, sla);
+		verdict = JudgeWait(step.gap_null, step.gap, sla_null, sla);
 
 	if (PG_NARGS() > ARG_SLA_AS_OF && step.owned && !at_null)
 	{
@@ -452,7 +442,8 @@ sla_breached(PG_FUNCTION_ARGS)
 		/* the wait still open at as_of, if this is the last owned row */
 		if (!as_of_null && as_of >= at && IsLastOwnedRow(winobj, at))
 			verdict = VerdictOr(verdict,
-								JudgeWait(TimeBetween(at, as_of), sla_null, sla));
+								JudgeWait(false, TimeDifference(at, as_of, "sla_breached()"),
+										  sla_null, sla));
 	}
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
 

@@ -35,6 +35,7 @@
 
 #include "align.h"
 #include "funnel.h"
+#include "interval_rule.h"
 #include "stage_map.h"
 
 #define WF_STRICT				0x01
@@ -98,32 +99,6 @@ ParseModes(text *mode)
 	}
 	pfree(str);
 	return modes;
-}
-
-/*
- * The window in microseconds (months count 30 days); must not be negative.
- * A window longer than int64 microseconds (about 292,000 years) is
- * unlimited: PG_INT64_MAX.
- */
-static int64
-WindowMicroseconds(const Interval *iv)
-{
-	int64		us,
-				day_us,
-				month_us;
-
-	if (iv->time < 0 || iv->day < 0 || iv->month < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("window_funnel window must not be negative"),
-				 errhint("Pass a positive interval such as '30 days'.")));
-	/* non-negative terms: an overflow can only go up */
-	if (pg_mul_s64_overflow((int64) iv->month, DAYS_PER_MONTH * USECS_PER_DAY, &month_us) ||
-		pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &day_us) ||
-		pg_add_s64_overflow(iv->time, day_us, &us) ||
-		pg_add_s64_overflow(us, month_us, &us))
-		us = PG_INT64_MAX;
-	return us;
 }
 
 /*
@@ -208,7 +183,8 @@ window_funnel_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("window_funnel window must not be NULL")));
-	window_us = WindowMicroseconds(PG_GETARG_INTERVAL_P(1));
+	window_us = IntervalArgMicroseconds(PG_GETARG_INTERVAL_P(1), "window_funnel window",
+										"Pass a positive interval such as '30 days'.");
 	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
 		modes = ParseModes(PG_GETARG_TEXT_PP(4));
 	map = GetStageMap(fcinfo, 3);

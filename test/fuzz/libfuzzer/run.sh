@@ -21,7 +21,7 @@ mkdir -p "$corpus" "$work/seeds"
 
 inc="-I$(/usr/lib/postgresql/15/bin/pg_config --includedir-server) -I$ROOT/src -I$HERE"
 flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Wno-ignored-attributes"
-for f in stage stage_map memory funnel funnel_io funnel_access window_funnel; do
+for f in stage stage_map memory interval_rule funnel funnel_io funnel_access window_funnel; do
     clang -c $flags $inc "$ROOT/src/$f.c" -o "$work/$f.o"
 done
 clang -c $flags $inc "$HERE/stubs.c" -o "$work/stubs.o"

@@ -1,0 +1,45 @@
+/*
+ * interval_rule.h
+ *		How align reads an interval argument (a conversion window, an SLA),
+ *		one rule for every function, and measures the time between two rows.
+ */
+#ifndef ALIGN_INTERVAL_RULE_H
+#define ALIGN_INTERVAL_RULE_H
+
+#include "postgres.h"
+
+#include "common/int.h"
+#include "datatype/timestamp.h"
+
+extern void IntervalSpan(const Interval *iv, int64 *days, int64 *usecs);
+extern int64 IntervalArgMicroseconds(const Interval *iv, const char *what,
+									 const char *hint);
+extern Interval *MicrosecondsInterval(int64 us);
+extern void ReportTimeDifference(TimestampTz earlier, TimestampTz later,
+								 const char *fname) pg_attribute_noreturn();
+
+/* An IntervalSpan's total, days * USECS_PER_DAY + usecs, in *us; false if beyond int64. */
+static inline bool
+SpanMicroseconds(int64 days, int64 usecs, int64 *us)
+{
+	return !pg_mul_s64_overflow(days, USECS_PER_DAY, us) &&
+		!pg_add_s64_overflow(*us, usecs, us);
+}
+
+/*
+ * later - earlier in microseconds, for function fname: infinite times and a
+ * difference beyond int64 microseconds (4713 BC to 294276 AD) are errors
+ * (22008), never a wrapped value.
+ */
+static inline int64
+TimeDifference(TimestampTz earlier, TimestampTz later, const char *fname)
+{
+	int64		diff;
+
+	if (unlikely(TIMESTAMP_NOT_FINITE(earlier) || TIMESTAMP_NOT_FINITE(later) ||
+				 pg_sub_s64_overflow(later, earlier, &diff)))
+		ReportTimeDifference(earlier, later, fname);
+	return diff;
+}
+
+#endif							/* ALIGN_INTERVAL_RULE_H */
