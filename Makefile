@@ -8,6 +8,8 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).
 MODULE_big = align
 OBJS = \
 	src/stage.o \
+	src/settings.o \
+	src/plan_cost.o \
 	src/memory.o \
 	src/key_hash.o \
 	src/interval_rule.o \
@@ -22,6 +24,7 @@ OBJS = \
 
 SQL_PARTS = \
 	src/header.sql \
+	src/plan_cost.sql \
 	src/stage.sql \
 	src/funnel.sql \
 	src/window_funnel.sql \

@@ -125,6 +125,7 @@ ANALYZE hs_big;
 SELECT handoff_summary(lead_id, at, team, interval '12 hours') AS serial FROM hs_big \gset
 SET max_parallel_workers_per_gather = 2;
 SET parallel_setup_cost = 0;
+SET align.partial_merge_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
@@ -134,6 +135,7 @@ SELECT handoff_summary(lead_id, at, team, interval '12 hours')::text = :'serial'
 FROM hs_big;
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
+RESET align.partial_merge_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET parallel_leader_participation;
@@ -427,6 +429,7 @@ FROM hs_owners;
 CREATE TEMP TABLE hs_owners_serial AS SELECT * FROM hs_owners_all;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_setup_cost = 0;
+SET align.partial_merge_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
@@ -435,6 +438,7 @@ SELECT p::text = s::text AS parallel_equals_serial, (p).n AS numeric_owners
 FROM hs_owners_all p, hs_owners_serial s;
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
+RESET align.partial_merge_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET parallel_leader_participation;

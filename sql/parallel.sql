@@ -60,6 +60,7 @@ BEGIN
     PERFORM set_config('max_parallel_workers_per_gather', '4', true);
     PERFORM set_config('parallel_setup_cost', '0', true);
     PERFORM set_config('parallel_tuple_cost', '0', true);
+    PERFORM set_config('align.partial_merge_cost', '0', true);
     PERFORM set_config('min_parallel_table_scan_size', '0', true);
     PERFORM set_config('parallel_leader_participation', 'off', true);
     EXECUTE wrapped INTO STRICT serial_rows, result;

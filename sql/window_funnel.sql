@@ -141,6 +141,7 @@ FROM (VALUES ('prospecting'::wf_deal_stage, timestamptz '2026-01-01'), ('proposa
 -- parallel plan gives the serial answer
 SET max_parallel_workers_per_gather = 2;
 SET parallel_setup_cost = 0;
+SET align.partial_merge_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
@@ -149,6 +150,7 @@ SELECT stage, count(*) FROM (SELECT window_funnel('7 days', at, stage) AS stage 
 CREATE TEMP TABLE wf_parallel AS SELECT lead_id, window_funnel('7 days', at, stage, 'strict_order') AS f FROM wf_events GROUP BY lead_id;
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
+RESET align.partial_merge_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET parallel_leader_participation;

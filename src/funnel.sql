@@ -51,7 +51,8 @@ CREATE FUNCTION funnel_stage_trans(funnel, lead_stage) RETURNS funnel
 CREATE FUNCTION funnel_stage_trans(funnel, anyenum) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_combine(funnel, funnel) RETURNS funnel
-    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT align_partial_merge_support;
 CREATE FUNCTION funnel_final(funnel) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_final(funnel, "any", lead_stage, timestamptz) RETURNS funnel

@@ -18,7 +18,8 @@ CREATE FUNCTION handoff_summary_trans(internal, "any", timestamptz, anyelement, 
 CREATE FUNCTION handoff_summary_final(internal) RETURNS handoff_stats
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION handoff_summary_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    SUPPORT align_partial_merge_support;
 CREATE FUNCTION handoff_summary_serialize(internal) RETURNS bytea
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION handoff_summary_deserialize(bytea, internal) RETURNS internal

@@ -19,7 +19,8 @@ CREATE FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum) RE
 CREATE FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum, text) RETURNS anyenum
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    SUPPORT align_partial_merge_support;
 CREATE FUNCTION window_funnel_serialize(internal) RETURNS bytea
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION window_funnel_deserialize(bytea, internal) RETURNS internal

@@ -20,3 +20,15 @@ ALTER FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum) STA
 ALTER FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum, text) STABLE;
 ALTER FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum) STABLE;
 ALTER FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum, text) STABLE;
+
+-- Parallel plans (issue 12): the planner is told that merging a partial
+-- state of funnel, handoff_summary, stage_stays or window_funnel costs about what reading
+-- its rows did (align.partial_merge_cost), so the default settings no longer
+-- pick a parallel plan slower than the serial one.
+CREATE FUNCTION align_partial_merge_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION align_partial_merge_support(internal) IS
+    'planner support of the funnel, handoff_summary, stage_stays and window_funnel combine functions: merging a partial state costs about what reading its rows did (align.partial_merge_cost)';
+ALTER FUNCTION funnel_combine(funnel, funnel) SUPPORT align_partial_merge_support;
+ALTER FUNCTION handoff_summary_combine(internal, internal) SUPPORT align_partial_merge_support;
+ALTER FUNCTION window_funnel_combine(internal, internal) SUPPORT align_partial_merge_support;

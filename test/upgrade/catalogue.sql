@@ -10,13 +10,13 @@ WITH members AS (
 ), lines AS (
     SELECT format('function %s returns %s%s: kind %s, volatile %s, strict %s, parallel %s, '
                   'security definer %s, leakproof %s, cost %s, rows %s, language %s, symbol %s, '
-                  'library %s, arguments %s, defaults %s, search_path %s, comment %L',
+                  'library %s, arguments %s, defaults %s, search_path %s, support %s, comment %L',
                   p.oid::regprocedure, CASE WHEN p.proretset THEN 'setof ' ELSE '' END,
                   p.prorettype::regtype, p.prokind, p.provolatile, p.proisstrict, p.proparallel,
                   p.prosecdef, p.proleakproof, p.procost, p.prorows, l.lanname,
                   CASE WHEN l.lanname = 'c' THEN p.prosrc ELSE md5(p.prosrc) END, p.probin,
                   pg_get_function_arguments(p.oid), pg_get_expr(p.proargdefaults, 0), p.proconfig,
-                  obj_description(p.oid, 'pg_proc')) AS line
+                  p.prosupport::regproc, obj_description(p.oid, 'pg_proc')) AS line
     FROM members m JOIN pg_proc p ON m.classid = 'pg_proc'::regclass AND p.oid = m.objid
     JOIN pg_language l ON l.oid = p.prolang
     UNION ALL

@@ -1,0 +1,31 @@
+/*
+ * settings.c
+ *		align's settings (GUCs), defined when the library loads.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "settings.h"
+
+double		align_partial_merge_cost = 1.0;
+
+void		_PG_init(void);
+
+/* Defines the align.* settings. */
+void
+_PG_init(void)
+{
+	DefineCustomRealVariable("align.partial_merge_cost",
+							 "Planner's cost of merging one partial state of funnel, handoff_summary "
+							 "or stage_stays, per row of the aggregate's input, in units of cpu_tuple_cost.",
+							 "Every parallel worker's state holds most of the leads it saw, so merging "
+							 "states costs about what reading the rows did; 0 charges only the combine "
+							 "function's procost, letting the planner choose parallel aggregation freely.",
+							 &align_partial_merge_cost,
+							 1.0, 0.0, 1000.0,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	MarkGUCPrefixReserved("align");
+}
