@@ -53,11 +53,11 @@ raw() { printf '%s\n' "$*" >>"$RAW"; }
 align_packages
 align_build
 # Settings for every session (a run may add its own SET, shown in the table):
-# the tables and indexes fit in shared_buffers; serial plans unless a row says
-# otherwise; JIT off (its compile time is noise at these sizes).
+# the tables and indexes fit in shared_buffers; the planner's default
+# parallel settings (what users get: 2 workers per Gather); JIT off (its
+# compile time is noise at these sizes).
 align_start -c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=1h \
-    -c synchronous_commit=off -c "work_mem=$WORK_MEM" -c jit=off \
-    -c max_parallel_workers_per_gather=0 -c TimeZone=UTC
+    -c synchronous_commit=off -c "work_mem=$WORK_MEM" -c jit=off -c TimeZone=UTC
 trap 'align_stop; rm -rf "$WORK"' EXIT
 
 say "raw output: $RAW"
@@ -274,15 +274,32 @@ for m in m2_conversion m3_time_in_stage m4_handoff m5_speed_to_lead m6_window_fu
     fi
 done
 
-# Parallel: the funnel with 0 and 2 workers (and the plain funnel likewise).
-P2='SET max_parallel_workers_per_gather = 2;'
-specs=("plain_w0||$Q/m1_reached.plain.sql" "plain_w2|$P2|$Q/m1_reached.plain.sql")
-avail m1_reached && specs+=("align_w0||$Q/m1_reached.align.sql" "align_w2|$P2|$Q/m1_reached.align.sql")
-time_group parallel "${specs[@]}"
-raw "== plans with 2 workers"
-raw "$(psql -X -q -c 'SET max_parallel_workers_per_gather = 2' -c "EXPLAIN (COSTS OFF) $(grep -v '^[[:space:]]*--' "$Q/m1_reached.plain.sql")" 2>&1)"
+# Plans: every aggregate with the default settings (the plan users get),
+# forced serial (max_parallel_workers_per_gather = 0), and in the parallel
+# partial plan with 2 workers that the default settings used to pick (the
+# merge of partial states not charged: align.partial_merge_cost = 0); the
+# plain funnel likewise (default, serial).
+W0='SET max_parallel_workers_per_gather = 0;'
+P2='SET max_parallel_workers_per_gather = 2; SET align.partial_merge_cost = 0;'
+specs=("plain_default||$Q/m1_reached.plain.sql" "plain_serial|$W0|$Q/m1_reached.plain.sql")
+PLAN_AGGS=()
+for a in "funnel|m1_reached|m1_reached.align.sql" "handoff_summary|m4_handoff.sortfree|m4_handoff.sortfree.sql" \
+         "stage_stays|m3_time_in_stage.sortfree|m3_time_in_stage.sortfree.sql" \
+         "window_funnel|m6_window_funnel|m6_window_funnel.align.sql"; do
+    IFS='|' read -r agg status file <<<"$a"
+    avail "$status" || continue
+    PLAN_AGGS+=("$agg")
+    specs+=("${agg}_default||$Q/$file" "${agg}_serial|$W0|$Q/$file" "${agg}_w2|$P2|$Q/$file")
+done
+time_group plans "${specs[@]}"
+raw "== plans with the default settings"
+for a in "m1_reached.plain.sql" "m1_reached.align.sql" "m4_handoff.sortfree.sql" "m3_time_in_stage.sortfree.sql" "m6_window_funnel.align.sql"; do
+    raw "-- $a"
+    raw "$(psql -X -q -c "EXPLAIN (COSTS OFF) $(grep -v '^[[:space:]]*--' "$Q/$a")" 2>&1)"
+done
 if avail m1_reached; then
-    raw "$(psql -X -q -c 'SET max_parallel_workers_per_gather = 2' -c "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF) $(grep -v '^[[:space:]]*--' "$Q/m1_reached.align.sql")" 2>&1)"
+    raw "== the funnel's parallel partial plan (align.partial_merge_cost = 0)"
+    raw "$(psql -X -q -c 'SET align.partial_merge_cost = 0' -c "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF) $(grep -v '^[[:space:]]*--' "$Q/m1_reached.align.sql")" 2>&1)"
 fi
 
 # Memory: peak backend memory of the funnel minus that of count(*), per lead.
@@ -300,7 +317,7 @@ if avail m1_reached && as_owner env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
         "$PGBIN/pg_ctl" -D "$ALIGN_TMP/data" -l "$ALIGN_TMP/server.log" -w -m fast restart >/dev/null 2>&1; then
     HUGETLB=1
     align_psql -Atc "SELECT sum(pg_prewarm('bench_events'))" >/dev/null
-    time_group parallel_hugetlb "align_w0||$Q/m1_reached.align.sql" "align_w2|$P2|$Q/m1_reached.align.sql" || HUGETLB=
+    time_group parallel_hugetlb "align_w0|$W0|$Q/m1_reached.align.sql" "align_w2|$P2|$Q/m1_reached.align.sql" || HUGETLB=
 fi
 raw "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 raw ""
