@@ -16,7 +16,7 @@ GROUP BY l.channel;
 
 \echo
 \echo '== The funnel, all channels (rollup of the per-channel funnels)'
-SELECT stage, leads,
+SELECT coalesce(stage::text, '(before the ladder)') AS stage, leads,
        round(rate_from_previous::numeric, 3) AS from_previous,
        round(rate_from_top::numeric, 3) AS from_top,
        date_trunc('minute', median_time_from_previous) AS median_from_previous,
@@ -41,7 +41,8 @@ ORDER BY conversion DESC;
 \echo '== Leads that reached each stage within 30 days of entering the funnel'
 SELECT stage, leads, round(rate_from_top::numeric, 3) AS from_top
 FROM funnel_steps((SELECT funnel(lead_id, stage_label::lead_stage, changed_at, interval '30 days')
-                   FROM crm_stage_history));
+                   FROM crm_stage_history))
+WHERE rank > 0;
 
 \echo
 \echo '== Furthest stage reached in order within 30 days (window_funnel, per lead)'
