@@ -156,10 +156,8 @@ SELECT * FROM pg_temp.check('funnel(stage)', 'enum, after ALTER TYPE', $q$
     FROM m_ladder l JOIN m_stage_t m ON m.part = l.part AND m.rank = l.rank AND m.wname = 'none'
     LEFT JOIN got_etops g ON true
     WHERE l.part = 'e7'$q$);
--- The funnels stored before are unchanged, still roll up, and their counts
--- are those of the old ladder (read as jsonb, which needs no enum).  Read
--- with the grown enum, a stored funnel is an error (an enum of another size,
--- 42804), never a wrong number; merged with a new one, an error (22023).
+-- The funnels stored before are unchanged and their counts are those of the
+-- old ladder (read as jsonb, which needs no enum).
 SELECT * FROM pg_temp.check('enum: stored before ALTER TYPE', 'enum', $q$
     SELECT w || ': ' || l.name AS item, format('%s/%s', m.reached, m.known) AS want,
            format('%s/%s', j -> 'reached' ->> (l.rank - 1), j -> 'known' ->> (l.rank - 1)) AS got,
@@ -174,16 +172,38 @@ SELECT * FROM pg_temp.check('enum: stored before ALTER TYPE', 'enum', $q$
     SELECT 'stored text, group ' || g, 'unchanged', CASE WHEN s.f::text = t.f AND s.fw::text = t.fw
                                                          THEN 'unchanged' ELSE 'changed' END,
            s.f::text = t.f AND s.fw::text = t.fw
-    FROM prop_stored s JOIN stored_text t USING (g)
-    UNION ALL
+    FROM prop_stored s JOIN stored_text t USING (g)$q$);
+-- Read with the grown enum, a stored funnel is the funnel of the same rows
+-- over the grown ladder (model 'e4g': the old labels' events, the grown
+-- enum's order): a stage added since counts the leads that reached a later
+-- one.  Stored funnels of some groups roll up with funnels built now over the
+-- grown enum for the others, to the funnel of all the rows.
+DO $$ BEGIN PERFORM pg_temp.m_load_enum('e4g', 'e_label', 'prop_deal'); PERFORM pg_temp.m_compute('e4g'); END $$;
+DO $$
+BEGIN
+    PERFORM pg_temp.got_funnel('enum', 'stored before ALTER TYPE, read with the grown enum', 'e4g', 'none',
+                               'prop_deal', 'rollup(f) FROM prop_stored');
+    PERFORM pg_temp.got_funnel('enum', 'stored before ALTER TYPE, read with the grown enum, within 3 days', 'e4g',
+                               '3 days', 'prop_deal', 'rollup(fw) FROM prop_stored');
+    PERFORM pg_temp.got_funnel('enum', 'stored before ALTER TYPE rolled up with funnels built after', 'e4g', 'none',
+                               'prop_deal', 'rollup(f) FROM (SELECT f FROM prop_stored WHERE g < 2 UNION ALL
+                                    SELECT funnel(k_bigint, e_label::prop_deal, at) FROM prop_ev
+                                    WHERE n % 5 >= 2 GROUP BY n % 5) u');
+END $$;
+SELECT * FROM pg_temp.check_funnels();
+-- Another enum, even of the stored funnels' size, is not their ladder:
+-- reading with it is an error (42804), merging with its funnels too (22023).
+CREATE TYPE prop_other AS ENUM ('visit', 'signup', 'trial', 'paid');
+SELECT * FROM pg_temp.check('enum: another ladder', 'enum', $q$
     SELECT stmt AS item, want, pg_temp.sqlstate_of(stmt) AS got, pg_temp.sqlstate_of(stmt) = want AS ok
     FROM (VALUES
-        ('42804', $$SELECT reached(f, 'visit'::prop_deal) FROM prop_stored$$),
-        ('42804', $$SELECT conversion(f, 'visit'::prop_deal, 'paid'::prop_deal) FROM prop_stored$$),
-        ('42804', $$SELECT time_to_convert(f, 'visit'::prop_deal, 'paid'::prop_deal, 0.5) FROM prop_stored$$),
-        ('42804', $$SELECT funnel_steps(f, NULL::prop_deal) FROM prop_stored$$),
+        ('42804', $$SELECT reached(f, 'visit'::prop_other) FROM prop_stored$$),
+        ('42804', $$SELECT conversion(f, 'visit'::prop_other, 'paid'::prop_other) FROM prop_stored$$),
+        ('42804', $$SELECT time_to_convert(f, 'visit'::prop_other, 'paid'::prop_other, 0.5) FROM prop_stored$$),
+        ('42804', $$SELECT funnel_steps(f, NULL::prop_other) FROM prop_stored$$),
         ('22023', $$SELECT rollup(f) FROM (SELECT f FROM prop_stored UNION ALL
-                                           SELECT funnel(k_bigint, e2_label::prop_deal, at) FROM prop_ev) u$$)
+                                           SELECT funnel(1, 'visit'::prop_other, now())) u$$)
     ) v(want, stmt)$q$);
+DROP TYPE prop_other;
 
 DROP TABLE prop_stored, prop_groups, prop_tops, prop_etops, prop_ev;

@@ -34,6 +34,7 @@ ANALYZE prop_tops;
 -- computed under EXPLAIN ANALYZE, which records the plan it ran
 SET max_parallel_workers_per_gather = 2;
 SET parallel_setup_cost = 0;
+SET align.partial_merge_cost = 0;  -- merging partial states not charged: the planner picks them
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
@@ -115,6 +116,7 @@ SELECT * FROM pg_temp.check('parallel plans', NULL, $q$
 -- sent to the leader
 RESET parallel_leader_participation;
 RESET parallel_setup_cost;
+RESET align.partial_merge_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 SET force_parallel_mode = on;

@@ -21,7 +21,9 @@
 #include "utils/arrayaccess.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
+#include "utils/numeric.h"
 #include "utils/typcache.h"
 
 #include "interval_rule.h"
@@ -128,6 +130,12 @@ KeyHasherSetup(KeyHasher *h, Oid type, Oid collation, MemoryContext cxt)
 			return true;
 		case INTERVALOID:
 			h->kind = KEY_INTERVAL;
+			return true;
+		case NUMERICOID:
+			/* PostgreSQL's numeric hash leaves out the sign: x and -x collide */
+			tc = lookup_type_cache(base, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
+			h->kind = KEY_NUMERIC;
+			fmgr_info_copy(&h->hash, &tc->hash_extended_proc_finfo, cxt);
 			return true;
 		case RECORDOID:
 			/* an anonymous row type: its fields are known from the first value */
@@ -263,12 +271,38 @@ ArrayHash(KeyHasher *h, Datum key)
 	return acc;
 }
 
-/* KeyHash of the kinds not handled inline: intervals, composites, arrays. */
+/*
+ * The hash of a numeric key: the type's extended hash, which leaves out the
+ * sign (so that equal values hash equal it hashes the digits and weight
+ * only), remixed for a negative value, so that x and -x do not collide.
+ */
+static uint64
+NumericHash(KeyHasher *h, Datum key)
+{
+	static Datum zero = (Datum) 0;
+	uint64		hash = DatumGetUInt64(FunctionCall2Coll(&h->hash, h->collation,
+														key, Int64GetDatum(0)));
+
+	if (zero == (Datum) 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		zero = NumericGetDatum(int64_to_numeric(0));
+		MemoryContextSwitchTo(old);
+	}
+	if (DatumGetBool(DirectFunctionCall2(numeric_lt, key, zero)))
+		hash = Mix64(hash ^ UINT64CONST(0x9E3779B97F4A7C15));
+	return hash;
+}
+
+/* KeyHash of the kinds not handled inline: intervals, composites, arrays, numeric. */
 uint64
 KeyHashParts(KeyHasher *h, Datum key)
 {
 	switch (h->kind)
 	{
+		case KEY_NUMERIC:
+			return NumericHash(h, key);
 		case KEY_INTERVAL:
 			return IntervalHash(DatumGetIntervalP(key));
 		case KEY_RECORD:

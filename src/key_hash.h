@@ -25,6 +25,7 @@ typedef enum KeyKind
 	KEY_INTERVAL,				/* by its span, as interval comparison orders it */
 	KEY_RECORD,					/* composites: per field */
 	KEY_ARRAY,					/* arrays: per element */
+	KEY_NUMERIC,				/* numeric: its extended hash, and its sign */
 	KEY_EXTENDED				/* the type's extended hash function */
 } KeyKind;
 

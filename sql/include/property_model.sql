@@ -97,7 +97,8 @@ $$;
 -- known) is an exit at the highest counted stage entered by then: entered
 -- at a time <= the outcome's (ties: the ladder first), or at an unknown
 -- time (taken to come before every outcome); an outcome at an unknown time
--- comes after every stage.  No such stage: an exit at no stage.
+-- comes after every stage.  No such stage: an exit at no stage (before the
+-- ladder), which funnel_steps shows in a row of rank 0.
 CREATE FUNCTION pg_temp.m_stages(p text, w interval)
 RETURNS TABLE (rank int, reached bigint, known bigint,
                recycled bigint, disqualified bigint, lost bigint)
@@ -120,6 +121,10 @@ LANGUAGE sql STABLE AS $$
            coalesce(k.n, 0), coalesce(e.recycled, 0), coalesce(e.disqualified, 0), coalesce(e.lost, 0)
     FROM m_ladder l LEFT JOIN k USING (rank) LEFT JOIN e USING (rank)
     WHERE l.part = p
+    UNION ALL
+    -- exits at no stage: funnel_steps' row of rank 0, present only when there are any
+    SELECT 0, NULL, NULL, e.recycled, e.disqualified, e.lost
+    FROM e WHERE e.rank IS NULL
 $$;
 
 -- reached(f, outcome): the leads that had the outcome at all.
@@ -365,7 +370,14 @@ BEGIN
             SELECT $4 || ': ' || l.name AS item, m.known::text AS want, g::text AS got,
                    g IS NOT DISTINCT FROM m.known AS ok
             FROM m_ladder l JOIN m_stage_t m ON m.part = l.part AND m.rank = l.rank AND m.wname = $3,
-            LATERAL (SELECT ($5::jsonb -> 'known' ->> (l.rank - 1))::bigint AS g) x
+            -- a funnel names its enum's labels as they were when it was built:
+            -- a stage added since has none known
+            LATERAL (SELECT CASE WHEN $5::jsonb ? 'labels'
+                                 THEN coalesce((SELECT ($5::jsonb -> 'known' ->> (o::int - 1))::bigint
+                                                FROM jsonb_array_elements_text($5::jsonb -> 'labels')
+                                                     WITH ORDINALITY a(label, o)
+                                                WHERE a.label = l.name), 0)
+                                 ELSE ($5::jsonb -> 'known' ->> (l.rank - 1))::bigint END AS g) x
             WHERE l.part = $2$q$, r.keys, r.part, r.wname, r.variant, fv);
 
         PERFORM pg_temp.run('funnel: steps', r.keys, format($q$
@@ -374,7 +386,7 @@ BEGIN
                               m.reached::float8 / nullif(first_value(m.reached) OVER (ORDER BY l.rank), 0) AS from_top
                        FROM m_ladder l JOIN m_stage_t m ON m.part = l.part AND m.rank = l.rank AND m.wname = $3
                        WHERE l.part = $2),
-            s AS (SELECT * FROM %s)
+            s AS (SELECT * FROM %s WHERE rank > 0)
             SELECT $4 || ': rank ' || coalesce(m.rank, s.rank) AS item,
                    format('%%s %%s %%s %%s/%%s', m.name, CASE WHEN %s THEN pg_temp.m_team(m.rank) END,
                           m.reached, m.from_prev, m.from_top) AS want,
@@ -431,7 +443,8 @@ BEGIN
                    AND pg_temp.m_close(s.p90_time_from_previous, p.secs) AS ok
             FROM %s s
             LEFT JOIN m_time_t m ON m.part = $2 AND m.wname = $3 AND m.a = s.rank - 1 AND m.b = s.rank AND m.fraction = 0.5
-            LEFT JOIN m_time_t p ON p.part = $2 AND p.wname = $3 AND p.a = s.rank - 1 AND p.b = s.rank AND p.fraction = 0.9$q$,
+            LEFT JOIN m_time_t p ON p.part = $2 AND p.wname = $3 AND p.a = s.rank - 1 AND p.b = s.rank AND p.fraction = 0.9
+            WHERE s.rank > 0$q$,
             steps), r.keys, r.part, r.wname, r.variant, fv);
     END LOOP;
     DELETE FROM got_f;
