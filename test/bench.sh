@@ -314,7 +314,7 @@ raw "== memory (VmHWM growth in a fresh backend, bytes): count=$MEM_COUNT plain_
 # buffers PostgreSQL allocates to pass the workers' states (see README).
 HUGETLB=
 if avail m1_reached && as_owner env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
-        "$PGBIN/pg_ctl" -D "$ALIGN_TMP/data" -l "$ALIGN_TMP/server.log" -w -m fast restart >/dev/null 2>&1; then
+        "$PGBIN/pg_ctl" -D "$ALIGN_TMP/data" -l "$ALIGN_TMP/server.log" -w -m fast restart >/dev/null 2>&1 9<&-; then
     HUGETLB=1
     align_psql -Atc "SELECT sum(pg_prewarm('bench_events'))" >/dev/null
     time_group parallel_hugetlb "align_w0|$W0|$Q/m1_reached.align.sql" "align_w2|$P2|$Q/m1_reached.align.sql" || HUGETLB=

@@ -111,9 +111,11 @@ align_start() {
     as_owner "$PGBIN/initdb" -D "$ALIGN_TMP/data" -U "$PGUSER" -A trust \
         --no-sync -E UTF8 --locale=C >"$ALIGN_TMP/initdb.log" 2>&1 \
         || { cat "$ALIGN_TMP/initdb.log" >&2; return 1; }
+    # 9<&-: the server must not inherit the install lock (align_build), or a
+    # server left running by a killed script would hold it for good
     as_owner "$PGBIN/pg_ctl" -D "$ALIGN_TMP/data" -l "$ALIGN_TMP/server.log" -w \
         -o "-c listen_addresses='' -c unix_socket_directories='$ALIGN_TMP' -c port=5432 -c fsync=off -c max_worker_processes=8 -c max_parallel_workers=4 $*" \
-        start >/dev/null \
+        start >/dev/null 9<&- \
         || { cat "$ALIGN_TMP/server.log" >&2; return 1; }
     export PGHOST=$ALIGN_TMP PGPORT=5432 PGDATABASE=postgres
     export PATH="$PGBIN:$PATH"

@@ -69,7 +69,7 @@ old_start() {
     fi
     as_owner "$old_bin/pg_ctl" -D "$old_pg/data" -l "$old_pg/server.log" -w \
         -o "-c listen_addresses='' -c unix_socket_directories='$old_pg' -c port=$old_port -c fsync=off" \
-        start >/dev/null \
+        start >/dev/null 9<&- \
         || { tail -20 "$old_pg/server.log" >&2; return 1; }
 }
 
