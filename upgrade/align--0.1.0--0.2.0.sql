@@ -26,7 +26,7 @@ ALTER FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum, tex
 -- its rows did (align.partial_merge_cost), so the default settings no longer
 -- pick a parallel plan slower than the serial one.
 CREATE FUNCTION align_partial_merge_support(internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION align_partial_merge_support(internal) IS
     'planner support of the funnel, handoff_summary, stage_stays and window_funnel combine functions: merging a partial state costs about what reading its rows did (align.partial_merge_cost)';
 ALTER FUNCTION funnel_combine(funnel, funnel) SUPPORT align_partial_merge_support;

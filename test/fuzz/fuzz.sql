@@ -308,6 +308,9 @@ BEGIN
         NULL;
     END;
 
+    -- accessors close open leads first: counts near 2^63 may overflow
+    -- there, a clean 22003
+    BEGIN
     IF NOT is_enum THEN
         PERFORM reached(f, s::lead_stage), reached(f, s) FROM unnest(stages) s;
         PERFORM * FROM funnel_steps(f);
@@ -325,6 +328,21 @@ BEGIN
     ELSE
         etype := CASE nstages WHEN 1 THEN 'fuzz.e1' WHEN 2 THEN 'fuzz.e2' WHEN 3 THEN 'fuzz.e3'
                               WHEN 8 THEN 'fuzz.e8' WHEN 64 THEN 'fuzz.e64' END;
+        IF js ? 'ladder' THEN
+            -- a funnel that names its enum refuses another one (42804),
+            -- unless it is empty; without the name (as align 0.1.0 stored
+            -- it) it reads with any enum of its size, as below
+            IF js->>'ladder' <> 'fuzz.e3' THEN
+                BEGIN
+                    IF reached(f, enum_first(NULL::fuzz.e3)) <> 0 THEN
+                        INSERT INTO fuzz.findings VALUES ('enum funnel read with another enum', '', input);
+                    END IF;
+                EXCEPTION WHEN datatype_mismatch THEN
+                    NULL;
+                END;
+            END IF;
+            f := (js - 'ladder' - 'labels')::text::funnel;
+        END IF;
         IF etype IS NOT NULL THEN
             EXECUTE format($q$
                 SELECT count(reached($1, v)) + count(conversion($1, (enum_first(NULL::%1$s)), v))
@@ -334,14 +352,21 @@ BEGIN
                 WHERE v <> enum_first(NULL::%1$s)$q$, etype) USING f;
             EXECUTE format('SELECT count(*) FROM funnel_steps($1, NULL::%s)', etype) USING f;
         END IF;
-        -- the wrong vocabulary is an error, not a misread
+        -- the wrong vocabulary is an error, not a misread (an empty funnel
+        -- reads as empty with any ladder)
         BEGIN
-            PERFORM reached(f, 'mql');
-            INSERT INTO fuzz.findings VALUES ('enum funnel read as lead_stage', '', input);
+            IF reached(f, 'mql') <> 0 OR (js->'reached'->>0)::bigint <> 0 THEN
+                INSERT INTO fuzz.findings VALUES ('enum funnel read as lead_stage', '', input);
+            END IF;
         EXCEPTION WHEN datatype_mismatch THEN
             NULL;
         END;
     END IF;
+    EXCEPTION WHEN numeric_value_out_of_range THEN
+        IF NOT js ? 'leads' THEN
+            RAISE;
+        END IF;
+    END;
 END $$;
 
 -- fuzz.exercise, recording an error as a finding: the accessors of a funnel
