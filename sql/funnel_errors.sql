@@ -70,7 +70,10 @@ FROM err_f;
 
 -- ---------------------------------------------------------------------------
 -- Aggregates: negative windows and windows that change between rows (22023),
--- times out of range (22008), lead keys of no or unknown type.
+-- times out of range (22008), lead keys of no or unknown type.  An untyped
+-- literal or NULL key takes the text overload next to a lead_stage (NULL:
+-- skipped), the "any" one next to an enum ladder (42P18).
+CREATE TYPE err_ladder AS ENUM ('a', 'b');
 SELECT stmt, pg_temp.sqlstate_of(stmt) AS sqlstate
 FROM unnest(ARRAY[
     $$SELECT funnel(1, 'mql'::lead_stage, now(), '-1 day')$$,
@@ -88,7 +91,9 @@ FROM unnest(ARRAY[
     $$SELECT funnel(point(1, 2), 'mql'::lead_stage, now())$$,
     $$SELECT funnel('{}'::json, 'mql'::lead_stage, now())$$,
     $$SELECT funnel(NULL, 'mql'::lead_stage, now())$$,
-    $$SELECT funnel(NULL::int, 'mql'::lead_stage, now())$$
+    $$SELECT funnel(NULL::int, 'mql'::lead_stage, now())$$,
+    $$SELECT funnel('x', 'a'::err_ladder, now())$$,
+    $$SELECT funnel(NULL, 'a'::err_ladder, now())$$
 ]) AS stmt;
 SELECT funnel(1, 'mql'::lead_stage, now(), '-1 day');
 SELECT funnel(g, 'mql'::lead_stage, now(), g * interval '1 day') FROM generate_series(1, 2) g;

@@ -133,6 +133,121 @@ COMMENT ON AGGREGATE funnel(lead_stage) IS 'funnel over one row per lead (e.g. i
 COMMENT ON AGGREGATE funnel(anyenum) IS 'funnel over one row per lead, custom enum ladder: counts only';
 COMMENT ON AGGREGATE rollup(funnel) IS 'merge funnels of disjoint lead sets (daily cohorts into a month)';
 
+-- funnel over raw events with a lead key of a concrete type, for callers that
+-- check the declared argument types and call the transition function
+-- without a call expression (Citus' worker_partial_agg, which rejects
+-- "any"); the transition functions read the key type from their declared
+-- signature then.  Other key types take the "any" aggregates above.
+CREATE FUNCTION funnel_event_trans(funnel, bigint, lead_stage, timestamptz) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_within_trans(funnel, bigint, lead_stage, timestamptz, interval) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_trans(funnel, integer, lead_stage, timestamptz) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_within_trans(funnel, integer, lead_stage, timestamptz, interval) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_trans(funnel, smallint, lead_stage, timestamptz) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_within_trans(funnel, smallint, lead_stage, timestamptz, interval) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_trans(funnel, numeric, lead_stage, timestamptz) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_within_trans(funnel, numeric, lead_stage, timestamptz, interval) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_trans(funnel, text, lead_stage, timestamptz) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_within_trans(funnel, text, lead_stage, timestamptz, interval) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_trans(funnel, uuid, lead_stage, timestamptz) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_event_within_trans(funnel, uuid, lead_stage, timestamptz, interval) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION funnel_event_trans(funnel, bigint, lead_stage, timestamptz) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_within_trans(funnel, bigint, lead_stage, timestamptz, interval) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_trans(funnel, integer, lead_stage, timestamptz) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_within_trans(funnel, integer, lead_stage, timestamptz, interval) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_trans(funnel, smallint, lead_stage, timestamptz) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_within_trans(funnel, smallint, lead_stage, timestamptz, interval) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_trans(funnel, numeric, lead_stage, timestamptz) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_within_trans(funnel, numeric, lead_stage, timestamptz, interval) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_trans(funnel, text, lead_stage, timestamptz) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_within_trans(funnel, text, lead_stage, timestamptz, interval) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_trans(funnel, uuid, lead_stage, timestamptz) IS 'funnel() transition: record one event';
+COMMENT ON FUNCTION funnel_event_within_trans(funnel, uuid, lead_stage, timestamptz, interval) IS 'funnel() transition: record one event';
+
+CREATE AGGREGATE funnel(lead bigint, stage lead_stage, at timestamptz) (
+    SFUNC = funnel_event_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead bigint, stage lead_stage, at timestamptz, within interval) (
+    SFUNC = funnel_event_within_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead integer, stage lead_stage, at timestamptz) (
+    SFUNC = funnel_event_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead integer, stage lead_stage, at timestamptz, within interval) (
+    SFUNC = funnel_event_within_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead smallint, stage lead_stage, at timestamptz) (
+    SFUNC = funnel_event_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead smallint, stage lead_stage, at timestamptz, within interval) (
+    SFUNC = funnel_event_within_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead numeric, stage lead_stage, at timestamptz) (
+    SFUNC = funnel_event_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead numeric, stage lead_stage, at timestamptz, within interval) (
+    SFUNC = funnel_event_within_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead text, stage lead_stage, at timestamptz) (
+    SFUNC = funnel_event_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead text, stage lead_stage, at timestamptz, within interval) (
+    SFUNC = funnel_event_within_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead uuid, stage lead_stage, at timestamptz) (
+    SFUNC = funnel_event_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel(lead uuid, stage lead_stage, at timestamptz, within interval) (
+    SFUNC = funnel_event_within_trans, STYPE = funnel, FINALFUNC = funnel_final,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE funnel(bigint, lead_stage, timestamptz) IS
+    'funnel over raw stage events (lead, stage, at), leads deduplicated internally; a bigint lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(bigint, lead_stage, timestamptz, interval) IS
+    'funnel over raw stage events, counting stages entered within the window of the lead''s first ladder event; a bigint lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(integer, lead_stage, timestamptz) IS
+    'funnel over raw stage events (lead, stage, at), leads deduplicated internally; a integer lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(integer, lead_stage, timestamptz, interval) IS
+    'funnel over raw stage events, counting stages entered within the window of the lead''s first ladder event; a integer lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(smallint, lead_stage, timestamptz) IS
+    'funnel over raw stage events (lead, stage, at), leads deduplicated internally; a smallint lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(smallint, lead_stage, timestamptz, interval) IS
+    'funnel over raw stage events, counting stages entered within the window of the lead''s first ladder event; a smallint lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(numeric, lead_stage, timestamptz) IS
+    'funnel over raw stage events (lead, stage, at), leads deduplicated internally; a numeric lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(numeric, lead_stage, timestamptz, interval) IS
+    'funnel over raw stage events, counting stages entered within the window of the lead''s first ladder event; a numeric lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(text, lead_stage, timestamptz) IS
+    'funnel over raw stage events (lead, stage, at), leads deduplicated internally; a text lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(text, lead_stage, timestamptz, interval) IS
+    'funnel over raw stage events, counting stages entered within the window of the lead''s first ladder event; a text lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(uuid, lead_stage, timestamptz) IS
+    'funnel over raw stage events (lead, stage, at), leads deduplicated internally; a uuid lead key, as Citus needs';
+COMMENT ON AGGREGATE funnel(uuid, lead_stage, timestamptz, interval) IS
+    'funnel over raw stage events, counting stages entered within the window of the lead''s first ladder event; a uuid lead key, as Citus needs';
+
 -- accessors: stages as lead_stage, as the funnel's enum, or as text ('mql')
 
 CREATE FUNCTION reached(f funnel, stage lead_stage) RETURNS bigint

@@ -15,15 +15,19 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "datatype/timestamp.h"
 #include "nodes/execnodes.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/regproc.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -41,22 +45,128 @@ typedef struct FunnelAggCache
 	StageMap	stages;
 } FunnelAggCache;
 
+static const char *const lead_cast_hint = "Cast the lead argument, e.g. lead_id::bigint.";
+static const char *const lead_type_hint = "Use a lead key of a hashable type: bigint, text, uuid, ...";
+
+/*
+ * Callers without a call expression.  Citus' worker_partial_agg calls an
+ * aggregate's transition function itself, with no call expression (so
+ * get_fn_expr_argtype knows nothing) and with a new FmgrInfo, so an empty
+ * fn_extra, on every row.  The argument types then come from the
+ * transition function's declared signature (the overloads with a concrete
+ * lead key: funnel(bigint, lead_stage, timestamptz), ...), and the cache
+ * from this small table, built once per function and transaction.  Such
+ * caches are not put in fn_extra: the table is emptied when a new
+ * transaction starts, and when it is full.
+ */
+#define CALLERLESS_SLOTS	8
+
+typedef struct CallerlessCache
+{
+	Oid			fn_oid;			/* the transition function */
+	Oid			collation;		/* the call's input collation */
+	FunnelAggCache *cache;		/* in callerless_cxt */
+} CallerlessCache;
+
+static MemoryContext callerless_cxt = NULL;
+static LocalTransactionId callerless_lxid = InvalidLocalTransactionId;
+static CallerlessCache callerless[CALLERLESS_SLOTS];
+static int	ncallerless = 0;
+
+/* A declared argument type, or InvalidOid when only a call expression would tell. */
+static Oid
+DeclaredType(const Oid *argtypes, int nargs, int argno)
+{
+	Oid			type = argno < nargs ? argtypes[argno] : InvalidOid;
+
+	return (type == ANYOID || IsPolymorphicType(type)) ? InvalidOid : type;
+}
+
+/* The cache of a call without a call expression: see CallerlessCache. */
+static FunnelAggCache *
+GetCallerlessCache(FunctionCallInfo fcinfo, int lead_arg, int stage_arg)
+{
+	Oid			fn_oid = fcinfo->flinfo->fn_oid;
+	Oid			collation = PG_GET_COLLATION();
+	FunnelAggCache *c;
+	Oid		   *argtypes;
+	int			nargs;
+
+	if (callerless_cxt == NULL)
+		callerless_cxt = AllocSetContextCreate(TopMemoryContext, "align funnel callerless cache",
+											   ALLOCSET_SMALL_SIZES);
+	if (callerless_lxid != MyProc->lxid)
+	{
+		MemoryContextReset(callerless_cxt);
+		ncallerless = 0;
+		callerless_lxid = MyProc->lxid;
+	}
+	for (int i = 0; i < ncallerless; i++)
+		if (callerless[i].fn_oid == fn_oid && callerless[i].collation == collation)
+			return callerless[i].cache;
+	if (ncallerless == CALLERLESS_SLOTS)
+	{
+		MemoryContextReset(callerless_cxt);
+		ncallerless = 0;
+	}
+
+	(void) get_func_signature(fn_oid, &argtypes, &nargs);
+	c = MemoryContextAllocZero(callerless_cxt, sizeof(FunnelAggCache));
+	if (lead_arg >= 0)
+	{
+		Oid			type = DeclaredType(argtypes, nargs, lead_arg);
+		Oid			key_collation = collation;
+
+		/*
+		 * The call carries no collation either (Citus passes the row's fields
+		 * without theirs): a collatable key is hashed under the database's
+		 * default collation, as a column of it would be.
+		 */
+		if (!OidIsValid(key_collation) && OidIsValid(type) && type_is_collatable(type))
+			key_collation = DEFAULT_COLLATION_OID;
+		KeyHasherInitType(&c->lead, type, key_collation, callerless_cxt, "lead key",
+						  "Called without a call expression (as Citus' worker_partial_agg does), "
+						  "funnel needs a lead key of a declared type: bigint, integer, smallint, "
+						  "numeric, text or uuid.", lead_type_hint);
+	}
+	if (stage_arg >= 0 && !OidIsValid(DeclaredType(argtypes, nargs, stage_arg)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+				 errmsg("could not determine the stage ladder of %s", format_procedure(fn_oid)),
+				 errhint("Called without a call expression (as Citus' worker_partial_agg does), "
+						 "funnel needs stages of a declared type: lead_stage.")));
+	StageMapInitType(&c->stages, stage_arg >= 0 ? argtypes[stage_arg] : InvalidOid,
+					 callerless_cxt);
+	pfree(argtypes);
+	callerless[ncallerless].fn_oid = fn_oid;
+	callerless[ncallerless].collation = collation;
+	callerless[ncallerless].cache = c;
+	ncallerless++;
+	return c;
+}
+
+/* True when called without a call expression (see CallerlessCache). */
+static inline bool
+Callerless(FunctionCallInfo fcinfo)
+{
+	return fcinfo->flinfo->fn_expr == NULL;
+}
+
 /* The cache of this call site, built on the first call. */
 static FunnelAggCache *
 GetCache(FunctionCallInfo fcinfo, int lead_arg, int stage_arg)
 {
 	FunnelAggCache *c = fcinfo->flinfo->fn_extra;
 
-	if (c == NULL)
-	{
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelAggCache));
-		if (lead_arg >= 0)
-			KeyHasherInit(&c->lead, fcinfo, lead_arg, "lead key",
-						  "Cast the lead argument, e.g. lead_id::bigint.",
-						  "Use a lead key of a hashable type: bigint, text, uuid, ...");
-		StageMapInit(&c->stages, fcinfo->flinfo, stage_arg);
-		fcinfo->flinfo->fn_extra = c;
-	}
+	if (likely(c != NULL))
+		return c;
+	if (Callerless(fcinfo))
+		return GetCallerlessCache(fcinfo, lead_arg, stage_arg);
+	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelAggCache));
+	if (lead_arg >= 0)
+		KeyHasherInit(&c->lead, fcinfo, lead_arg, "lead key", lead_cast_hint, lead_type_hint);
+	StageMapInit(&c->stages, fcinfo->flinfo, stage_arg);
+	fcinfo->flinfo->fn_extra = c;
 	return c;
 }
 
@@ -99,10 +209,15 @@ EncodeTime(TimestampTz t)
  * True when called by a partial aggregate (a parallel worker's, or a Citus
  * shard's): its state goes to a combine function, never to the final one,
  * so the raw-event funnel buffers events instead of building a hash table.
+ * A Citus shard's worker_partial_agg runs as a whole aggregate of its own
+ * and calls the transition function without a call expression; it ships
+ * the state to the coordinator as text.
  */
 static bool
 PartialAggregate(FunctionCallInfo fcinfo)
 {
+	if (Callerless(fcinfo))
+		return true;
 	return fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
 		DO_AGGSPLIT_SKIPFINAL(((AggState *) fcinfo->context)->aggsplit);
 }

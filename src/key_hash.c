@@ -183,14 +183,25 @@ void
 KeyHasherInit(KeyHasher *h, FunctionCallInfo fcinfo, int argno, const char *what,
 			  const char *cast_hint, const char *type_hint)
 {
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	KeyHasherInitType(h, get_fn_expr_argtype(fcinfo->flinfo, argno), PG_GET_COLLATION(),
+					  fcinfo->flinfo->fn_mcxt, what, cast_hint, type_hint);
+}
 
+/*
+ * Sets up h, with its parts in cxt, to hash keys of the given type under
+ * collation, called what in errors: the type must be known (not InvalidOid)
+ * and hashable.  cast_hint and type_hint are the errors' hints.
+ */
+void
+KeyHasherInitType(KeyHasher *h, Oid type, Oid collation, MemoryContext cxt,
+				  const char *what, const char *cast_hint, const char *type_hint)
+{
 	if (!OidIsValid(type) || type == UNKNOWNOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
 				 errmsg("could not determine the type of the %s", what),
 				 errhint("%s", cast_hint)));
-	if (!KeyHasherSetup(h, type, PG_GET_COLLATION(), fcinfo->flinfo->fn_mcxt))
+	if (!KeyHasherSetup(h, type, collation, cxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("%s type %s has no hash function", what, format_type_be(type)),

@@ -45,6 +45,9 @@ typedef struct KeyHasher
 extern void KeyHasherInit(KeyHasher *h, FunctionCallInfo fcinfo, int argno,
 						  const char *what, const char *cast_hint,
 						  const char *type_hint);
+extern void KeyHasherInitType(KeyHasher *h, Oid type, Oid collation, MemoryContext cxt,
+							  const char *what, const char *cast_hint,
+							  const char *type_hint);
 extern uint64 KeyHashParts(KeyHasher *h, Datum key);
 
 /* murmur3's 64-bit finaliser: a full-avalanche bijective mix of an integer key. */

@@ -136,11 +136,17 @@ StageMapInitNamed(StageMap *map, const FunnelLadder *ladder, MemoryContext cxt)
 void
 StageMapInit(StageMap *map, FmgrInfo *flinfo, int argno)
 {
-	Oid			type = argno >= 0 ? get_fn_expr_argtype(flinfo, argno) : InvalidOid;
+	StageMapInitType(map, argno >= 0 ? get_fn_expr_argtype(flinfo, argno) : InvalidOid,
+					 flinfo->fn_mcxt);
+}
 
+/* Sets up the map, in cxt, for stages of type (lead_stage unless an enum). */
+void
+StageMapInitType(StageMap *map, Oid type, MemoryContext cxt)
+{
 	memset(map, 0, sizeof(StageMap));
 	if (OidIsValid(type) && type_is_enum(type))
-		StageMapInitEnum(map, type, flinfo->fn_mcxt);
+		StageMapInitEnum(map, type, cxt);
 	else
 	{
 		map->nstages = STAGE_LADDER_SIZE;

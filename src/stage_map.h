@@ -26,6 +26,9 @@ typedef struct StageMap
 /* Sets up the map for argument argno's type (lead_stage unless an enum). */
 extern void StageMapInit(StageMap *map, FmgrInfo *flinfo, int argno);
 
+/* Sets up the map, in cxt, for stages of type (lead_stage unless an enum). */
+extern void StageMapInitType(StageMap *map, Oid type, MemoryContext cxt);
+
 /* Sets up the map for an enum type. */
 extern void StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt);
 

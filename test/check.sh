@@ -2,8 +2,10 @@
 # Every test: builds and installs align, starts a throwaway cluster, runs the
 # pg_regress suite (sql/, expected/) and the pgTAP suite (test/pgtap/) through
 # pg_prove, then the quick hardening checks (a 30 s fuzz run, dump/restore,
-# the upgrade path, hostile schemas, 2000 SQLsmith queries).  Prints
-# regression.diffs and exits non-zero on any failure.
+# the upgrade path, hostile schemas, 2000 SQLsmith queries), and the Citus
+# check (test/citus.sh: builds Citus from ../shared/vendor when that tarball
+# is there, about 2 minutes; SKIP otherwise).  Prints regression.diffs and
+# exits non-zero on any failure.
 #   bash test/check.sh
 # ALIGN_FUZZ_SECONDS and ALIGN_SQLSMITH_QUERIES change the fuzz and SQLsmith
 # budgets.
@@ -40,6 +42,12 @@ for t in "fuzz/fuzz.sh --seconds ${ALIGN_FUZZ_SECONDS:-30}" dump_restore.sh upgr
         status=1
     fi
 done
+
+# Citus (issue 12): its own private PostgreSQL copy and three servers
+say "citus.sh"
+if ! bash "$ALIGN_ROOT"/test/citus.sh; then
+    status=1
+fi
 
 if [ "$status" -ne 0 ]; then
     say "FAILED"

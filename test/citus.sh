@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# Citus: align on a coordinator and two workers, against single-node answers.
+#
+# Needs the Citus source tarball next to the checkout (../shared/vendor/, see
+# its README.md); without it, prints a SKIP line and exits 0.  Otherwise:
+#   1. installs the Debian packages the vendor README names, builds Citus
+#      from the tarball with its patch into a private copy of PostgreSQL 15
+#      (once per run, nothing cached across runs), builds align into the
+#      same copy;
+#   2. starts a coordinator and two workers on 127.0.0.1 on free ports
+#      (shared_preload_libraries = citus), CREATE EXTENSION citus on each,
+#      adds the workers, CREATE EXTENSION align on the coordinator;
+#   3. generates a CRM export (test/data/generate.sql, ALIGN_CITUS_LEADS
+#      leads, 30,000 by default) and loads it into plain tables (the
+#      single-node reference) and into Citus tables distributed by the lead
+#      and by something else (test/citus/setup.sql);
+#   4. runs test/citus/checks.sql: every answer byte for byte the
+#      single-node one, and EXPLAIN VERBOSE shows the aggregates pushed to
+#      the workers; one PASS or FAIL line per check;
+#   5. measures, with Citus' EXPLAIN ANALYZE, the bytes the coordinator
+#      receives per lead for funnel(lead, stage, at) in both layouts.
+# Ends with "N passed, M failed" and exits non-zero on any failure.  Stops
+# the servers and removes everything it made on exit, also on failure.
+# Works as root (the servers then run as the postgres user) and as a normal
+# user with sudo.
+#
+#   bash test/citus.sh
+#   ALIGN_CITUS_PREFIX=DIR bash test/citus.sh   # reuse a private PostgreSQL
+#                                               # copy with Citus in it: no build
+#   ALIGN_CITUS_KEEP=1 ...                      # leave the nodes running
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+START=$SECONDS
+VENDOR=$ALIGN_ROOT/../shared/vendor
+CITUS_VERSION=13.2.2
+TARBALL=$VENDOR/citus-$CITUS_VERSION.tar.gz
+PATCH=$VENDOR/citus-$CITUS_VERSION-pg15.20.patch
+LEADS=${ALIGN_CITUS_LEADS:-30000}
+
+if [ ! -f "$TARBALL" ]; then
+    echo "citus: SKIP: no Citus source ($TARBALL)"
+    exit 0
+fi
+
+# the build dependencies the vendor README names ("apt-get install -y ...")
+deps=$(sed -n 's/^apt-get install -y //p' "$VENDOR/README.md" 2>/dev/null | head -1)
+# shellcheck disable=SC2086
+align_packages ${deps:-libzstd-dev liblz4-dev libkrb5-dev libcurl4-openssl-dev}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/align-citus.XXXXXX")
+PRIV=$WORK/pg                       # private PostgreSQL copy: Citus and align
+NODES=(coordinator worker1 worker2)
+declare -A PORT
+
+# Stops every node that runs and removes the work directory.
+citus_cleanup() {
+    local n
+    if [ "${ALIGN_CITUS_KEEP:-}" = 1 ]; then
+        say "kept: $WORK (coordinator: psql -h 127.0.0.1 -p ${PORT[coordinator]:-?} -U ${PGUSER:-} postgres)"
+        return
+    fi
+    for n in "${NODES[@]}"; do
+        if [ -f "$WORK/$n/data/postmaster.pid" ]; then
+            as_owner "$PRIV/usr/lib/postgresql/15/bin/pg_ctl" -D "$WORK/$n/data" \
+                -m immediate -w stop >/dev/null 2>&1 || true
+        fi
+    done
+    rm -rf "$WORK"
+}
+trap citus_cleanup EXIT
+trap 'exit 130' INT TERM
+# the servers (postgres, when run as root) reach the copy and their directories
+chmod 755 "$WORK"
+
+# --- 1. Citus and align in a private PostgreSQL copy ---------------------
+build_secs=0
+if [ -n "${ALIGN_CITUS_PREFIX:-}" ]; then
+    # a private copy that already has Citus (for development): align goes into it
+    PRIV=$ALIGN_CITUS_PREFIX
+    [ -f "$PRIV/usr/lib/postgresql/15/lib/citus.so" ] \
+        || { echo "citus: FAIL: no Citus in ALIGN_CITUS_PREFIX=$PRIV"; exit 1; }
+else
+    mkdir -p "$PRIV/usr/lib/postgresql" "$PRIV/usr/share/postgresql"
+    cp -a /usr/lib/postgresql/15 "$PRIV/usr/lib/postgresql/"
+    cp -a /usr/share/postgresql/15 "$PRIV/usr/share/postgresql/"
+
+    say "building Citus $CITUS_VERSION into $PRIV"
+    t0=$SECONDS
+    tar xzf "$TARBALL" -C "$WORK"
+    (
+        cd "$WORK/citus-$CITUS_VERSION"
+        [ ! -f "$PATCH" ] || patch -s -p1 <"$PATCH"
+        # no LLVM bitcode: the nodes run without JIT, and it shortens the build
+        ./configure PG_CONFIG="$PG_CONFIG" >"$WORK/citus-build.log" 2>&1
+        make -j2 with_llvm=no >>"$WORK/citus-build.log" 2>&1
+        make install with_llvm=no DESTDIR="$PRIV" >>"$WORK/citus-build.log" 2>&1
+    ) || { tail -30 "$WORK/citus-build.log" >&2; echo "citus: FAIL: building Citus"; exit 1; }
+    build_secs=$((SECONDS - t0))
+fi
+align_build_private "$PRIV"         # sets PGBIN to the copy
+export PATH="$PGBIN:$PATH"
+
+# --- 2. a coordinator and two workers ------------------------------------
+if [ "$(id -u)" -eq 0 ]; then
+    export PGUSER=postgres
+else
+    export PGUSER=$(id -un)
+fi
+export PGDATABASE=postgres PGHOST=127.0.0.1
+
+# A TCP port on 127.0.0.1 that nothing listens on and no node has taken.
+free_port() {
+    local p n taken
+    while :; do
+        p=$((20000 + RANDOM % 40000))
+        taken=0
+        for n in "${!PORT[@]}"; do [ "${PORT[$n]}" != "$p" ] || taken=1; done
+        [ "$taken" -eq 0 ] || continue
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+        echo "$p"
+        return
+    done
+}
+
+# Starts node $1 (initdb on first use) on a free port, retrying on a clash.
+node_start() {
+    local n=$1 try opts
+    mkdir -p "$WORK/$n"
+    [ "$(id -u)" -ne 0 ] || chown postgres: "$WORK/$n"
+    as_owner "$PGBIN/initdb" -D "$WORK/$n/data" -U "$PGUSER" -A trust --no-sync \
+        -E UTF8 --locale=C >"$WORK/$n/initdb.log" 2>&1 \
+        || { cat "$WORK/$n/initdb.log" >&2; return 1; }
+    for try in 1 2 3 4 5; do
+        PORT[$n]=$(free_port)
+        opts="-c listen_addresses=127.0.0.1 -c port=${PORT[$n]} -c unix_socket_directories='$WORK/$n'"
+        opts+=" -c shared_preload_libraries=citus -c fsync=off -c max_worker_processes=16"
+        if as_owner "$PGBIN/pg_ctl" -D "$WORK/$n/data" -l "$WORK/$n/server.log" -w -o "$opts" \
+            start >/dev/null 2>&1; then
+            return 0
+        fi
+    done
+    tail -20 "$WORK/$n/server.log" >&2
+    return 1
+}
+
+# psql on node $1 (coordinator by default via on_coord).
+on_node() { local n=$1; shift; align_psql -h 127.0.0.1 -p "${PORT[$n]}" "$@"; }
+on_coord() { on_node coordinator "$@"; }
+
+for n in "${NODES[@]}"; do
+    node_start "$n" || { echo "citus: FAIL: starting the $n"; exit 1; }
+    on_node "$n" -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION citus'
+done
+say "coordinator on port ${PORT[coordinator]}, workers on ${PORT[worker1]} and ${PORT[worker2]}"
+on_coord -c 'SET client_min_messages = warning' \
+    -c "SELECT citus_set_coordinator_host('127.0.0.1', ${PORT[coordinator]})" \
+    -c "SELECT citus_add_node('127.0.0.1', ${PORT[worker1]})" \
+    -c "SELECT citus_add_node('127.0.0.1', ${PORT[worker2]})" \
+    -c 'CREATE EXTENSION align' >/dev/null
+
+# --- 3. the data -----------------------------------------------------------
+say "generating $LEADS leads and loading them"
+t0=$SECONDS
+on_coord -v leads="$LEADS" -f "$ALIGN_ROOT/test/data/generate.sql" >/dev/null
+on_coord -f "$ALIGN_ROOT/test/citus/setup.sql" >/dev/null
+load_secs=$((SECONDS - t0))
+
+# --- 4. the checks -------------------------------------------------------
+passed=0
+failed=0
+pass() { echo "PASS $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+
+# The check's query with the tables of a layout (local, lead, other).
+tables() {
+    local q=$1
+    case $2 in
+        local) q=${q//@hist@/hist_local}; q=${q//@leads@/leads_local}; q=${q//@daily@/daily_local} ;;
+        lead) q=${q//@hist@/hist_by_lead}; q=${q//@leads@/leads_by_lead}; q=${q//@daily@/daily_by_day} ;;
+        other) q=${q//@hist@/hist_by_event}; q=${q//@leads@/leads_by_channel}; q=${q//@daily@/daily_by_channel} ;;
+    esac
+    printf '%s\n' "$q"
+}
+declare -A LAYOUT_NAME=([lead]="by lead" [other]="by other")
+
+# Runs one check: kind (same, or true:LAYOUT), name, query.
+run_check() {
+    local kind=$1 name=$2 query=$3 layout layouts
+    if [ "$kind" = same ]; then
+        if ! on_coord -At -c "$(tables "$query" local)" >"$WORK/ref.out" 2>"$WORK/ref.err"; then
+            fail "single node: $name: $(head -c 300 "$WORK/ref.err")"
+            return
+        fi
+        for layout in lead other; do
+            if ! on_coord -At -c "$(tables "$query" $layout)" >"$WORK/dist.out" 2>"$WORK/dist.err"; then
+                fail "${LAYOUT_NAME[$layout]}: $name: $(head -c 300 "$WORK/dist.err")"
+            elif ! cmp -s "$WORK/ref.out" "$WORK/dist.out"; then
+                fail "${LAYOUT_NAME[$layout]}: $name: differs from the single-node answer"
+                diff "$WORK/ref.out" "$WORK/dist.out" | head -c 600 >&2 || true
+            else
+                pass "${LAYOUT_NAME[$layout]}: $name ($(wc -l <"$WORK/ref.out") rows, $(wc -c <"$WORK/ref.out") bytes, same as single node)"
+            fi
+        done
+    else
+        layouts=${kind#true:}
+        [ "$layouts" != both ] || layouts="lead other"
+        for layout in $layouts; do
+            got=$(on_coord -At -c "$(tables "$query" $layout)" 2>&1) || true
+            if [ "$got" = t ]; then
+                pass "${LAYOUT_NAME[$layout]}: $name"
+            else
+                fail "${LAYOUT_NAME[$layout]}: $name${got:+: $(printf '%s' "$got" | head -c 300)}"
+            fi
+        done
+    fi
+}
+
+say "checks (test/citus/checks.sql)"
+t0=$SECONDS
+kind='' name='' query=''
+while IFS= read -r line || [ -n "$line" ]; do
+    case $line in
+        "-- same: "* | "-- true "*": "* | "-- "* | "")
+            if [ -n "$kind" ] && [ -n "$query" ]; then
+                run_check "$kind" "$name" "$query"
+            fi
+            kind='' name='' query=''
+            case $line in
+                "-- same: "*) kind=same name=${line#-- same: } ;;
+                "-- true "*": "*)
+                    name=${line#-- true }
+                    kind=true:${name%%: *}
+                    name=${name#*: } ;;
+            esac
+            ;;
+        *)
+            [ -z "$kind" ] || query+="$line"$'\n' ;;
+    esac
+done <"$ALIGN_ROOT/test/citus/checks.sql"
+[ -z "$kind" ] || [ -z "$query" ] || run_check "$kind" "$name" "$query"
+check_secs=$((SECONDS - t0))
+
+# --- 5. bytes shipped to the coordinator per lead ------------------------
+# funnel: the text of the shards' partial states (Citus' EXPLAIN ANALYZE
+# cannot run a worker_partial_agg query, see test/citus/setup.sql);
+# handoff_summary: the rows Citus pulls, from EXPLAIN ANALYZE.
+nleads=$(on_coord -At -c 'SELECT count(DISTINCT lead_id) FROM hist_local')
+per_lead() { awk -v b="$1" -v n="$nleads" 'BEGIN { printf "%.1f", b / n }'; }
+measure() {
+    local what=$1 sql=$2 bytes
+    if bytes=$(on_coord -At -c "$sql" 2>"$WORK/measure.err") && [ -n "$bytes" ]; then
+        echo "citus: $what: $bytes bytes to the coordinator for $nleads leads: $(per_lead "$bytes") bytes per lead"
+    else
+        fail "measuring $what: $(head -c 300 "$WORK/measure.err")"
+    fi
+}
+for layout in lead other; do
+    table=$(tables @hist@ $layout)
+    measure "${LAYOUT_NAME[$layout]}: funnel(bigint lead, stage, at), partial states" \
+        "SELECT partial_state_bytes('$table', 'funnel(bigint, lead_stage, timestamptz)', 'lead_id, stage, at')"
+    measure "${LAYOUT_NAME[$layout]}: funnel(text lead, stage, at, within), partial states" \
+        "SELECT partial_state_bytes('$table', 'funnel(text, lead_stage, timestamptz, interval)', 'lead_text, stage, at, interval ''30 days''')"
+    measure "${LAYOUT_NAME[$layout]}: handoff_summary, rows pulled" \
+        "SELECT bytes_received(\$q\$SELECT handoff_summary(lead_id, at, owner, interval '2 days') FROM $table\$q\$)"
+done
+
+echo "citus: Citus build ${build_secs} s, data ${load_secs} s ($LEADS leads), checks ${check_secs} s, total $((SECONDS - START)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
