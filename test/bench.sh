@@ -10,6 +10,7 @@
 #   bash test/bench.sh --leads N       N leads
 #   options: --reps N (timed runs per query after a warm-up, default 3)  --work-mem SIZE (default 4MB)
 #            --out FILE (raw output; default bench/results/<date>-<leads>.txt)
+#            --no-duckdb (skip the comparison with DuckDB, test/bench/duckdb/)
 #
 # Method (see also test/bench/README.md): one psql session per metric; each
 # query runs once as a warm-up, then the formulations run alternately (plain,
@@ -20,6 +21,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LEADS=1000000
+NO_DUCKDB=
 REPS=
 WORK_MEM=4MB
 OUT=
@@ -30,7 +32,8 @@ while [ $# -gt 0 ]; do
         --reps) REPS=$2; shift ;;
         --work-mem) WORK_MEM=$2; shift ;;
         --out) OUT=$2; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        --no-duckdb) NO_DUCKDB=1 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -62,7 +65,7 @@ trap 'align_stop; rm -rf "$WORK"' EXIT
 
 say "raw output: $RAW"
 raw "# align benchmark, $STAMP"
-raw "command: bash test/bench.sh --leads $LEADS --reps $REPS --work-mem $WORK_MEM"
+raw "command: bash test/bench.sh --leads $LEADS --reps $REPS --work-mem $WORK_MEM${NO_DUCKDB:+ --no-duckdb}"
 raw "git: $(git -C "$ALIGN_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ALIGN_ROOT" diff --quiet 2>/dev/null || echo ' (modified)')"
 raw "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
 raw "server: $(psql -XAtc 'SELECT version()')"
@@ -309,6 +312,12 @@ MEM_PLAIN=$(peak_memory "$Q/m1_reached.plain.sql") || MEM_PLAIN=
 avail m1_reached && { MEM_ALIGN=$(peak_memory "$Q/m1_reached.align.sql") || MEM_ALIGN=; }
 raw "== memory (VmHWM growth in a fresh backend, bytes): count=$MEM_COUNT plain_funnel=$MEM_PLAIN align_funnel=$MEM_ALIGN"
 
+# DuckDB (test/bench/duckdb/step.sh): the same metrics in DuckDB, answers
+# checked against align's, then both timed; before the restart below, so that
+# align runs on the default server.
+source "$ALIGN_ROOT/test/bench/duckdb/step.sh"
+[ -n "$NO_DUCKDB" ] || duckdb_step
+
 # Parallel again, with the server restarted under glibc's huge-page tunable:
 # the parallel plan's cost on a VM is mostly first-touch page faults in the
 # buffers PostgreSQL allocates to pass the workers' states (see README).
@@ -327,3 +336,7 @@ raw ""
 source "$ALIGN_ROOT/test/bench/report.sh"
 report | tee -a "$RAW"
 say "raw output saved to ${RAW#"$ALIGN_ROOT"/}"
+case $DUCKDB_STATUS in
+    ok|skipped*) ;;
+    *) say "FAILED: the DuckDB comparison: $DUCKDB_STATUS"; exit 1 ;;
+esac

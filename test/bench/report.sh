@@ -131,4 +131,34 @@ report() {
     echo "    (growth of VmHWM in /proc/<backend pid>/status across the query in a fresh backend, sequential"
     echo "     scans, minus the same for count(*) over the table: ${MEM_COUNT:-?} bytes; divided by the leads)"
     echo
+    duckdb_report
+}
+
+# duckdb_report: DuckDB against align on the same metrics (test/bench/duckdb/),
+# from the TIMES groups duckdb and duckdb_align and DUCKDB_STATUS.
+duckdb_report() {
+    local spec label name d a
+    echo "DuckDB, the peer analysts export to: the same rows (bench_events exported to CSV), in memory, 2 threads"
+    if [ "${DUCKDB_STATUS:-}" != ok ]; then
+        echo "    ${DUCKDB_STATUS:-not run}"
+        echo
+        return 0
+    fi
+    echo "DuckDB ${DUCKDB_VERSION:-?} (${DUCKDB_PACKAGE}); answers checked against align's before timing: the same"
+    echo "(counts exact; times within align's sketch error: 1% of DuckDB's exact quantile_disc, or 1 s)."
+    echo "wall clock, median of $DUCKDB_REPS runs after a warm-up, the two engines alternating: DuckDB measured in node around"
+    echo "the query, align by psql \\timing with the default settings. waiting: share of the wall clock spent waiting for a"
+    echo "CPU (DuckDB: summed over its threads, up to 200%); the machine's cores are shared: the figures are indicative."
+    printf '%-50s %9s %9s %8s %9s %9s\n' "metric" "DuckDB ms" "align ms" "DuckDB/" "waiting" "waiting"
+    printf '%-50s %9s %9s %8s %9s %9s\n' "" "2 threads" "default" "align" "DuckDB" "align"
+    for spec in "reached|(a) leads reaching each stage" \
+                "mql_sql|(b) median MQL->SQL time (DuckDB: quantile_disc)" \
+                "steps|(c) the whole funnel report (funnel_steps)"; do
+        IFS='|' read -r name label <<<"$spec"
+        d=$(median duckdb "$name"); a=$(median duckdb_align "$name")
+        printf '%-50s %9s %9s %7sx %9s %9s\n' "$label" "$d" "$a" "$(ratio "$d" "$a")" \
+            "$(waiting duckdb "$name")" "$(waiting duckdb_align "$name")"
+    done
+    echo "    (DuckDB/align above 1.00x: align is faster)"
+    echo
 }
