@@ -167,17 +167,26 @@ check() {
 # Every query runs once as a warm-up, then all of them in turn REPS times.
 # Per run: the wall-clock time (psql's \timing) and the backend's on-CPU and
 # run-queue wait time across the query (/proc/<backend pid>/schedstat, ns).
+# With ROTATE=1 every other round runs the queries in reverse order, so that
+# a query does not always follow the same one (on this VM a query that
+# follows one that freed much memory runs faster: see README, fresh memory).
 time_group() {
     local group=$1; shift
     local script="$WORK/time-$group.sql" spec label pre file r
     local stat="\\! awk '{ printf \"cpu %s %s\\n\", \$1, \$2 }' /proc/\$BENCH_PID/schedstat"
+    local -a order
     {
         echo '\set ON_ERROR_STOP 1'
         echo 'SELECT pg_backend_pid() AS bench_pid \gset'
         echo '\setenv BENCH_PID :bench_pid'
         echo '\o /dev/null'
         for r in $(seq 0 "$REPS"); do
-            for spec in "$@"; do
+            order=("$@")
+            if [ "${ROTATE:-}" = 1 ] && [ $((r % 2)) = 0 ]; then
+                order=()
+                for spec in "$@"; do order=("$spec" "${order[@]}"); done
+            fi
+            for spec in "${order[@]}"; do
                 IFS='|' read -r label pre file <<<"$spec"
                 echo '\timing off'
                 echo 'RESET ALL;'
@@ -232,7 +241,10 @@ peak_memory() {
     local file=$1 script="$WORK/mem.sql"
     {
         echo '\set ON_ERROR_STOP 1'
+        # serial: a parallel count(*) would touch only the leader's share of the
+        # table's buffers, and the difference would count them as the funnel's
         echo 'SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;'
+        echo 'SET max_parallel_workers_per_gather = 0;'
         echo 'SELECT pg_backend_pid() AS bench_pid \gset'
         echo '\setenv BENCH_PID :bench_pid'
         echo "\\! sed -n 's/^VmHWM:[[:space:]]*\\([0-9]*\\) kB/before \\1/p' /proc/\$BENCH_PID/status"
@@ -294,7 +306,7 @@ for a in "funnel|m1_reached|m1_reached.align.sql" "handoff_summary|m4_handoff.so
     PLAN_AGGS+=("$agg")
     specs+=("${agg}_default||$Q/$file" "${agg}_serial|$W0|$Q/$file" "${agg}_w2|$P2|$Q/$file")
 done
-time_group plans "${specs[@]}"
+ROTATE=1 time_group plans "${specs[@]}"
 raw "== plans with the default settings"
 for a in "m1_reached.plain.sql" "m1_reached.align.sql" "m4_handoff.sortfree.sql" "m3_time_in_stage.sortfree.sql" "m6_window_funnel.align.sql"; do
     raw "-- $a"
