@@ -62,7 +62,8 @@ SELECT reached(f, 'subscriber') AS subscriber, reached(f, 'mql') AS mql, reached
 FROM open_f;
 SELECT stage, leads FROM funnel_steps((SELECT f FROM open_f)) WHERE rank BETWEEN 3 AND 5;
 -- the stored value itself still carries the open lead
-SELECT jsonb_array_length(f::jsonb -> 'leads') AS open_leads FROM open_f;
+-- (version 2 packs open leads: 13 uint32 per lead_stage lead, in base64)
+SELECT length(decode(f::jsonb ->> 'leads', 'base64')) / 52 AS open_leads FROM open_f;
 
 -- 3. Text input: a pair key is two plain ranks.  4294967298 would wrap to
 -- 2 in a 32-bit parse; a sign or a leading zero is another spelling of a

@@ -120,6 +120,9 @@ SELECT funnel_final(f)::text = f::text AS final_is_identity_on_closed FROM err_f
 -- ---------------------------------------------------------------------------
 -- Corrupt text: every one 'invalid funnel value' (22P02, invalid_text_representation).
 SELECT f::text AS good FROM err_f \gset
+-- the same funnel as align 0.1.0 wrote it (version 1: no before_ladder; open
+-- leads as a JSON array per lead, where version 2 packs them in base64)
+SELECT replace(regexp_replace(:'good', ', "before_ladder": \[[0-9, ]*\]', ''), '"version": 2', '"version": 1') AS good1 \gset
 CREATE TEMP TABLE bad_text (what text, input text);
 INSERT INTO bad_text VALUES
     ('empty', ''),
@@ -179,25 +182,41 @@ INSERT INTO bad_text VALUES
     ('more timed than known', regexp_replace(:'good', '"times": \{"', '"times": {"1-3": [[5, 2]], "')),
     ('unknown key', replace(:'good', '"version": 2,', '"version": 2, "colour": "red",')),
     ('missing lost', regexp_replace(:'good', ', "lost": \[[^]]*\]', '')),
-    ('leads not array', replace(:'good', '"times": {', '"leads": 1, "times": {')),
-    ('lead short', replace(:'good', '"times": {', '"leads": [["0000000000000001", 0, 0]], "times": {')),
-    ('lead hash upper', replace(:'good', '"times": {', '"leads": [["00000000000000AB", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
-    ('lead hash short', replace(:'good', '"times": {', '"leads": [["0001", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
-    ('lead hash number', replace(:'good', '"times": {', '"leads": [[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
-    ('lead slot 2^32', replace(:'good', '"times": {', '"leads": [["0000000000000001", 4294967296, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
-    ('lead slot -1', replace(:'good', '"times": {', '"leads": [["0000000000000001", -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
-    ('duplicate lead', replace(:'good', '"times": {', '"leads": [["0000000000000001", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], ["0000000000000001", 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {'));
+    ('v1 leads not array', replace(:'good1', '"times": {', '"leads": 1, "times": {')),
+    ('v1 lead short', replace(:'good1', '"times": {', '"leads": [["0000000000000001", 0, 0]], "times": {')),
+    ('v1 lead hash upper', replace(:'good1', '"times": {', '"leads": [["00000000000000AB", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
+    ('v1 lead hash short', replace(:'good1', '"times": {', '"leads": [["0001", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
+    ('v1 lead hash number', replace(:'good1', '"times": {', '"leads": [[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
+    ('v1 lead slot 2^32', replace(:'good1', '"times": {', '"leads": [["0000000000000001", 4294967296, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
+    ('v1 lead slot -1', replace(:'good1', '"times": {', '"leads": [["0000000000000001", -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
+    ('v1 duplicate lead', replace(:'good1', '"times": {', '"leads": [["0000000000000001", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], ["0000000000000001", 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
+    -- version 2: per lead 13 little-endian uint32 (hash low, hash high, 11 slots), base64
+    ('leads as an array', replace(:'good', '"times": {', '"leads": [["0000000000000001", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "times": {')),
+    ('leads not base64', replace(:'good', '"times": {', '"leads": "!!!!", "times": {')),
+    ('leads empty', replace(:'good', '"times": {', '"leads": "", "times": {')),
+    ('lead cut short', replace(:'good', '"times": {', '"leads": "' || encode(decode(repeat('00', 51), 'hex'), 'base64') || '", "times": {')),
+    ('leads out of order', replace(:'good', '"times": {', '"leads": "' || translate(encode(decode('02000000' || repeat('00', 48) || '01000000' || repeat('00', 48), 'hex'), 'base64'), E'\n', '') || '", "times": {')),
+    ('leads repeated', replace(:'good', '"times": {', '"leads": "' || translate(encode(decode('01000000' || repeat('00', 48) || '01000000' || repeat('00', 48), 'hex'), 'base64'), E'\n', '') || '", "times": {'));
 SELECT what, pg_temp.sqlstate_of(format('SELECT %L::funnel', input)) AS sqlstate FROM bad_text;
 -- a few of the messages
 SELECT ''::funnel;
 SELECT '{"version": 3}'::funnel;
 SELECT input::funnel FROM bad_text WHERE what = 'reached grows';
-SELECT input::funnel FROM bad_text WHERE what = 'duplicate lead';
+SELECT input::funnel FROM bad_text WHERE what = 'v1 duplicate lead';
+SELECT input::funnel FROM bad_text WHERE what = 'leads repeated';
+SELECT input::funnel FROM bad_text WHERE what = 'leads out of order';
+SELECT input::funnel FROM bad_text WHERE what = 'lead cut short';
+SELECT input::funnel FROM bad_text WHERE what = 'leads not base64';
+-- and a well-formed packed lead reads back: one lead (hash 1) at mql
+SELECT reached(f, 'mql') AS mql, f::text::funnel::text = f::text AS round_trip
+FROM (SELECT replace(:'good', '"times": {', '"leads": "' ||
+             encode(decode('0100000000000000' || '0000000000000000' || '00000080' || repeat('00', 32), 'hex'), 'base64')
+             || '", "times": {')::funnel AS f) x;
 SELECT input::funnel FROM bad_text WHERE what = 'count 1e1000000';
 -- the good text, and a hand-written open state with two leads, are accepted
 SELECT :'good'::funnel::text = :'good' AS good_round_trip;
 SELECT reached(rollup(f), 'mql') AS mql, reached(rollup(f), 'sql') AS sql
-FROM (SELECT replace(:'good', '"times": {', '"leads": [["00000000000000ab", 0, 0, 2150000000, 0, 0, 0, 0, 0, 0, 0, 0], '
+FROM (SELECT replace(:'good1', '"times": {', '"leads": [["00000000000000ab", 0, 0, 2150000000, 0, 0, 0, 0, 0, 0, 0, 0], '
                                             '["00000000000000cd", 0, 0, 0, 0, 4294967295, 0, 0, 0, 0, 0, 0]], "times": {')::funnel AS f) x;
 
 -- ---------------------------------------------------------------------------
@@ -209,7 +228,7 @@ FROM (SELECT replace(:'good', '"times": {', '"leads": [["00000000000000ab", 0, 0
 CREATE TEMP TABLE funnel_load (f funnel);
 -- the funnel: closed counts, exits, sketches and two open leads
 CREATE TEMP TABLE copy_src AS
-SELECT replace((SELECT f::text FROM err_f), '"times": {',
+SELECT replace(:'good1', '"times": {',
                '"leads": [["00000000000000ab", 0, 0, 2150000000, 0, 0, 0, 0, 0, 0, 0, 0], '
                '["00000000000000cd", 0, 0, 0, 0, 4294967295, 0, 0, 0, 0, 0, 2150000001]], "times": {')::funnel AS f;
 COPY copy_src TO PROGRAM 'cat > funnel_copy.bin' (FORMAT binary);

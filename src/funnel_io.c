@@ -25,6 +25,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/base64.h"
 #include "common/int.h"
 #include "common/jsonapi.h"
 #include "libpq/pqformat.h"
@@ -665,6 +666,71 @@ AppendCounts(StringInfo buf, const int64 *v, int n, int stride)
 	appendStringInfoChar(buf, ']');
 }
 
+/* Writes v as 4 little-endian bytes at p. */
+static inline void
+PutLE32(unsigned char *p, uint32 v)
+{
+	p[0] = (unsigned char) v;
+	p[1] = (unsigned char) (v >> 8);
+	p[2] = (unsigned char) (v >> 16);
+	p[3] = (unsigned char) (v >> 24);
+}
+
+/* Reads 4 little-endian bytes at p. */
+static inline uint32
+GetLE32(const unsigned char *p)
+{
+	return (uint32) p[0] | (uint32) p[1] << 8 | (uint32) p[2] << 16 | (uint32) p[3] << 24;
+}
+
+/* Open leads packed per batch for base64: a multiple of 3 leads, so of 3 bytes. */
+#define PACK_BATCH	3072
+
+/*
+ * Appends f's open leads in hash order as base64 of packed entries: per
+ * lead the lower and upper 32 bits of its hash, then its slots, each
+ * 4 bytes little-endian.  A partial state shipped as text (Citus) carries
+ * every lead its shard saw; this is read back with one base64 decode
+ * instead of a JSON array per lead (version 1 wrote those).
+ */
+static void
+AppendPackedLeads(StringInfo buf, const Funnel *f)
+{
+	HashPos    *order = FunnelHashOrder(f);
+	int			entry = 4 * f->flat_stride;
+	unsigned char *raw = palloc(PACK_BATCH * entry);
+
+	for (uint64 i = 0; i < f->nleads; i += PACK_BATCH)
+	{
+		int			n = (int) Min(f->nleads - i, PACK_BATCH);
+		unsigned char *p = raw;
+		int			len;
+
+		for (int k = 0; k < n; k++)
+		{
+			uint64		hash;
+			const uint32 *slots = FunnelSortedLead(f, order, i + k, &hash);
+
+			PutLE32(p, (uint32) hash);
+			PutLE32(p + 4, (uint32) (hash >> 32));
+			p += 8;
+			for (int s = 0; s < f->nslots; s++, p += 4)
+				PutLE32(p, slots[s]);
+		}
+		enlargeStringInfo(buf, pg_b64_enc_len(n * entry) + 1);
+		len = pg_b64_encode((const char *) raw, n * entry, buf->data + buf->len,
+							buf->maxlen - buf->len);
+		if (len < 0)
+			elog(ERROR, "could not encode a funnel's open leads");
+		buf->len += len;
+		buf->data[buf->len] = '\0';
+		CHECK_FOR_INTERRUPTS();
+	}
+	pfree(raw);
+	if (order)
+		pfree(order);
+}
+
 PG_FUNCTION_INFO_V1(funnel_out);
 /* Text output: readable JSON, canonical, parsed back exactly by funnel_in. */
 Datum
@@ -732,22 +798,9 @@ funnel_out(PG_FUNCTION_ARGS)
 	appendStringInfoChar(&buf, '}');
 	if (f->nleads > 0)
 	{
-		HashPos    *order = FunnelHashOrder(f);
-
-		appendStringInfoString(&buf, ", \"leads\": [");
-		for (uint64 i = 0; i < f->nleads; i++)
-		{
-			uint64		hash;
-			const uint32 *e = FunnelSortedLead(f, order, i, &hash);
-
-			appendStringInfo(&buf, "%s[\"%016llx\"", i ? ", " : "", (unsigned long long) hash);
-			for (int k = 0; k < f->nslots; k++)
-				appendStringInfo(&buf, ", %u", e[k]);
-			appendStringInfoChar(&buf, ']');
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
-		appendStringInfoChar(&buf, ']');
+		appendStringInfoString(&buf, ", \"leads\": \"");
+		AppendPackedLeads(&buf, f);
+		appendStringInfoChar(&buf, '"');
 	}
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_CSTRING(buf.data);
@@ -914,7 +967,53 @@ ReadLadder(Funnel *f, JsonbValue *ladder, JsonbValue *labels)
 	f->ladder = l;
 }
 
-/* Reads the "leads" array of open leads. */
+/*
+ * Reads the "leads" string of version 2 (see AppendPackedLeads) into f's
+ * open leads, used in place in hash order: strictly increasing hashes, so
+ * no lead repeats.
+ */
+static void
+ReadPackedLeads(Funnel *f, const JsonbValue *leads)
+{
+	int			entry = 4 * f->flat_stride;
+	int			maxlen;
+	int			len;
+	unsigned char *raw;
+	uint32	   *out;
+	uint64		n;
+	uint64		prev = 0;
+
+	if (leads->type != jbvString)
+		Corrupt("\"leads\" must be a string of base64");
+	maxlen = pg_b64_dec_len(leads->val.string.len);
+	raw = palloc(maxlen + 1);
+	len = pg_b64_decode(leads->val.string.val, leads->val.string.len, (char *) raw, maxlen);
+	if (len <= 0 || len % entry != 0)
+		Corrupt("\"leads\" is not base64 of whole lead entries");
+	n = len / entry;
+	out = palloc((Size) n * f->flat_stride * sizeof(uint32));
+	for (uint64 i = 0; i < n; i++)
+	{
+		const unsigned char *e = raw + i * entry;
+		uint32	   *o = out + i * f->flat_stride;
+		uint64		hash;
+
+		for (int k = 0; k < f->flat_stride; k++)
+			o[k] = GetLE32(e + 4 * k);
+		hash = ((uint64) o[1] << 32) | o[0];
+		if (i > 0 && hash <= prev)
+			Corrupt("open leads out of order or repeated");
+		prev = hash;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pfree(raw);
+	f->flat_leads = out;
+	f->flat_alloc = out;
+	f->nleads = n;
+}
+
+/* Reads the "leads" array of open leads (version 1). */
 static void
 ReadLeads(Funnel *f, JsonbValue *leads)
 {
@@ -1074,7 +1173,10 @@ funnel_in(PG_FUNCTION_ARGS)
 	v = JsonMember(root, "leads");
 	if (v != NULL)
 	{
-		ReadLeads(f, v);
+		if (version >= 2)
+			ReadPackedLeads(f, v);
+		else
+			ReadLeads(f, v);
 		nkeys++;
 	}
 	if (JsonContainerSize(root) != nkeys)

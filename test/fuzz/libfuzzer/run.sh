@@ -27,7 +27,7 @@ done
 clang -c $flags $inc "$HERE/stubs.c" -o "$work/stubs.o"
 clang -c $flags "$HERE/stubs_abort.c" -o "$work/stubs_abort.o"
 clang -c $flags $inc "$HERE/harness.c" -o "$work/harness.o"
-clang -fsanitize=fuzzer,address,undefined "$work"/*.o -lm -o "$work/fuzz_align" 2>"$work/link.log" \
+clang -fsanitize=fuzzer,address,undefined "$work"/*.o "$(/usr/lib/postgresql/15/bin/pg_config --pkglibdir)/libpgcommon.a" -lm -o "$work/fuzz_align" 2>"$work/link.log" \
     || { cat "$work/link.log"; echo "libfuzzer: FAIL: link"; exit 1; }
 
 # seeds: target byte, then the data

@@ -215,6 +215,7 @@ name(const char *fmt,...) \
 STUB_FORMAT(errmsg)
 STUB_FORMAT(errdetail)
 STUB_FORMAT(errhint)
+STUB_FORMAT(errmsg_internal)
 
 void
 ProcessInterrupts(void)
