@@ -264,6 +264,26 @@ for layout in lead other; do
         "SELECT bytes_received(\$q\$SELECT handoff_summary(lead_id, at, owner, interval '2 days') FROM $table\$q\$)"
 done
 
+# --- 6. timings (indicative, not checked: the nodes share this machine) ---
+# median of 5 wall-clock runs after a warm-up, each query on one server's
+# plain tables and on the two distributed layouts
+median_ms() {
+    local sql=$1 t r
+    for r in 0 1 2 3 4 5; do
+        t=$(on_coord -At -c '\timing on' -c "$sql" 2>/dev/null | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
+        [ "$r" -gt 0 ] && echo "$t"
+    done | sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.0f", v[int((NR + 1) / 2)] }'
+}
+for q in "funnel(lead_id, stage, at)|SELECT funnel(lead_id, stage, at) IS NOT NULL FROM @hist@" \
+         "handoff_summary|SELECT handoff_summary(lead_id, at, owner, interval '2 days') IS NOT NULL FROM @hist@" \
+         "count(*)|SELECT count(*) FROM @hist@"; do
+    line="citus: timing ${q%%|*}, ms:"
+    for layout in local lead other; do
+        line+=" $layout $(median_ms "$(tables "${q#*|}" $layout)");"
+    done
+    echo "$line"
+done
+
 echo "citus: Citus build ${build_secs} s, data ${load_secs} s ($LEADS leads), checks ${check_secs} s, total $((SECONDS - START)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
