@@ -127,15 +127,12 @@ node_start() {
     local n=$1 try opts
     mkdir -p "$WORK/$n"
     [ "$(id -u)" -ne 0 ] || chown postgres: "$WORK/$n"
-    as_owner "$PGBIN/initdb" -D "$WORK/$n/data" -U "$PGUSER" -A trust --no-sync \
-        -E UTF8 --locale=C >"$WORK/$n/initdb.log" 2>&1 \
-        || { cat "$WORK/$n/initdb.log" >&2; return 1; }
+    cluster_init "$PGBIN" "$WORK/$n" "$PGUSER" || return 1
     for try in 1 2 3 4 5; do
         PORT[$n]=$(free_port)
         opts="-c listen_addresses=127.0.0.1 -c port=${PORT[$n]} -c unix_socket_directories='$WORK/$n'"
         opts+=" -c shared_preload_libraries=citus -c fsync=off -c max_worker_processes=16"
-        if as_owner "$PGBIN/pg_ctl" -D "$WORK/$n/data" -l "$WORK/$n/server.log" -w -o "$opts" \
-            start >/dev/null 2>&1; then
+        if cluster_start "$PGBIN" "$WORK/$n" "$opts" 2>/dev/null; then
             return 0
         fi
     done

@@ -93,6 +93,25 @@ align_stop() {
     fi
 }
 
+# Creates a cluster in DIR/data with PostgreSQL's binaries in BIN, owned by
+# the cluster's owner, superuser USER (initdb's log: DIR/initdb.log).
+#   cluster_init BIN DIR USER
+cluster_init() {
+    local bin=$1 dir=$2 user=$3
+    as_owner "$bin/initdb" -D "$dir/data" -U "$user" -A trust \
+        --no-sync -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; return 1; }
+}
+
+# Starts the cluster in DIR/data with server options OPTS (log: DIR/server.log).
+# 9<&-: the server must not inherit the install lock (align_build), or a
+# server left running by a killed script would hold it for good.
+#   cluster_start BIN DIR OPTS
+cluster_start() {
+    local bin=$1 dir=$2 opts=$3
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$opts" start >/dev/null 9<&-
+}
+
 # Starts a throwaway cluster; exports PGHOST/PGPORT/PGUSER/PGDATABASE for clients.
 # Extra server settings may be passed as arguments (-c name=value ...).
 align_start() {
@@ -108,14 +127,9 @@ align_start() {
         export PGUSER=$(id -un)
     fi
     say "starting a throwaway cluster in $ALIGN_TMP"
-    as_owner "$PGBIN/initdb" -D "$ALIGN_TMP/data" -U "$PGUSER" -A trust \
-        --no-sync -E UTF8 --locale=C >"$ALIGN_TMP/initdb.log" 2>&1 \
-        || { cat "$ALIGN_TMP/initdb.log" >&2; return 1; }
-    # 9<&-: the server must not inherit the install lock (align_build), or a
-    # server left running by a killed script would hold it for good
-    as_owner "$PGBIN/pg_ctl" -D "$ALIGN_TMP/data" -l "$ALIGN_TMP/server.log" -w \
-        -o "-c listen_addresses='' -c unix_socket_directories='$ALIGN_TMP' -c port=5432 -c fsync=off -c max_worker_processes=8 -c max_parallel_workers=4 $*" \
-        start >/dev/null 9<&- \
+    cluster_init "$PGBIN" "$ALIGN_TMP" "$PGUSER" || return 1
+    cluster_start "$PGBIN" "$ALIGN_TMP" \
+        "-c listen_addresses='' -c unix_socket_directories='$ALIGN_TMP' -c port=5432 -c fsync=off -c max_worker_processes=8 -c max_parallel_workers=4 $*" \
         || { cat "$ALIGN_TMP/server.log" >&2; return 1; }
     export PGHOST=$ALIGN_TMP PGPORT=5432 PGDATABASE=postgres
     export PATH="$PGBIN:$PATH"

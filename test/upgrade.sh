@@ -63,13 +63,10 @@ old_start() {
         mkdir -p "$old_pg"
         chmod 755 "$old_pg"
         [ "$(id -u)" -ne 0 ] || chown postgres: "$old_pg"
-        as_owner "$old_bin/initdb" -D "$old_pg/data" -U "$old_user" -A trust \
-            --no-sync -E UTF8 --locale=C >"$old_pg/initdb.log" 2>&1 \
-            || { cat "$old_pg/initdb.log" >&2; return 1; }
+        cluster_init "$old_bin" "$old_pg" "$old_user" || return 1
     fi
-    as_owner "$old_bin/pg_ctl" -D "$old_pg/data" -l "$old_pg/server.log" -w \
-        -o "-c listen_addresses='' -c unix_socket_directories='$old_pg' -c port=$old_port -c fsync=off" \
-        start >/dev/null 9<&- \
+    cluster_start "$old_bin" "$old_pg" \
+        "-c listen_addresses='' -c unix_socket_directories='$old_pg' -c port=$old_port -c fsync=off" \
         || { tail -20 "$old_pg/server.log" >&2; return 1; }
 }
 
