@@ -79,6 +79,25 @@ FunnelSetLadder(Funnel *f, const FunnelLadder *ladder)
 	f->ladder = l;
 }
 
+/* Sets up an empty funnel in cxt over the same ladder and window as like. */
+void
+FunnelInitLike(Funnel *f, MemoryContext cxt, const Funnel *like)
+{
+	FunnelInit(f, cxt, like->flags, like->nstages, like->noutcomes, like->within_secs);
+	FunnelSetLadder(f, like->ladder);
+}
+
+/* Sets up an empty funnel in cxt over a map's ladder (flags: FUNNEL_WITHIN or 0). */
+void
+FunnelInitOnMap(Funnel *f, MemoryContext cxt, const StageMap *map, uint8 flags,
+				int64 within_secs)
+{
+	FunnelInit(f, cxt, flags | (map->is_enum ? FUNNEL_ENUM : 0), map->nstages,
+			   map->noutcomes, within_secs);
+	if (map->is_enum)
+		FunnelSetLadder(f, &map->ladder);
+}
+
 /* True if two enums are one type: the same OID where both know it, else the same name. */
 static bool
 SameLadderType(const FunnelLadder *a, const FunnelLadder *b)
@@ -946,9 +965,7 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 		return;
 	if (FunnelIsEmpty(dst))
 	{
-		FunnelInit(dst, dst->cxt, src->flags, src->nstages, src->noutcomes,
-				   src->within_secs);
-		FunnelSetLadder(dst, src->ladder);
+		FunnelInitLike(dst, dst->cxt, src);
 	}
 	else
 		src = AlignLadders(dst, src);
@@ -1159,8 +1176,7 @@ FunnelClosed(Funnel *f)
 	if (f->nleads == 0)
 		return f;
 	r = palloc(sizeof(Funnel));
-	FunnelInit(r, CurrentMemoryContext, f->flags, f->nstages, f->noutcomes, f->within_secs);
-	FunnelSetLadder(r, f->ladder);
+	FunnelInitLike(r, CurrentMemoryContext, f);
 	FunnelCloseInto(r, f);
 	return r;
 }

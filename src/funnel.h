@@ -274,6 +274,7 @@ extern double SketchValue(int bucket);
 extern double SketchQuantile(const FunnelSketch *s, double fraction);
 extern void FunnelCheckCompatible(const Funnel *a, const Funnel *b);
 extern void FunnelSetLadder(Funnel *f, const FunnelLadder *ladder);
+extern void FunnelInitLike(Funnel *f, MemoryContext cxt, const Funnel *like);
 extern bool FunnelLadderEqual(const FunnelLadder *a, int na, const FunnelLadder *b, int nb);
 extern Funnel *FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto);
 extern Funnel *FunnelClosed(Funnel *f);

@@ -228,11 +228,8 @@ NewState(MemoryContext aggcxt, const StageMap *stages, bool has_within, int64 wi
 {
 	ExpandedFunnel *ef = ExpandedFunnelCreate(aggcxt);
 
-	FunnelInit(&ef->f, ef->hdr.eoh_context,
-			   (stages->is_enum ? FUNNEL_ENUM : 0) | (has_within ? FUNNEL_WITHIN : 0),
-			   stages->nstages, stages->noutcomes, within);
-	if (stages->is_enum)
-		FunnelSetLadder(&ef->f, &stages->ladder);
+	FunnelInitOnMap(&ef->f, ef->hdr.eoh_context, stages, has_within ? FUNNEL_WITHIN : 0,
+					within);
 	return ef;
 }
 
@@ -347,9 +344,7 @@ funnel_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		ef = ExpandedFunnelCreate(aggcxt);
-		FunnelInit(&ef->f, ef->hdr.eoh_context, src->flags, src->nstages,
-				   src->noutcomes, src->within_secs);
-		FunnelSetLadder(&ef->f, src->ladder);
+		FunnelInitLike(&ef->f, ef->hdr.eoh_context, src);
 	}
 	else
 		ef = FunnelStateRW(PG_GETARG_DATUM(0), aggcxt);
@@ -375,18 +370,13 @@ funnel_final(PG_FUNCTION_ARGS)
 		StageMap	stages;
 
 		StageMapInit(&stages, fcinfo->flinfo, stage_arg);
-		FunnelInit(&result, CurrentMemoryContext, stages.is_enum ? FUNNEL_ENUM : 0,
-				   stages.nstages, stages.noutcomes, 0);
-		if (stages.is_enum)
-			FunnelSetLadder(&result, &stages.ladder);
+		FunnelInitOnMap(&result, CurrentMemoryContext, &stages, 0, 0);
 	}
 	else
 	{
 		Funnel	   *state = PG_GETARG_FUNNEL(0);
 
-		FunnelInit(&result, CurrentMemoryContext, state->flags, state->nstages,
-				   state->noutcomes, state->within_secs);
-		FunnelSetLadder(&result, state->ladder);
+		FunnelInitLike(&result, CurrentMemoryContext, state);
 		FunnelCloseInto(&result, state);
 	}
 	PG_RETURN_POINTER(FunnelFlatten(&result));

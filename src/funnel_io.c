@@ -542,9 +542,7 @@ FunnelStateRW(Datum d, MemoryContext aggcxt)
 	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
 	{
 		/* a read-only expanded funnel: copy it, do not share its memory */
-		FunnelInit(&ef->f, ef->hdr.eoh_context, f->flags, f->nstages,
-				   f->noutcomes, f->within_secs);
-		FunnelSetLadder(&ef->f, f->ladder);
+		FunnelInitLike(&ef->f, ef->hdr.eoh_context, f);
 		FunnelMerge(&ef->f, f);
 	}
 	else
@@ -640,9 +638,7 @@ FunnelCombineSorted(Datum a, Datum b, MemoryContext aggcxt)
 			fa = SortedView(fa);
 	}
 	ef = ExpandedFunnelCreate(aggcxt);
-	FunnelInit(&ef->f, ef->hdr.eoh_context, fb->flags, fb->nstages,
-			   fb->noutcomes, fb->within_secs);
-	FunnelSetLadder(&ef->f, fb->ladder);
+	FunnelInitLike(&ef->f, ef->hdr.eoh_context, fb);
 	if (fa == NULL)
 	{
 		Funnel		none = ef->f;	/* an empty funnel of b's shape */

@@ -128,8 +128,7 @@ StageMapInitNamed(StageMap *map, const FunnelLadder *ladder, MemoryContext cxt)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("the funnels' stage ladder, enum %s, no longer exists", ladder->type_name),
 				 errdetail("Funnels over two versions of a ladder are merged through the enum as it is now.")));
-	memset(map, 0, sizeof(StageMap));
-	StageMapInitEnum(map, type, cxt);
+	StageMapInitType(map, type, cxt);
 }
 
 /* Sets up the map for argument argno's type (lead_stage unless an enum). */

@@ -35,6 +35,10 @@ extern void StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt);
 /* Sets up the map for the enum a stored ladder names, as it is now. */
 extern void StageMapInitNamed(StageMap *map, const FunnelLadder *ladder, MemoryContext cxt);
 
+/* Sets up an empty funnel in cxt over a map's ladder (flags: FUNNEL_WITHIN or 0). */
+extern void FunnelInitOnMap(Funnel *f, MemoryContext cxt, const StageMap *map,
+							uint8 flags, int64 within_secs);
+
 /* Slot of a stage value: ladder 0..nstages-1, outcomes after; -1 = ignored. */
 extern int	StageMapSlot(const StageMap *map, Datum stage);
 
