@@ -122,7 +122,9 @@ SELECT CASE WHEN :'r' = 'finished' THEN pg_temp.cancelled(:'q') ELSE :'r' END AS
 \set q 'SELECT reached(f, ''mql''), conversion(f, ''lead'', ''sql'') FROM huge, generate_series(1, 3)'
 SELECT pg_temp.cancelled(:'q') AS r \gset
 SELECT CASE WHEN :'r' = 'finished' THEN pg_temp.cancelled(:'q') ELSE :'r' END AS cancelled;
-\set q 'SELECT count(*) FROM huge, funnel_steps(f), generate_series(1, 3)'
+-- (funnel_steps closes the 400,000 open leads once per call, tens of ms:
+-- called once per row of the series, so that the statement outlasts the timeout)
+\set q 'SELECT count(*) FROM huge, generate_series(1, 20) g, LATERAL funnel_steps(CASE WHEN g > 0 THEN f END)'
 SELECT pg_temp.cancelled(:'q') AS r \gset
 SELECT CASE WHEN :'r' = 'finished' THEN pg_temp.cancelled(:'q') ELSE :'r' END AS cancelled;
 \set q 'SELECT funnel(i, ''mql''::lead_stage, now())::text FROM generate_series(1, 5000000) AS i'

@@ -58,16 +58,15 @@ EnumMap(FunctionCallInfo fcinfo, Oid type)
 }
 
 /*
- * The funnel an accessor reads, on the ladder of its stage argument
- * (stage_type; *map is set for an enum): open leads closed into counts; an
- * empty funnel, of any ladder, read as an empty funnel of this one; an enum
- * funnel moved onto its enum as it is now when values were added or
- * renamed since it was built.  A funnel of another ladder is an error.
+ * Funnel f (open leads already closed) on the ladder of an accessor's stage
+ * argument (stage_type; *map is set for an enum): an empty funnel, of any
+ * ladder, read as an empty funnel of this one; an enum funnel moved onto
+ * its enum as it is now when values were added or renamed since it was
+ * built.  A funnel of another ladder is an error.
  */
 static Funnel *
-ReadFunnel(FunctionCallInfo fcinfo, Oid stage_type, StageMap **map)
+OnLadder(FunctionCallInfo fcinfo, Funnel *f, Oid stage_type, StageMap **map)
 {
-	Funnel	   *f = FunnelClosed(PG_GETARG_FUNNEL(0));
 	Funnel	   *empty;
 
 	*map = NULL;
@@ -79,8 +78,7 @@ ReadFunnel(FunctionCallInfo fcinfo, Oid stage_type, StageMap **map)
 		if (FunnelIsEmpty(f))
 		{
 			empty = palloc(sizeof(Funnel));
-			FunnelInit(empty, CurrentMemoryContext, FUNNEL_ENUM, m->nstages, 0, 0);
-			FunnelSetLadder(empty, &m->ladder);
+			FunnelInitOnMap(empty, CurrentMemoryContext, m, 0, 0);
 			return empty;
 		}
 		if (!(f->flags & FUNNEL_ENUM))
@@ -99,6 +97,13 @@ ReadFunnel(FunctionCallInfo fcinfo, Oid stage_type, StageMap **map)
 		return empty;
 	}
 	return f;
+}
+
+/* The funnel argument of an accessor, its open leads closed, on its stage argument's ladder. */
+static Funnel *
+ReadFunnel(FunctionCallInfo fcinfo, Oid stage_type, StageMap **map)
+{
+	return OnLadder(fcinfo, FunnelClosed(PG_GETARG_FUNNEL(0)), stage_type, map);
 }
 
 /*
@@ -357,17 +362,14 @@ funnel_steps(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
-	if (!as_enum)
-	{
-		f = FunnelClosed(PG_GETARG_FUNNEL(0));
-		if ((f->flags & FUNNEL_ENUM) && !FunnelIsEmpty(f))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("this funnel was built over an enum"),
-					 errhint("Name the enum: funnel_steps(f, NULL::%s).",
-							 f->ladder != NULL ? f->ladder->type_name : "my_stage")));
-	}
-	f = ReadFunnel(fcinfo, as_enum ? get_fn_expr_argtype(fcinfo->flinfo, 1) : InvalidOid, &map);
+	f = FunnelClosed(PG_GETARG_FUNNEL(0));
+	if (!as_enum && (f->flags & FUNNEL_ENUM) && !FunnelIsEmpty(f))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("this funnel was built over an enum"),
+				 errhint("Name the enum: funnel_steps(f, NULL::%s).",
+						 f->ladder != NULL ? f->ladder->type_name : "my_stage")));
+	f = OnLadder(fcinfo, f, as_enum ? get_fn_expr_argtype(fcinfo->flinfo, 1) : InvalidOid, &map);
 	if (as_enum && map == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
