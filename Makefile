@@ -13,6 +13,7 @@ OBJS = \
 	src/memory.o \
 	src/key_hash.o \
 	src/interval_rule.o \
+	src/callerless.o \
 	src/stage_map.o \
 	src/funnel.o \
 	src/funnel_io.o \
@@ -20,21 +21,34 @@ OBJS = \
 	src/funnel_access.o \
 	src/window_funnel.o \
 	src/window.o \
-	src/handoff_summary.o
+	src/handoff_summary.o \
+	src/handoff_state.o
 
 SQL_PARTS = \
 	src/header.sql \
 	src/plan_cost.sql \
 	src/stage.sql \
 	src/funnel.sql \
+	src/window_funnel_state.sql \
 	src/window_funnel.sql \
 	src/window.sql \
-	src/handoff_summary.sql
+	src/handoff_summary.sql \
+	src/handoff_state.sql \
+	src/callerless.sql
 
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+# The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
+# then the declarations 0.2.0 added whole, from src/ as the install script.
+UPDATE_0_2_0_PARTS = \
+	upgrade/$(EXTENSION)--0.1.0--0.2.0.part.sql \
+	src/window_funnel_state.sql \
+	upgrade/$(EXTENSION)--0.1.0--0.2.0.window_funnel.part.sql \
+	src/handoff_state.sql \
+	src/callerless.sql
+
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the
 # oldest release still supported (align--A.sql), for test/upgrade.sh.
-DATA = $(wildcard upgrade/$(EXTENSION)--*.sql)
+DATA = $(filter-out %.part.sql,$(wildcard upgrade/$(EXTENSION)--*.sql))
 
 # pg_regress: every sql/NAME.sql is a test, run in name order.
 REGRESS = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
@@ -55,6 +69,9 @@ $(OBJS): $(wildcard src/*.h)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	cat $(SQL_PARTS) > $@
+
+$(EXTENSION)--0.1.0--0.2.0.sql: $(UPDATE_0_2_0_PARTS)
+	cat $(UPDATE_0_2_0_PARTS) > $@
 
 .PHONY: demo test bench
 demo:

@@ -58,4 +58,8 @@ extern MemoryContext AlignAggContext(FunctionCallInfo fcinfo, const char *fname)
 /* Sets msg up to read a serialized aggregate state in place. */
 extern void InitStateMessage(StringInfo msg, bytea *data);
 
+/* The text form of a serialized aggregate state (base64): decoded into msg, encoded. */
+extern void StateTextDecode(StringInfo msg, const char *in, const char *typname);
+extern char *StateTextEncode(const char *data, int len);
+
 #endif							/* ALIGN_H */

@@ -33,6 +33,7 @@
 #include "utils/typcache.h"
 
 #include "align.h"
+#include "callerless.h"
 #include "funnel.h"
 #include "interval_rule.h"
 #include "key_hash.h"
@@ -49,107 +50,41 @@ static const char *const lead_cast_hint = "Cast the lead argument, e.g. lead_id:
 static const char *const lead_type_hint = "Use a lead key of a hashable type: bigint, text, uuid, ...";
 
 /*
- * Callers without a call expression.  Citus' worker_partial_agg calls an
- * aggregate's transition function itself, with no call expression (so
- * get_fn_expr_argtype knows nothing) and with a new FmgrInfo, so an empty
- * fn_extra, on every row.  The argument types then come from the
- * transition function's declared signature (the overloads with a concrete
- * lead key: funnel(bigint, lead_stage, timestamptz), ...), and the cache
- * from this small table, built once per function and transaction.  Such
- * caches are not put in fn_extra: the table is emptied when a new
- * transaction starts, and when it is full.
+ * The cache of a call without a call expression (callerless.c): the lead
+ * and stage types come from declarations, the cache from a per-backend
+ * table.
  */
-#define CALLERLESS_SLOTS	8
-
-typedef struct CallerlessCache
-{
-	Oid			fn_oid;			/* the transition function */
-	Oid			collation;		/* the call's input collation */
-	FunnelAggCache *cache;		/* in callerless_cxt */
-} CallerlessCache;
-
-static MemoryContext callerless_cxt = NULL;
-static LocalTransactionId callerless_lxid = InvalidLocalTransactionId;
-static CallerlessCache callerless[CALLERLESS_SLOTS];
-static int	ncallerless = 0;
-
-/* A declared argument type, or InvalidOid when only a call expression would tell. */
-static Oid
-DeclaredType(const Oid *argtypes, int nargs, int argno)
-{
-	Oid			type = argno < nargs ? argtypes[argno] : InvalidOid;
-
-	return (type == ANYOID || IsPolymorphicType(type)) ? InvalidOid : type;
-}
-
-/* The cache of a call without a call expression: see CallerlessCache. */
 static FunnelAggCache *
 GetCallerlessCache(FunctionCallInfo fcinfo, int lead_arg, int stage_arg)
 {
-	Oid			fn_oid = fcinfo->flinfo->fn_oid;
-	Oid			collation = PG_GET_COLLATION();
-	FunnelAggCache *c;
-	Oid		   *argtypes;
-	int			nargs;
+	FunnelAggCache *c = CallerlessCacheFind(fcinfo);
+	MemoryContext cxt = CallerlessContext();
+	Oid			stage_type;
 
-	if (callerless_cxt == NULL)
-		callerless_cxt = AllocSetContextCreate(TopMemoryContext, "align funnel callerless cache",
-											   ALLOCSET_SMALL_SIZES);
-	if (callerless_lxid != MyProc->lxid)
-	{
-		MemoryContextReset(callerless_cxt);
-		ncallerless = 0;
-		callerless_lxid = MyProc->lxid;
-	}
-	for (int i = 0; i < ncallerless; i++)
-		if (callerless[i].fn_oid == fn_oid && callerless[i].collation == collation)
-			return callerless[i].cache;
-	if (ncallerless == CALLERLESS_SLOTS)
-	{
-		MemoryContextReset(callerless_cxt);
-		ncallerless = 0;
-	}
-
-	(void) get_func_signature(fn_oid, &argtypes, &nargs);
-	c = MemoryContextAllocZero(callerless_cxt, sizeof(FunnelAggCache));
+	if (c != NULL)
+		return c;
+	c = MemoryContextAllocZero(cxt, sizeof(FunnelAggCache));
 	if (lead_arg >= 0)
 	{
-		Oid			type = DeclaredType(argtypes, nargs, lead_arg);
-		Oid			key_collation = collation;
+		Oid			type = CallArgType(fcinfo, lead_arg);
 
-		/*
-		 * The call carries no collation either (Citus passes the row's fields
-		 * without theirs): a collatable key is hashed under the database's
-		 * default collation, as a column of it would be.
-		 */
-		if (!OidIsValid(key_collation) && OidIsValid(type) && type_is_collatable(type))
-			key_collation = DEFAULT_COLLATION_OID;
-		KeyHasherInitType(&c->lead, type, key_collation, callerless_cxt, "lead key",
+		KeyHasherInitType(&c->lead, type, CallerlessCollation(fcinfo, type), cxt, "lead key",
 						  "Called without a call expression (as Citus' worker_partial_agg does), "
-						  "funnel needs a lead key of a declared type: bigint, integer, smallint, "
-						  "numeric, text or uuid.", lead_type_hint);
+						  "funnel needs a lead key of a declared type: an aggregate over a concrete "
+						  "lead type such as funnel(bigint, lead_stage, timestamptz).", lead_type_hint);
 	}
-	if (stage_arg >= 0 && !OidIsValid(DeclaredType(argtypes, nargs, stage_arg)))
+	stage_type = stage_arg >= 0 ? CallArgType(fcinfo, stage_arg) : InvalidOid;
+	if (stage_arg >= 0 && !OidIsValid(stage_type))
 		ereport(ERROR,
 				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
-				 errmsg("could not determine the stage ladder of %s", format_procedure(fn_oid)),
+				 errmsg("could not determine the stage ladder of %s",
+						format_procedure(fcinfo->flinfo->fn_oid)),
 				 errhint("Called without a call expression (as Citus' worker_partial_agg does), "
-						 "funnel needs stages of a declared type: lead_stage.")));
-	StageMapInitType(&c->stages, stage_arg >= 0 ? argtypes[stage_arg] : InvalidOid,
-					 callerless_cxt);
-	pfree(argtypes);
-	callerless[ncallerless].fn_oid = fn_oid;
-	callerless[ncallerless].collation = collation;
-	callerless[ncallerless].cache = c;
-	ncallerless++;
+						 "funnel needs an aggregate over a declared ladder: lead_stage, or an enum "
+						 "given to align_concrete_aggregates().")));
+	StageMapInitType(&c->stages, stage_type, cxt);
+	CallerlessCacheAdd(fcinfo, c);
 	return c;
-}
-
-/* True when called without a call expression (see CallerlessCache). */
-static inline bool
-Callerless(FunctionCallInfo fcinfo)
-{
-	return fcinfo->flinfo->fn_expr == NULL;
 }
 
 /* The cache of this call site, built on the first call. */
@@ -369,7 +304,8 @@ funnel_final(PG_FUNCTION_ARGS)
 	{
 		StageMap	stages;
 
-		StageMapInit(&stages, fcinfo->flinfo, stage_arg);
+		StageMapInitType(&stages, stage_arg >= 0 ? CallArgType(fcinfo, stage_arg) : InvalidOid,
+						 CurrentMemoryContext);
 		FunnelInitOnMap(&result, CurrentMemoryContext, &stages, 0, 0);
 	}
 	else

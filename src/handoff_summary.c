@@ -32,6 +32,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
@@ -40,21 +41,26 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "nodes/primnodes.h"
+#include "parser/parse_type.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
+#include "utils/ruleutils.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 #include "utils/array.h"
 
 #include "align.h"
+#include "callerless.h"
+#include "handoff_state.h"
 #include "interval_rule.h"
 #include "key_hash.h"
 #include "radix.h"
 
-#define HS_SERIAL_VERSION	3
+#define HS_SERIAL_VERSION	4
 
 /* One row: whose, when, by whom. */
 typedef struct HSEvent
@@ -95,7 +101,7 @@ typedef struct HSChunk
 } HSChunk;
 
 /* Transition state: every row kept so far, and the arguments every row shares. */
-typedef struct HSState
+struct HSState
 {
 	uint64		id;				/* tells states apart in the owner memo */
 	int64		sla_us;			/* the SLA, microseconds */
@@ -119,7 +125,7 @@ typedef struct HSState
 	Oid			owner_type;
 	Oid			owner_collation;
 	FmgrInfo   *owner_eq;		/* the type's equality (in the type cache), once needed */
-} HSState;
+};
 
 /*
  * A recently seen owner value, by its bytes (a by-value owner: its Datum):
@@ -156,12 +162,15 @@ typedef struct HSCache
 	Datum		into_value;		/* the Const's value, alive as long as the plan */
 } HSCache;
 
-/* Sets up hashing for argument argno (the lead key or the owner). */
+/* Sets up hashing, in cxt, for argument argno (the lead key or the owner). */
 static void
-HasherInit(KeyHasher *h, FunctionCallInfo fcinfo, int argno, const char *what)
+HasherInit(KeyHasher *h, FunctionCallInfo fcinfo, int argno, const char *what, MemoryContext cxt)
 {
-	KeyHasherInit(h, fcinfo, argno, what, "Cast the argument, e.g. 'sales'::text.",
-				  "Use a hashable type: bigint, text, uuid, ...");
+	Oid			type = CallArgType(fcinfo, argno);
+
+	KeyHasherInitType(h, type, Callerless(fcinfo) ? CallerlessCollation(fcinfo, type) : PG_GET_COLLATION(),
+					  cxt, what, "Cast the argument, e.g. 'sales'::text.",
+					  "Use a hashable type: bigint, text, uuid, ...");
 }
 
 /* The SLA in microseconds, by align's one interval rule (interval_rule.c). */
@@ -623,38 +632,52 @@ NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
 		 c->sla_const ? "yes" : "no", c->into_const ? "yes" : "no");
 }
 
-/* A new call-site cache for handoff_summary or stage_stays, in fn_mcxt. */
+/*
+ * The call site's cache for handoff_summary (with_owner) or stage_stays,
+ * built on the first call: in fn_extra, or for a call without a call
+ * expression (Citus) in the callerless table.
+ */
 static HSCache *
-NewCache(FunctionCallInfo fcinfo)
+GetCache(FunctionCallInfo fcinfo, bool with_owner)
 {
-	HSCache    *c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(HSCache));
+	HSCache    *c = fcinfo->flinfo->fn_extra;
+	bool		callerless = Callerless(fcinfo);
+	MemoryContext cxt = callerless ? CallerlessContext() : fcinfo->flinfo->fn_mcxt;
 
+	if (likely(c != NULL))
+		return c;
+	if (callerless && (c = CallerlessCacheFind(fcinfo)) != NULL)
+		return c;
+	c = MemoryContextAllocZero(cxt, sizeof(HSCache));
 	for (int i = 0; i < HS_MEMO_SLOTS; i++)
 		c->memo[i].len = -1;
+	HasherInit(&c->lead, fcinfo, 1, "lead key", cxt);
+	if (with_owner)
+	{
+		HasherInit(&c->owner, fcinfo, 3, "owner", cxt);
+		get_typlenbyval(c->owner.type, &c->owner_len, &c->owner_byval);
+		NoteConstArgs(c, fcinfo, PG_NARGS() > 5);
+	}
+	if (callerless)
+		CallerlessCacheAdd(fcinfo, c);
+	else
+		fcinfo->flinfo->fn_extra = c;
 	return c;
 }
 
-PG_FUNCTION_INFO_V1(handoff_summary_trans);
-/* Transition: keeps one row (lead, at, owner, sla [, into]). */
-Datum
-handoff_summary_trans(PG_FUNCTION_ARGS)
+/*
+ * Keeps one row (lead, at, owner, sla [, into]) of the call in st, a new
+ * state in cxt when st is NULL; returns the state.  The transition of both
+ * handoff_summary state types.
+ */
+HSState *
+HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 {
-	MemoryContext aggcxt = AlignAggContext(fcinfo, "handoff_summary");
-	HSCache    *c = fcinfo->flinfo->fn_extra;
-	HSState    *st;
+	HSCache    *c = GetCache(fcinfo, true);
 	int64		sla_us;
 	bool		has_into = PG_NARGS() > 5;
 	uint64		owner;
 
-	if (c == NULL)
-	{
-		c = NewCache(fcinfo);
-		HasherInit(&c->lead, fcinfo, 1, "lead key");
-		HasherInit(&c->owner, fcinfo, 3, "owner");
-		get_typlenbyval(c->owner.type, &c->owner_len, &c->owner_byval);
-		NoteConstArgs(c, fcinfo, has_into);
-		fcinfo->flinfo->fn_extra = c;
-	}
 	if (c->sla_const)
 		sla_us = c->sla_us;
 	else if (PG_ARGISNULL(4))
@@ -664,16 +687,15 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 	else
 		sla_us = SlaMicroseconds(PG_GETARG_INTERVAL_P(4));
 
-	if (PG_ARGISNULL(0))
+	if (st == NULL)
 	{
-		st = NewState(aggcxt, sla_us, has_into);
+		st = NewState(cxt, sla_us, has_into);
 		st->owner_type = c->owner.type;
 		st->owner_collation = c->owner.collation;
 	}
 	else
 	{
-		st = (HSState *) PG_GETARG_POINTER(0);
-		if (st->sla_us != sla_us)
+		if (st->sla_us != sla_us || st->has_into != has_into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("handoff_summary sla and into must be the same for every row of a group")));
@@ -696,7 +718,7 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 					 errmsg("handoff_summary sla and into must be the same for every row of a group")));
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(st);
+		return st;
 	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
@@ -704,7 +726,18 @@ handoff_summary_trans(PG_FUNCTION_ARGS)
 	/* a NULL owner is kept: it takes part in time order but never in a handoff */
 	owner = PG_ARGISNULL(3) ? 0 : (uint64) OwnerNumber(c, st, PG_GETARG_DATUM(3)) + 1;
 	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
-	PG_RETURN_POINTER(st);
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(handoff_summary_trans);
+/* Transition of handoff_summary with an internal state: keeps one row. */
+Datum
+handoff_summary_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "handoff_summary");
+
+	PG_RETURN_POINTER(HandoffAdvance(fcinfo, PG_ARGISNULL(0) ? NULL
+									 : (HSState *) PG_GETARG_POINTER(0), aggcxt));
 }
 
 /* Where combine appends another state's rows, and its owner numbers there (NULL: as they are). */
@@ -737,47 +770,36 @@ SendEvent(const HSEvent *e, void *arg)
 	pq_sendint64(buf, (int64) e->owner);
 }
 
-PG_FUNCTION_INFO_V1(handoff_summary_combine);
 /*
- * Combine: concatenates two partial states (row order does not matter).
- * b's owners are found or added among a's by value, and b's rows carry
- * their numbers in a.
+ * Appends b's rows to a (row order does not matter) and returns a.  b's
+ * owners are found or copied among a's by value, and b's rows carry their
+ * numbers in a.  b is not changed.
  */
-Datum
-handoff_summary_combine(PG_FUNCTION_ARGS)
+HSState *
+HSCombine(HSState *a, const HSState *b)
 {
-	HSState    *a;
-	HSState    *b;
 	AppendTarget target;
 	int32	   *map = NULL;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	(void) AlignAggContext(fcinfo, "handoff_summary");
-	b = (HSState *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(b);	/* adopt it: it lives in aggcxt already */
-	a = (HSState *) PG_GETARG_POINTER(0);
 	if (a->owner_type != b->owner_type || a->owner_collation != b->owner_collation)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid handoff_summary state: owners of different types")));
 	if (b->nowners > 0)
 	{
+		int16		typlen;
+		bool		typbyval;
+
+		get_typlenbyval(b->owner_type, &typlen, &typbyval);
 		map = palloc_extended(b->nowners * sizeof(int32), MCXT_ALLOC_HUGE);
 		for (int32 o = 0; o < b->nowners; o++)
-		{
-			map[o] = FindOwner(a, b->owners[o].hash, b->owners[o].value);
-			if (map[o] < 0)
-				map[o] = AddOwner(a, b->owners[o].hash, b->owners[o].value);	/* both in aggcxt */
-		}
+			map[o] = NoteOwner(a, b->owners[o].hash, b->owners[o].value, typlen, typbyval);
 	}
+	/* a new state made like b learns b's into */
+	if (a->has_into && a->into < 0 && b->has_into && b->into >= 0)
+		a->into = map[b->into];
 	if (a->sla_us != b->sla_us || a->has_into != b->has_into ||
-		(a->has_into && a->into != map[b->into]))
+		(a->has_into && b->into >= 0 && a->into != map[b->into]))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("handoff_summary sla and into must be the same for every row of a group")));
@@ -786,26 +808,76 @@ handoff_summary_combine(PG_FUNCTION_ARGS)
 	ForEachEvent(b, AppendTo, &target);
 	if (map != NULL)
 		pfree(map);
-	PG_RETURN_POINTER(a);
+	return a;
 }
 
-PG_FUNCTION_INFO_V1(handoff_summary_serialize);
-/* Serialize: version, arguments, owners (hash, value), rows. */
-Datum
-handoff_summary_serialize(PG_FUNCTION_ARGS)
+/* A new state in cxt with b's arguments and owner type, and no rows. */
+HSState *
+HSNewLike(const HSState *b, MemoryContext cxt)
 {
-	HSState    *st = (HSState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
+	HSState    *st = NewState(cxt, b->sla_us, b->has_into);
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, HS_SERIAL_VERSION);
-	pq_sendint64(&buf, st->sla_us);
-	pq_sendbyte(&buf, st->has_into ? 1 : 0);
-	pq_sendint32(&buf, st->into);
-	pq_sendint32(&buf, st->owner_type);
-	pq_sendint32(&buf, st->owner_collation);
-	pq_sendint32(&buf, st->nowners);
-	if (st->nowners > 0)
+	st->owner_type = b->owner_type;
+	st->owner_collation = b->owner_collation;
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(handoff_summary_combine);
+/* Combine of the internal-state aggregates: concatenates two partial states. */
+Datum
+handoff_summary_combine(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	(void) AlignAggContext(fcinfo, "handoff_summary");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(PG_GETARG_POINTER(1));	/* adopt it: it lives in aggcxt already */
+	PG_RETURN_POINTER(HSCombine((HSState *) PG_GETARG_POINTER(0),
+								(HSState *) PG_GETARG_POINTER(1)));
+}
+
+/*
+ * Appends st's serialized form to buf: version, arguments, owner type and
+ * collation, owners, rows.  Portable: the type and collation by name and
+ * the owners as text, no OID, so that a state reads back on another server
+ * (a Citus coordinator) where the owner type has another OID; else OIDs and
+ * raw bytes, for a process of the same server.
+ */
+void
+HSSerializeTo(const HSState *st, StringInfo buf, bool portable)
+{
+	pq_sendbyte(buf, HS_SERIAL_VERSION);
+	pq_sendbyte(buf, portable ? 'p' : 'r');
+	pq_sendint64(buf, st->sla_us);
+	pq_sendbyte(buf, st->has_into ? 1 : 0);
+	pq_sendint32(buf, st->into);
+	if (portable)
+	{
+		pq_sendstring(buf, OidIsValid(st->owner_type)
+					  ? format_type_extended(st->owner_type, -1, FORMAT_TYPE_FORCE_QUALIFY) : "");
+		pq_sendstring(buf, OidIsValid(st->owner_collation)
+					  ? generate_collation_name(st->owner_collation) : "");
+	}
+	else
+	{
+		pq_sendint32(buf, st->owner_type);
+		pq_sendint32(buf, st->owner_collation);
+	}
+	pq_sendint32(buf, st->nowners);
+	if (st->nowners > 0 && portable)
+	{
+		Oid			typoutput;
+		bool		typisvarlena;
+
+		getTypeOutputInfo(st->owner_type, &typoutput, &typisvarlena);
+		for (int32 o = 0; o < st->nowners; o++)
+			pq_sendstring(buf, OidOutputFunctionCall(typoutput, st->owners[o].value));
+	}
+	else if (st->nowners > 0)
 	{
 		int16		typlen;
 		bool		typbyval;
@@ -815,23 +887,22 @@ handoff_summary_serialize(PG_FUNCTION_ARGS)
 		{
 			Datum		v = st->owners[o].value;
 
-			pq_sendint64(&buf, (int64) st->owners[o].hash);
+			pq_sendint64(buf, (int64) st->owners[o].hash);
 			if (typbyval)
-				pq_sendint64(&buf, (int64) v);
+				pq_sendint64(buf, (int64) v);
 			else
 			{
 				int32		len = typlen > 0 ? typlen
 					: typlen == -1 ? (int32) VARSIZE_ANY(DatumGetPointer(v))
 					: (int32) strlen(DatumGetCString(v)) + 1;
 
-				pq_sendint32(&buf, len);
-				pq_sendbytes(&buf, DatumGetPointer(v), len);
+				pq_sendint32(buf, len);
+				pq_sendbytes(buf, DatumGetPointer(v), len);
 			}
 		}
 	}
-	pq_sendint64(&buf, st->nevents);
-	ForEachEvent(st, SendEvent, &buf);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	pq_sendint64(buf, st->nevents);
+	ForEachEvent(st, SendEvent, buf);
 }
 
 /* Raises the error for a serialized state that fails its checks. */
@@ -843,91 +914,179 @@ CorruptState(const char *what)
 			 errmsg("invalid handoff_summary state: %s", what)));
 }
 
-PG_FUNCTION_INFO_V1(handoff_summary_deserialize);
 /*
- * Deserialize: checks the counts before trusting them, and that every row's
- * owner is one of the state's (stage_stays: no owners, no owner type).
+ * Reads a state HSSerializeTo wrote into a new state in cxt: checks the
+ * counts before trusting them, reads portable owners with the type's input
+ * function (hashing them again), and checks that every row's owner is one
+ * of the state's (stage_stays: no owners, no owner type, stage codes).  Raw
+ * owners are read only when allow_raw: never from hostile input.
  */
+HSState *
+HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
+{
+	HSState    *st;
+	int64		sla_us;
+	bool		has_into;
+	bool		portable;
+	int64		n;
+	int32		nowners;
+	int16		typlen = 0;
+	bool		typbyval = false;
+
+	if (pq_getmsgbyte(msg) != HS_SERIAL_VERSION)
+		CorruptState("unsupported version");
+	switch (pq_getmsgbyte(msg))
+	{
+		case 'p':
+			portable = true;
+			break;
+		case 'r':
+			if (!allow_raw)
+				CorruptState("owners as raw bytes");
+			portable = false;
+			break;
+		default:
+			CorruptState("unknown owner encoding");
+			portable = false;	/* keep the compiler quiet */
+	}
+	sla_us = pq_getmsgint64(msg);
+	has_into = pq_getmsgbyte(msg) != 0;
+	if (sla_us < 0)
+		CorruptState("negative sla");
+	st = NewState(cxt, sla_us, has_into);
+	st->into = pq_getmsgint(msg, 4);
+	if (portable)
+	{
+		const char *type_name = pq_getmsgstring(msg);
+		const char *coll_name = pq_getmsgstring(msg);
+
+		if (type_name[0] != '\0')
+		{
+			int32		typmod;
+
+			(void) parseTypeString(type_name, &st->owner_type, &typmod, false);
+		}
+		if (coll_name[0] != '\0')
+			st->owner_collation = get_collation_oid(stringToQualifiedNameList(coll_name), false);
+	}
+	else
+	{
+		st->owner_type = (Oid) pq_getmsgint(msg, 4);
+		st->owner_collation = (Oid) pq_getmsgint(msg, 4);
+	}
+	if (OidIsValid(st->owner_type) && type_is_collatable(st->owner_type) &&
+		!OidIsValid(st->owner_collation))
+		CorruptState("owners of a collatable type without a collation");
+	nowners = pq_getmsgint(msg, 4);
+	if (nowners < 0 || nowners > HS_MAX_OWNERS || (nowners > 0 && !OidIsValid(st->owner_type)) ||
+		(has_into && (st->into < 0 || st->into >= nowners)) || (!has_into && st->into != -1))
+		CorruptState("bad owners");
+	if (nowners > 0)
+		get_typlenbyval(st->owner_type, &typlen, &typbyval);
+	if (nowners > 0 && portable)
+	{
+		KeyHasher	hasher;
+		Oid			typinput;
+		Oid			typioparam;
+
+		KeyHasherInitType(&hasher, st->owner_type, st->owner_collation, CurrentMemoryContext,
+						  "owner", "", "Use a hashable owner type: bigint, text, uuid, ...");
+		getTypeInputInfo(st->owner_type, &typinput, &typioparam);
+		for (int32 o = 0; o < nowners; o++)
+		{
+			Datum		v = OidInputFunctionCall(typinput, unconstify(char *, pq_getmsgstring(msg)),
+												 typioparam, -1);
+			uint64		hash = KeyHash(&hasher, v);
+
+			if (FindOwner(st, hash, v) >= 0)
+				CorruptState("repeated owner");
+			(void) NoteOwner(st, hash, v, typlen, typbyval);	/* copies it into cxt */
+			if ((o & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+	}
+	else
+		for (int32 o = 0; o < nowners; o++)
+		{
+			uint64		hash = (uint64) pq_getmsgint64(msg);
+			Datum		v;
+
+			if (typbyval)
+				v = (Datum) pq_getmsgint64(msg);
+			else
+			{
+				int32		len = pq_getmsgint(msg, 4);
+				const char *bytes;
+				char	   *copy;
+
+				if (len <= 0 || (typlen > 0 && len != typlen))
+					CorruptState("bad owner length");
+				bytes = pq_getmsgbytes(msg, len);
+				if ((typlen == -1 &&
+					 ((!VARATT_IS_1B(bytes) && len < VARHDRSZ) ||
+					  VARATT_IS_EXTERNAL(bytes) || VARATT_IS_COMPRESSED(bytes) ||
+					  VARSIZE_ANY(bytes) != (Size) len)) ||
+					(typlen == -2 && bytes[len - 1] != '\0'))
+					CorruptState("bad owner value");
+				copy = MemoryContextAlloc(cxt, len);
+				memcpy(copy, bytes, len);
+				v = PointerGetDatum(copy);
+			}
+			if (FindOwner(st, hash, v) >= 0)
+				CorruptState("repeated owner");
+			(void) AddOwner(st, hash, v);
+			if ((o & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+	n = pq_getmsgint64(msg);
+	if (n < 0 || n > (msg->len - msg->cursor) / 24)
+		CorruptState("bad row count");
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64		lead = (uint64) pq_getmsgint64(msg);
+		TimestampTz at = pq_getmsgint64(msg);
+		uint64		owner = (uint64) pq_getmsgint64(msg);
+
+		if (OidIsValid(st->owner_type) ? owner > (uint64) nowners
+			: (owner < 1 || owner > STAGE_COUNT))
+			CorruptState("row of an unknown owner");
+		if (TIMESTAMP_NOT_FINITE(at))
+			CorruptState("row of an infinite time");
+		AddEvent(st, lead, at, owner);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pq_getmsgend(msg);
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(handoff_summary_serialize);
+/*
+ * Serialize of the internal-state aggregates: HSSerializeTo as bytea, the
+ * owners as raw bytes (a parallel worker's state goes to its leader, on the
+ * same server, and any owner type, also an anonymous record, survives).
+ */
+Datum
+handoff_summary_serialize(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	HSSerializeTo((HSState *) PG_GETARG_POINTER(0), &buf, false);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(handoff_summary_deserialize);
+/* Deserialize of the internal-state aggregates: HSDeserializeFrom into aggcxt. */
 Datum
 handoff_summary_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *data = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcxt = AlignAggContext(fcinfo, "handoff_summary");
 	StringInfoData msg;
-	HSState    *st;
-	int64		sla_us;
-	bool		has_into;
-	int64		n;
-	int32		nowners;
-	int16		typlen = 0;
-	bool		typbyval = false;
 
 	InitStateMessage(&msg, data);
-	if (pq_getmsgbyte(&msg) != HS_SERIAL_VERSION)
-		CorruptState("unsupported version");
-	sla_us = pq_getmsgint64(&msg);
-	has_into = pq_getmsgbyte(&msg) != 0;
-	if (sla_us < 0)
-		CorruptState("negative sla");
-	st = NewState(aggcxt, sla_us, has_into);
-	st->into = pq_getmsgint(&msg, 4);
-	st->owner_type = (Oid) pq_getmsgint(&msg, 4);
-	st->owner_collation = (Oid) pq_getmsgint(&msg, 4);
-	nowners = pq_getmsgint(&msg, 4);
-	if (nowners < 0 || (nowners > 0 && !OidIsValid(st->owner_type)) ||
-		(has_into && (st->into < 0 || st->into >= nowners)))
-		CorruptState("bad owners");
-	if (nowners > 0)
-		get_typlenbyval(st->owner_type, &typlen, &typbyval);
-	for (int32 o = 0; o < nowners; o++)
-	{
-		uint64		hash = (uint64) pq_getmsgint64(&msg);
-		Datum		v;
-
-		if (typbyval)
-			v = (Datum) pq_getmsgint64(&msg);
-		else
-		{
-			int32		len = pq_getmsgint(&msg, 4);
-			const char *bytes;
-			char	   *copy;
-
-			if (len <= 0 || (typlen > 0 && len != typlen))
-				CorruptState("bad owner length");
-			bytes = pq_getmsgbytes(&msg, len);
-			if ((typlen == -1 &&
-				 ((!VARATT_IS_1B(bytes) && len < VARHDRSZ) ||
-				  VARATT_IS_EXTERNAL(bytes) || VARATT_IS_COMPRESSED(bytes) ||
-				  VARSIZE_ANY(bytes) != (Size) len)) ||
-				(typlen == -2 && bytes[len - 1] != '\0'))
-				CorruptState("bad owner value");
-			copy = MemoryContextAlloc(aggcxt, len);
-			memcpy(copy, bytes, len);
-			v = PointerGetDatum(copy);
-		}
-		if (FindOwner(st, hash, v) >= 0)
-			CorruptState("repeated owner");
-		(void) AddOwner(st, hash, v);
-		if ((o & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	n = pq_getmsgint64(&msg);
-	if (n < 0 || n > (msg.len - msg.cursor) / 24)
-		CorruptState("bad row count");
-	for (int64 i = 0; i < n; i++)
-	{
-		uint64		lead = (uint64) pq_getmsgint64(&msg);
-		TimestampTz at = pq_getmsgint64(&msg);
-		uint64		owner = (uint64) pq_getmsgint64(&msg);
-
-		if (OidIsValid(st->owner_type) && owner > (uint64) nowners)
-			CorruptState("row of an unknown owner");
-		AddEvent(st, lead, at, owner);
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	pq_getmsgend(&msg);
-	PG_RETURN_POINTER(st);
+	PG_RETURN_POINTER(HSDeserializeFrom(&msg, aggcxt, true));
 }
 
 RADIX_PASS_DEFINE(RadixPass, HSEvent, lead)
@@ -1167,15 +1326,14 @@ WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
 	}
 }
 
-PG_FUNCTION_INFO_V1(handoff_summary_final);
 /*
- * Final: groups rows by lead, walks each lead in time order and returns
- * (handoffs, median_gap, p90_gap, sla_met).  Empty: (0, NULL, NULL, NULL).
+ * The result of handoff_summary over st (NULL: no rows): groups rows by
+ * lead, walks each lead in time order and returns (handoffs, median_gap,
+ * p90_gap, sla_met).  Empty: (0, NULL, NULL, NULL).
  */
 Datum
-handoff_summary_final(PG_FUNCTION_ARGS)
+HandoffSummaryResult(FunctionCallInfo fcinfo, HSState *st)
 {
-	HSState    *st = PG_ARGISNULL(0) ? NULL : (HSState *) PG_GETARG_POINTER(0);
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {false, true, true, true};
@@ -1185,6 +1343,8 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 		elog(ERROR, "handoff_summary must return a composite type");
 	tupdesc = BlessTupleDesc(tupdesc);
 
+	if (st != NULL && !OidIsValid(st->owner_type))
+		CorruptState("a stage_stays state given to handoff_summary");
 	if (st != NULL && st->nevents > 0)
 	{
 		w.gaps = MemoryContextAllocHuge(CurrentMemoryContext, st->nevents * sizeof(int64));
@@ -1204,36 +1364,50 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
+PG_FUNCTION_INFO_V1(handoff_summary_final);
+/* Final of the internal-state handoff_summary: HandoffSummaryResult. */
+Datum
+handoff_summary_final(PG_FUNCTION_ARGS)
+{
+	return HandoffSummaryResult(fcinfo, PG_ARGISNULL(0) ? NULL : (HSState *) PG_GETARG_POINTER(0));
+}
+
 /* ---------- stage_stays: time in stage without a sort ---------- */
 
-PG_FUNCTION_INFO_V1(stage_stays_trans);
 /*
- * Transition of stage_stays(lead, at, stage): keeps one row, the stage code
- * in place of an owner.  Rows with a NULL lead, time or stage are skipped.
+ * Keeps one row of stage_stays(lead, at, stage) in st, a new state in cxt
+ * when st is NULL, the stage code in place of an owner; returns the state.
+ * Rows with a NULL lead, time or stage are skipped.
  */
-Datum
-stage_stays_trans(PG_FUNCTION_ARGS)
+HSState *
+StaysAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 {
-	MemoryContext aggcxt = AlignAggContext(fcinfo, "stage_stays");
-	HSCache    *c = fcinfo->flinfo->fn_extra;
-	HSState    *st;
+	HSCache    *c = GetCache(fcinfo, false);
 
-	if (c == NULL)
-	{
-		c = NewCache(fcinfo);
-		HasherInit(&c->lead, fcinfo, 1, "lead key");
-		fcinfo->flinfo->fn_extra = c;
-	}
-	st = PG_ARGISNULL(0) ? NewState(aggcxt, 0, false) : (HSState *) PG_GETARG_POINTER(0);
+	if (st == NULL)
+		st = NewState(cxt, 0, false);
+	else if (OidIsValid(st->owner_type))
+		CorruptState("a handoff_summary state given to stage_stays");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-		PG_RETURN_POINTER(st);
+		return st;
 	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("stage_stays times must be finite")));
 	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2),
 			 (uint64) PG_GETARG_LEAD_STAGE(3));
-	PG_RETURN_POINTER(st);
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(stage_stays_trans);
+/* Transition of stage_stays with an internal state: keeps one row. */
+Datum
+stage_stays_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "stage_stays");
+
+	PG_RETURN_POINTER(StaysAdvance(fcinfo, PG_ARGISNULL(0) ? NULL
+								   : (HSState *) PG_GETARG_POINTER(0), aggcxt));
 }
 
 /* What stage_stays_final collects while walking the leads: stays per stage. */
@@ -1277,19 +1451,17 @@ WalkStays(const HSEvent *ev, int64 n, void *arg)
 	}
 }
 
-PG_FUNCTION_INFO_V1(stage_stays_final);
 /*
- * Final of stage_stays: walks each lead in time order (ties in ladder
- * order), as time_in_stage does, and returns per stage that has a
- * completed stay: (stage, stays, median_stay, p90_stay).  The last row of a
- * lead has no completed stay.
+ * The result of stage_stays over st (NULL: no rows): walks each lead in
+ * time order (ties in ladder order), as time_in_stage does, and returns per
+ * stage that has a completed stay: (stage, stays, median_stay, p90_stay).
+ * The last row of a lead has no completed stay.
  */
 Datum
-stage_stays_final(PG_FUNCTION_ARGS)
+StageStaysResult(FunctionCallInfo fcinfo, HSState *st)
 {
-	HSState    *st = PG_ARGISNULL(0) ? NULL : (HSState *) PG_GETARG_POINTER(0);
 	int64		n = st ? st->nevents : 0;
-	Oid			array_type = get_fn_expr_rettype(fcinfo->flinfo);
+	Oid			array_type = get_func_rettype(fcinfo->flinfo->fn_oid);
 	Oid			elem_type = get_element_type(array_type);
 	TupleDesc	tupdesc = lookup_rowtype_tupdesc_copy(elem_type, -1);
 	StaysWalk	w;
@@ -1300,6 +1472,8 @@ stage_stays_final(PG_FUNCTION_ARGS)
 	char		typalign;
 
 	memset(&w, 0, sizeof(w));
+	if (st != NULL && OidIsValid(st->owner_type))
+		CorruptState("a handoff_summary state given to stage_stays");
 	if (n > 0)
 		WalkLeads(st, WalkStays, &w);
 	tupdesc = BlessTupleDesc(tupdesc);
@@ -1318,4 +1492,12 @@ stage_stays_final(PG_FUNCTION_ARGS)
 	}
 	get_typlenbyvalalign(elem_type, &typlen, &typbyval, &typalign);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, nelems, elem_type, typlen, typbyval, typalign));
+}
+
+PG_FUNCTION_INFO_V1(stage_stays_final);
+/* Final of the internal-state stage_stays: StageStaysResult. */
+Datum
+stage_stays_final(PG_FUNCTION_ARGS)
+{
+	return StageStaysResult(fcinfo, PG_ARGISNULL(0) ? NULL : (HSState *) PG_GETARG_POINTER(0));
 }

@@ -1,14 +1,17 @@
 /*
  * memory.c
  *		Memory helpers shared by the aggregates: their memory context, large
- *		arrays for per-lead tables, and reading a serialized state in place.
+ *		arrays for per-lead tables, reading a serialized state in place, and
+ *		the text form (base64) of the states Citus ships.
  */
 #include "postgres.h"
 
 #include <sys/mman.h>
 
+#include "common/base64.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "parser/scansup.h"
 #include "utils/memutils.h"
 
 #include "align.h"
@@ -78,4 +81,42 @@ InitStateMessage(StringInfo msg, bytea *data)
 	msg->len = VARSIZE_ANY_EXHDR(data);
 	msg->maxlen = msg->len;
 	msg->cursor = 0;
+}
+
+/*
+ * Decodes the text form of an aggregate state (base64, white space
+ * ignored) into msg, ready to read; 22P02 naming typname when it is not
+ * base64.
+ */
+void
+StateTextDecode(StringInfo msg, const char *in, const char *typname)
+{
+	char	   *text = palloc(strlen(in) + 1);
+	int			len = 0;
+
+	for (const char *p = in; *p; p++)
+		if (!scanner_isspace(*p))
+			text[len++] = *p;
+	initStringInfo(msg);
+	enlargeStringInfo(msg, pg_b64_dec_len(len));
+	msg->len = pg_b64_decode(text, len, msg->data, pg_b64_dec_len(len));
+	if (msg->len < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s", typname),
+				 errdetail("A %s is the base64 text a %s prints.", typname, typname)));
+	pfree(text);
+}
+
+/* The text form of a serialized aggregate state: base64 of its bytes. */
+char *
+StateTextEncode(const char *data, int len)
+{
+	char	   *out = palloc(pg_b64_enc_len(len) + 1);
+	int			n = pg_b64_encode(data, len, out, pg_b64_enc_len(len));
+
+	if (n < 0)
+		elog(ERROR, "could not encode an aggregate state");
+	out[n] = '\0';
+	return out;
 }

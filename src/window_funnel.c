@@ -18,9 +18,16 @@
  * The result is the highest stage any chain reached, NULL if the lead has no
  * ladder event with a known time.
  *
- * The state is internal (events of one lead, usually a handful), with
- * serialize/deserialize for parallel plans.  Used with GROUP BY lead, Citus
- * pushes the whole aggregate down to the shard that holds the lead.
+ * The state is a window_funnel_state: the group's events (one lead's,
+ * usually a handful) in one varlena that the transition function fills in
+ * place and doubles when full, so a GROUP BY lead over millions of leads
+ * costs a few dozen bytes per lead and no allocation per row.  A real type,
+ * not internal, so that parallel workers and Citus' shards can ship it
+ * (its text form is base64 of a portable serialized form).  Used with
+ * GROUP BY lead, Citus runs the whole aggregate on the shard that holds the
+ * lead; grouped otherwise, each shard computes partial states.  The
+ * internal-state functions of 0.1.0 (window_funnel_trans(internal, ...) and
+ * the rest) stay for databases that have not run ALTER EXTENSION UPDATE.
  */
 #include "postgres.h"
 
@@ -31,9 +38,11 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 #include "utils/timestamp.h"
 
 #include "align.h"
+#include "callerless.h"
 #include "funnel.h"
 #include "interval_rule.h"
 #include "stage_map.h"
@@ -61,6 +70,8 @@ typedef struct WFState
 	int32		capacity;
 	WFEvent    *events;
 } WFState;
+
+static int	FurthestSlot(WFState *st, int nstages);
 
 /* Parses a mode list such as 'strict_order, strict_increase' into WF_* bits. */
 static int
@@ -114,19 +125,74 @@ BeyondWindow(TimestampTz earlier, TimestampTz later, int64 window_us)
 	return pg_sub_s64_overflow(later, earlier, &diff) || diff > window_us;
 }
 
-/* The stage map of this call site, argument argno, cached in fn_extra. */
+/*
+ * The stage map of this call site, argument argno: cached in fn_extra, or
+ * for a call without a call expression (Citus) in the callerless table.
+ */
 static StageMap *
 GetStageMap(FunctionCallInfo fcinfo, int argno)
 {
 	StageMap   *map = fcinfo->flinfo->fn_extra;
+	Oid			type;
 
-	if (map == NULL)
+	if (likely(map != NULL))
+		return map;
+	if (!Callerless(fcinfo))
 	{
 		map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StageMap));
 		StageMapInit(map, fcinfo->flinfo, argno);
 		fcinfo->flinfo->fn_extra = map;
+		return map;
 	}
+	if ((map = CallerlessCacheFind(fcinfo)) != NULL)
+		return map;
+	type = CallArgType(fcinfo, argno);
+	if (!OidIsValid(type))
+		ereport(ERROR,
+				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+				 errmsg("could not determine the stage ladder of %s",
+						format_procedure(fcinfo->flinfo->fn_oid)),
+				 errhint("Called without a call expression (as Citus' worker_partial_agg does), "
+						 "window_funnel needs stages of a declared type: lead_stage.")));
+	map = MemoryContextAllocZero(CallerlessContext(), sizeof(StageMap));
+	StageMapInitType(map, type, CallerlessContext());
+	CallerlessCacheAdd(fcinfo, map);
 	return map;
+}
+
+/* The window and modes of a call (arguments 1 and 4), checked. */
+static void
+CallWindowModes(FunctionCallInfo fcinfo, int64 *window_us, int *modes)
+{
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("window_funnel window must not be NULL")));
+	*window_us = IntervalArgMicroseconds(PG_GETARG_INTERVAL_P(1), "window_funnel window",
+										 "Pass a positive interval such as '30 days'.");
+	*modes = (PG_NARGS() > 4 && !PG_ARGISNULL(4)) ? ParseModes(PG_GETARG_TEXT_PP(4)) : 0;
+}
+
+/* The error for rows of one group with different windows or modes. */
+static void
+MixedArguments(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("window_funnel window and mode must be the same for every row of a group")));
+}
+
+/* The furthest stage as the aggregate's result datum (lead_stage or the enum); false if none. */
+static bool
+ResultStage(WFState *st, const StageMap *map, Datum *result)
+{
+	int			best = FurthestSlot(st, map->nstages);
+
+	if (best < 0)
+		return false;
+	*result = map->is_enum ? ObjectIdGetDatum(map->by_pos[best])
+		: LeadStageGetDatum((LeadStage) (best + 1));
+	return true;
 }
 
 /* Appends one event, growing the array in the aggregate's context. */
@@ -175,18 +241,11 @@ window_funnel_trans(PG_FUNCTION_ARGS)
 	WFState    *st;
 	StageMap   *map;
 	int64		window_us;
-	int			modes = 0;
+	int			modes;
 	int			slot;
 
 	aggcxt = AlignAggContext(fcinfo, "window_funnel");
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("window_funnel window must not be NULL")));
-	window_us = IntervalArgMicroseconds(PG_GETARG_INTERVAL_P(1), "window_funnel window",
-										"Pass a positive interval such as '30 days'.");
-	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
-		modes = ParseModes(PG_GETARG_TEXT_PP(4));
+	CallWindowModes(fcinfo, &window_us, &modes);
 	map = GetStageMap(fcinfo, 3);
 
 	if (PG_ARGISNULL(0))
@@ -195,9 +254,7 @@ window_funnel_trans(PG_FUNCTION_ARGS)
 	{
 		st = (WFState *) PG_GETARG_POINTER(0);
 		if (st->window_us != window_us || st->modes != modes)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("window_funnel window and mode must be the same for every row of a group")));
+			MixedArguments();
 	}
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_POINTER(st);
@@ -229,9 +286,7 @@ window_funnel_combine(PG_FUNCTION_ARGS)
 	else
 		a = (WFState *) PG_GETARG_POINTER(0);
 	if (a->window_us != b->window_us || a->modes != b->modes)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("window_funnel window and mode must be the same for every row of a group")));
+		MixedArguments();
 	for (int i = 0; i < b->nevents; i++)
 	{
 		AddEvent(a, aggcxt, b->events[i].at, b->events[i].slot);
@@ -433,19 +488,284 @@ FurthestSlot(WFState *st, int nstages)
 }
 
 PG_FUNCTION_INFO_V1(window_funnel_final);
-/* Final: the furthest stage as lead_stage (or as the enum), NULL if none. */
+/* Final (internal state): the furthest stage as lead_stage (or as the enum), NULL if none. */
 Datum
 window_funnel_final(PG_FUNCTION_ARGS)
 {
 	StageMap   *map = GetStageMap(fcinfo, 3);
-	int			best;
+	Datum		result;
+
+	if (PG_ARGISNULL(0) || !ResultStage((WFState *) PG_GETARG_POINTER(0), map, &result))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
+}
+
+/* ---------- window_funnel_state: the state as a value ---------- */
+
+#define WF_FLAT_VERSION		1
+
+/*
+ * The value: the group's events with room for capacity of them (the
+ * varlena's size covers the room; the transition function fills it in
+ * place and doubles it when full).
+ */
+typedef struct WFFlat
+{
+	int32		vl_len_;
+	int32		version;		/* WF_FLAT_VERSION */
+	int64		window_us;
+	int32		modes;
+	int32		nevents;
+	int32		capacity;
+	int32		unused;
+	WFEvent		events[FLEXIBLE_ARRAY_MEMBER];
+} WFFlat;
+
+#define WF_FLAT_SIZE(cap)	(offsetof(WFFlat, events) + (Size) (cap) * sizeof(WFEvent))
+#define WF_FLAT_MAX_EVENTS	((int32) ((MaxAllocSize - offsetof(WFFlat, events)) / sizeof(WFEvent)))
+
+/* A new value with room for capacity events, in the current context. */
+static WFFlat *
+NewFlat(int64 window_us, int modes, int32 capacity)
+{
+	WFFlat	   *f = palloc0(WF_FLAT_SIZE(capacity));
+
+	SET_VARSIZE(f, WF_FLAT_SIZE(capacity));
+	f->version = WF_FLAT_VERSION;
+	f->window_us = window_us;
+	f->modes = modes;
+	f->capacity = capacity;
+	return f;
+}
+
+/* The error for a window_funnel_state that fails its checks. */
+static void
+CorruptFlat(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid window_funnel state: %s", what)));
+}
+
+/* The value behind a datum, in memory we may read (and, for a transition value, write), checked. */
+static WFFlat *
+FlatOf(Datum d)
+{
+	WFFlat	   *f = (WFFlat *) PG_DETOAST_DATUM(d);
+
+	if (VARSIZE(f) < offsetof(WFFlat, events) || f->version != WF_FLAT_VERSION ||
+		f->capacity < 0 || f->capacity > WF_FLAT_MAX_EVENTS || VARSIZE(f) != WF_FLAT_SIZE(f->capacity) ||
+		f->nevents < 0 || f->nevents > f->capacity || f->window_us < 0 ||
+		(f->modes & ~WF_MODES_ALL) != 0)
+		CorruptFlat("bad header");
+	return f;
+}
+
+/*
+ * Makes room in f for n more events: f itself when it has it, else a copy
+ * with at least twice the room, in the current context (the executor copies
+ * a new transition value into the aggregate's memory and frees the old).
+ */
+static WFFlat *
+FlatRoom(WFFlat *f, int32 n)
+{
+	int64		need = (int64) f->nevents + n;
+	int64		cap;
+	WFFlat	   *g;
+
+	if (need <= f->capacity)
+		return f;
+	if (need > WF_FLAT_MAX_EVENTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("window_funnel holds at most %d events per group", WF_FLAT_MAX_EVENTS)));
+	cap = Min(Max(Max((int64) f->capacity * 2, need), 4), WF_FLAT_MAX_EVENTS);
+	g = NewFlat(f->window_us, f->modes, (int32) cap);
+	memcpy(g->events, f->events, f->nevents * sizeof(WFEvent));
+	g->nevents = f->nevents;
+	return g;
+}
+
+/* A WFState over a value's events (FurthestSlot sorts them in place). */
+static WFState
+StateOver(WFFlat *f)
+{
+	WFState		st;
+
+	st.window_us = f->window_us;
+	st.modes = f->modes;
+	st.nevents = f->nevents;
+	st.capacity = f->capacity;
+	st.events = f->events;
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_state_trans);
+/*
+ * Transition over a window_funnel_state: remembers one event, in place
+ * while the value has room.  NULL stage or at: skipped.
+ */
+Datum
+window_funnel_state_trans(PG_FUNCTION_ARGS)
+{
+	StageMap   *map;
+	WFFlat	   *f;
+	int64		window_us;
+	int			modes;
+	int			slot;
+
+	(void) AlignAggContext(fcinfo, "window_funnel");
+	CallWindowModes(fcinfo, &window_us, &modes);
+	map = GetStageMap(fcinfo, 3);
+	if (PG_ARGISNULL(0))
+		f = NewFlat(window_us, modes, 4);
+	else
+	{
+		f = FlatOf(PG_GETARG_DATUM(0));
+		if (f->window_us != window_us || f->modes != modes)
+			MixedArguments();
+	}
+	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_POINTER(f);
+	slot = StageMapSlot(map, PG_GETARG_DATUM(3));
+	if (slot >= 0)
+	{
+		f = FlatRoom(f, 1);
+		f->events[f->nevents].at = PG_GETARG_TIMESTAMPTZ(2);
+		f->events[f->nevents].slot = slot;
+		f->nevents++;
+	}
+	PG_RETURN_POINTER(f);
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_state_combine);
+/* Combine over a window_funnel_state: the first group's events and the second's. */
+Datum
+window_funnel_state_combine(PG_FUNCTION_ARGS)
+{
+	WFFlat	   *a;
+	WFFlat	   *b;
+
+	(void) AlignAggContext(fcinfo, "window_funnel_combine");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		return PG_GETARG_DATUM(0);
+	}
+	b = FlatOf(PG_GETARG_DATUM(1));
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(b);	/* the executor copies it into the aggregate's memory */
+	a = FlatOf(PG_GETARG_DATUM(0));
+	if (a->window_us != b->window_us || a->modes != b->modes)
+		MixedArguments();
+	a = FlatRoom(a, b->nevents);
+	memcpy(a->events + a->nevents, b->events, b->nevents * sizeof(WFEvent));
+	a->nevents += b->nevents;
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_state_final);
+/* Final over a window_funnel_state: the furthest stage as lead_stage (or as the enum), NULL if none. */
+Datum
+window_funnel_state_final(PG_FUNCTION_ARGS)
+{
+	StageMap   *map = GetStageMap(fcinfo, 3);
+	WFState		st;
+	Datum		result;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	best = FurthestSlot((WFState *) PG_GETARG_POINTER(0), map->nstages);
-	if (best < 0)
+	st = StateOver(FlatOf(PG_GETARG_DATUM(0)));
+	if (!ResultStage(&st, map, &result))
 		PG_RETURN_NULL();
-	if (map->is_enum)
-		PG_RETURN_OID(map->by_pos[best]);
-	PG_RETURN_LEAD_STAGE((LeadStage) (best + 1));
+	PG_RETURN_DATUM(result);
+}
+
+/* The portable form of a value: version, window, modes, events (time, slot). */
+static void
+SendFlat(const WFFlat *f, StringInfo buf)
+{
+	pq_sendbyte(buf, WF_FLAT_VERSION);
+	pq_sendint64(buf, f->window_us);
+	pq_sendint32(buf, f->modes);
+	pq_sendint32(buf, f->nevents);
+	for (int i = 0; i < f->nevents; i++)
+	{
+		pq_sendint64(buf, f->events[i].at);
+		pq_sendbyte(buf, (uint8) f->events[i].slot);
+	}
+}
+
+/* Reads the portable form into a new value, checking every field. */
+static WFFlat *
+ReceiveFlat(StringInfo msg)
+{
+	int64		window_us;
+	int			modes;
+	int			n;
+	WFFlat	   *f;
+
+	if (msg->len - msg->cursor < 17 || pq_getmsgbyte(msg) != WF_FLAT_VERSION)
+		CorruptFlat("unsupported version");
+	window_us = pq_getmsgint64(msg);
+	modes = (int) pq_getmsgint(msg, 4);
+	n = (int) pq_getmsgint(msg, 4);
+	if (window_us < 0 || (modes & ~WF_MODES_ALL) != 0 || n < 0 || n > (msg->len - msg->cursor) / 9)
+		CorruptFlat("bad header");
+	f = NewFlat(window_us, modes, n);
+	for (int i = 0; i < n; i++)
+	{
+		f->events[i].at = pq_getmsgint64(msg);
+		f->events[i].slot = pq_getmsgbyte(msg);
+		if (f->events[i].slot >= FUNNEL_MAX_STAGES + STAGE_OUTCOMES)
+			CorruptFlat("bad stage slot");
+	}
+	f->nevents = n;
+	if (msg->cursor != msg->len)
+		CorruptFlat("trailing bytes");
+	return f;
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_state_in);
+/* Text input: base64 of the portable form (white space ignored), checked. */
+Datum
+window_funnel_state_in(PG_FUNCTION_ARGS)
+{
+	StringInfoData msg;
+
+	StateTextDecode(&msg, PG_GETARG_CSTRING(0), "window_funnel_state");
+	PG_RETURN_POINTER(ReceiveFlat(&msg));
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_state_out);
+/* Text output: the portable form in base64. */
+Datum
+window_funnel_state_out(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	SendFlat(FlatOf(PG_GETARG_DATUM(0)), &buf);
+	PG_RETURN_CSTRING(StateTextEncode(buf.data, buf.len));
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_state_recv);
+/* Binary input: the portable form, checked. */
+Datum
+window_funnel_state_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(ReceiveFlat((StringInfo) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_state_send);
+/* Binary output: the portable form. */
+Datum
+window_funnel_state_send(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	SendFlat(FlatOf(PG_GETARG_DATUM(0)), &buf);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }

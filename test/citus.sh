@@ -238,9 +238,10 @@ done <"$ALIGN_ROOT/test/citus/checks.sql"
 check_secs=$((SECONDS - t0))
 
 # --- 5. bytes shipped to the coordinator per lead ------------------------
-# funnel: the text of the shards' partial states (Citus' EXPLAIN ANALYZE
-# cannot run a worker_partial_agg query, see test/citus/setup.sql);
-# handoff_summary: the rows Citus pulls, from EXPLAIN ANALYZE.
+# the text of the shards' partial states (Citus' EXPLAIN ANALYZE cannot run
+# a worker_partial_agg query, see test/citus/setup.sql); for comparison,
+# the rows Citus pulls for an aggregate it cannot push down (a lead key
+# without a concrete aggregate), from EXPLAIN ANALYZE.
 nleads=$(on_coord -At -c 'SELECT count(DISTINCT lead_id) FROM hist_local')
 per_lead() { awk -v b="$1" -v n="$nleads" 'BEGIN { printf "%.1f", b / n }'; }
 measure() {
@@ -257,8 +258,14 @@ for layout in lead other; do
         "SELECT partial_state_bytes('$table', 'funnel(bigint, lead_stage, timestamptz)', 'lead_id, stage, at')"
     measure "${LAYOUT_NAME[$layout]}: funnel(text lead, stage, at, within), partial states" \
         "SELECT partial_state_bytes('$table', 'funnel(text, lead_stage, timestamptz, interval)', 'lead_text, stage, at, interval ''30 days''')"
-    measure "${LAYOUT_NAME[$layout]}: handoff_summary, rows pulled" \
-        "SELECT bytes_received(\$q\$SELECT handoff_summary(lead_id, at, owner, interval '2 days') FROM $table\$q\$)"
+    measure "${LAYOUT_NAME[$layout]}: handoff_summary(bigint lead, text owner), partial states" \
+        "SELECT partial_state_bytes('$table', 'handoff_summary(bigint, timestamptz, text, interval)', 'lead_id, at, owner, interval ''2 days''')"
+    measure "${LAYOUT_NAME[$layout]}: stage_stays(bigint lead), partial states" \
+        "SELECT partial_state_bytes('$table', 'stage_stays(bigint, timestamptz, lead_stage)', 'lead_id, at, stage')"
+    measure "${LAYOUT_NAME[$layout]}: window_funnel GROUP BY lead_id, partial states" \
+        "SELECT partial_state_bytes('$table', 'window_funnel(interval, timestamptz, lead_stage)', 'interval ''30 days'', at, stage', 'lead_id')"
+    measure "${LAYOUT_NAME[$layout]}: handoff_summary(oid lead: no concrete aggregate), rows pulled" \
+        "SELECT bytes_received(\$q\$SELECT handoff_summary(lead_id::oid, at, owner, interval '2 days') FROM $table\$q\$)"
 done
 
 # --- 6. timings (indicative, not checked: the nodes share this machine) ---

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Dump and restore: a database holding align values (test/upgrade/stored.sql:
-# lead_stage columns and indexes, stored funnels, a materialized view, views)
+# lead_stage columns and indexes, stored funnels, a materialized view, views,
+# and aggregates declared by align_concrete_aggregates with a view over them)
 # is dumped, restored into a fresh database (custom format via pg_restore,
 # and plain SQL via psql), and dumped again: the dumps must be identical and
 # every stored value must read back the same.  Then a binary COPY of the
@@ -32,6 +33,13 @@ for db in align_dump_src align_dump_custom align_dump_plain; do
     align_psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
 done
 align_psql -d align_dump_src -c 'CREATE EXTENSION align' -f "$ALIGN_ROOT/test/upgrade/stored.sql" >/dev/null
+# aggregates a user declares with align_concrete_aggregates (not members of
+# the extension: pg_dump writes them out), and a view that calls them
+align_psql -d align_dump_src -c "SELECT count(*) FROM align_concrete_aggregates('bigint', 'crm_stage', 'crm_stage')" \
+    -c "CREATE VIEW concrete_aggregates AS
+        SELECT channel, funnel(lead_id, crm, at) AS f,
+               handoff_summary(lead_id, at, crm, interval '1 day', 'trial'::crm_stage) AS h
+        FROM stage_history GROUP BY channel" >/dev/null
 
 pg_dump --no-sync -Fc -f "$work/src.dump" align_dump_src
 pg_restore --exit-on-error -d align_dump_custom "$work/src.dump" || fail "pg_restore failed"
@@ -45,9 +53,10 @@ for db in align_dump_custom align_dump_plain; do
         fail "the dump of $db differs from the original dump"
     fi
 done
-align_psql -d align_dump_src -At -f "$ALIGN_ROOT/test/upgrade/values.sql" >"$work/values.src"
+concrete="SELECT 'concrete_aggregates', count(*), md5(string_agg(format('%s %s %s', channel, f, h), ',' ORDER BY channel)) FROM concrete_aggregates"
+align_psql -d align_dump_src -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.src"
 for db in align_dump_custom align_dump_plain; do
-    align_psql -d $db -At -f "$ALIGN_ROOT/test/upgrade/values.sql" >"$work/values.$db"
+    align_psql -d $db -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.$db"
     diff -u "$work/values.src" "$work/values.$db" || fail "stored values read back differently in $db"
 done
 
@@ -69,7 +78,7 @@ different=$(align_psql -d align_dump_plain -At -c "
 
 align_psql -d align_dump_custom -c 'REFRESH MATERIALIZED VIEW CONCURRENTLY funnel_by_channel' \
     || fail "REFRESH MATERIALIZED VIEW CONCURRENTLY failed after the restore"
-align_psql -d align_dump_custom -At -f "$ALIGN_ROOT/test/upgrade/values.sql" >"$work/values.refreshed"
+align_psql -d align_dump_custom -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.refreshed"
 diff -u "$work/values.src" "$work/values.refreshed" || fail "the refreshed materialized view differs"
 
 objects=$(grep -cE '^(CREATE|ALTER|COPY|COMMENT)' "$work/src.sql")

@@ -102,12 +102,62 @@ WHERE lead_id IS NOT NULL GROUP BY lead_id ORDER BY lead_id
 -- true lead: window_funnel GROUP BY lead_id runs whole on the shards
 SELECT p ~ 'window_funnel\(' AND p !~ 'worker_partial_agg|coord_combine_agg'
 FROM plan_of($q$SELECT lead_id, window_funnel(interval '30 days', at, stage) FROM @hist@ GROUP BY lead_id$q$) p
+-- true other: window_funnel GROUP BY lead_id, a lead's events on several shards, is pushed to the workers
+SELECT p ~ 'worker_partial_agg\(''public\.window_funnel\(interval,timestamp with time zone,public\.lead_stage\)''::regprocedure'
+       AND p ~ 'coord_combine_agg\('
+FROM plan_of($q$SELECT lead_id, window_funnel(interval '30 days', at, stage) FROM @hist@ GROUP BY lead_id$q$) p
+-- same: window_funnel over every lead at once (one group: partial states of every shard)
+SELECT window_funnel(interval '3 days', at, stage, 'strict') FROM @hist@ WHERE lead_id % 97 = 0
+-- same: window_funnel ... GROUP BY channel, lead_id (every 10th lead)
+SELECT channel, lead_id, window_funnel(interval '14 days', at, stage, 'strict_increase, strict_deduplication')
+FROM @hist@ WHERE lead_id % 10 = 3 GROUP BY channel, lead_id ORDER BY channel, lead_id
 
 -- ---------------------------------------------------------------------------
--- handoff_summary and stage_stays (internal states: Citus aggregates them on
--- the coordinator; the answers must still match)
+-- a custom enum ladder: funnel(bigint, deal_stage, timestamptz) and the text
+-- key one, made by align_concrete_aggregates (test/citus/setup.sql)
 
--- same: handoff_summary
+-- same: funnel(bigint lead, deal_stage, at)
+SELECT funnel(lead_id, deal, at) FROM @hist@
+-- same: funnel(text lead, deal_stage, at, within) GROUP BY channel
+SELECT channel, funnel(lead_text, deal, at, interval '30 days') FROM @hist@ WHERE lead_id IS NOT NULL
+GROUP BY channel ORDER BY channel
+-- same: funnel_steps(funnel(bigint lead, deal_stage, at))
+SELECT s.* FROM (SELECT funnel(lead_id, deal, at) AS f FROM @hist@) x, funnel_steps(f, NULL::deal_stage) s
+-- same: funnel(bigint lead, deal_stage, at) over no rows, read with the ladder
+SELECT f, reached(f, 'won'::deal_stage)
+FROM (SELECT funnel(lead_id, deal, at) AS f FROM @hist@ WHERE at < '2000-01-01') x
+-- true both: funnel(bigint lead, deal_stage, at) is pushed to the workers
+SELECT plan_of($q$SELECT funnel(lead_id, deal, at) FROM @hist@$q$)
+       ~ 'worker_partial_agg\(''public\.funnel\(bigint,public\.deal_stage,timestamp with time zone\)''::regprocedure'
+
+-- ---------------------------------------------------------------------------
+-- handoff_summary and stage_stays: concrete lead and owner types, over a
+-- handoff_state (a lead's rows merge across shards by key)
+
+-- same: handoff_summary(bigint lead, text owner)
 SELECT handoff_summary(lead_id, at, owner, interval '2 days') FROM @hist@ WHERE at IS NOT NULL
--- same: stage_stays
+-- same: handoff_summary(text lead, text owner, into)
+SELECT handoff_summary(lead_text, at, owner, interval '1 day', 'ae-1') FROM @hist@
+-- same: handoff_summary(uuid lead, text owner) GROUP BY channel
+SELECT channel, handoff_summary(lead_uuid, at, owner, interval '2 days') FROM @hist@
+WHERE lead_id IS NOT NULL GROUP BY channel ORDER BY channel
+-- same: handoff_summary(bigint lead, team enum owner, into), made by align_concrete_aggregates
+SELECT handoff_summary(lead_id, at, owner_team, interval '2 days'),
+       handoff_summary(lead_id, at, owner_team, interval '2 days', 'sales'::team) FROM @hist@
+-- same: handoff_summary over no rows
+SELECT handoff_summary(lead_id, at, owner, interval '2 days') FROM @hist@ WHERE at < '2000-01-01'
+-- same: stage_stays(bigint lead)
 SELECT stage_stays(lead_id, at, stage) FROM @hist@ WHERE at IS NOT NULL
+-- same: stage_stays(text lead) GROUP BY channel
+SELECT channel, stage_stays(lead_text, at, stage) FROM @hist@ WHERE lead_id IS NOT NULL
+GROUP BY channel ORDER BY channel
+-- true both: handoff_summary(bigint lead, text owner) is pushed to the workers
+SELECT p ~ 'worker_partial_agg\(''public\.handoff_summary\(bigint,timestamp with time zone,text,interval\)''::regprocedure'
+       AND p ~ 'coord_combine_agg\('
+FROM plan_of($q$SELECT handoff_summary(lead_id, at, owner, interval '2 days') FROM @hist@$q$) p
+-- true both: handoff_summary(bigint lead, team owner, into) is pushed to the workers
+SELECT plan_of($q$SELECT handoff_summary(lead_id, at, owner_team, interval '2 days', 'sales'::team) FROM @hist@$q$)
+       ~ 'worker_partial_agg\(''public\.handoff_summary\(bigint,timestamp with time zone,public\.team,interval,public\.team\)''::regprocedure'
+-- true both: stage_stays(bigint lead) is pushed to the workers
+SELECT plan_of($q$SELECT stage_stays(lead_id, at, stage) FROM @hist@$q$)
+       ~ 'worker_partial_agg\(''public\.stage_stays\(bigint,timestamp with time zone,public\.lead_stage\)''::regprocedure'

@@ -23,6 +23,23 @@ SELECT row_number() OVER (ORDER BY md5(h.n::text)) AS event_id,
 FROM (SELECT row_number() OVER () AS n, * FROM crm_stage_history) h
 LEFT JOIN crm_leads l USING (lead_id);
 
+-- a custom ladder (an enum: its sort order is the ladder) and a team enum
+-- for owners, with concrete aggregates over them from
+-- align_concrete_aggregates (Citus propagates the types and the aggregates
+-- to the workers)
+CREATE TYPE deal_stage AS ENUM ('prospect', 'qualified', 'demo', 'proposal', 'won');
+CREATE TYPE team AS ENUM ('marketing', 'sales', 'success');
+SELECT count(*) FROM align_concrete_aggregates('bigint', 'deal_stage');
+SELECT count(*) FROM align_concrete_aggregates('text', 'deal_stage');
+SELECT count(*) FROM align_concrete_aggregates('bigint', 'lead_stage', 'team');
+ALTER TABLE hist_local ADD COLUMN deal deal_stage, ADD COLUMN owner_team team;
+UPDATE hist_local SET
+    deal = CASE stage_rank(stage) WHEN 1 THEN 'prospect' WHEN 2 THEN 'prospect' WHEN 3 THEN 'qualified'
+                                  WHEN 4 THEN 'qualified' WHEN 5 THEN 'demo' WHEN 6 THEN 'proposal'
+                                  WHEN 7 THEN 'won' WHEN 8 THEN 'won' END::deal_stage,
+    owner_team = CASE WHEN owner LIKE 'mkt%' THEN 'marketing' WHEN owner LIKE 'csm%' THEN 'success'
+                      WHEN owner IS NOT NULL THEN 'sales' END::team;
+
 -- Citus takes no NULL distribution column: the by-lead table leaves out the
 -- rows without a lead (which every funnel skips); the by-event table has them
 CREATE TABLE hist_by_lead (LIKE hist_local);
@@ -92,11 +109,13 @@ BEGIN
 END $$;
 
 -- The bytes the coordinator receives for an aggregate Citus pushes down
--- with worker_partial_agg: per shard, the text form of the partial state
+-- with worker_partial_agg: per shard, the text form of the partial states
 -- the shard query returns (run on every shard), summed.
-CREATE FUNCTION partial_state_bytes(tbl regclass, agg regprocedure, args text) RETURNS bigint
-LANGUAGE sql AS $$
+-- With group_by, one state per group and shard (as GROUP BY that column
+-- makes them).
+CREATE FUNCTION partial_state_bytes(tbl regclass, agg regprocedure, args text, group_by text DEFAULT NULL)
+RETURNS bigint LANGUAGE sql AS $$
     SELECT sum(result::bigint)::bigint FROM run_command_on_shards(tbl, format(
-        'SELECT coalesce(octet_length(pg_catalog.worker_partial_agg(%L::regprocedure, ROW(%s))::text), 0) FROM %%s',
-        agg::text, args))
+        'SELECT coalesce(sum(octet_length(s)), 0) FROM (SELECT pg_catalog.worker_partial_agg(%L::regprocedure, ROW(%s))::text AS s FROM %%s %s) x',
+        agg::text, args, CASE WHEN group_by IS NULL THEN '' ELSE 'GROUP BY ' || group_by END))
 $$;

@@ -83,6 +83,27 @@ SET min_parallel_table_scan_size = 0;
 SELECT public.window_funnel(interval '1 day', at, stage), public.funnel(lead, stage, at)::text FROM public.big;
 SELECT public.window_funnel(interval '1 day', at, crm, 'strict'), public.funnel(lead, crm, at)::text FROM public.big;
 RESET max_parallel_workers_per_gather;
+-- their state as a type (handoff_state: text and binary I/O, the finals on a
+-- state read back), and the aggregates align_concrete_aggregates declares
+CREATE AGGREGATE public.hs_partial(bigint, timestamptz, text, interval) (
+    SFUNC = public.handoff_state_trans, STYPE = public.handoff_state);
+CREATE AGGREGATE public.stays_partial(bigint, timestamptz, public.lead_stage) (
+    SFUNC = public.stays_state_trans, STYPE = public.handoff_state);
+SELECT public.handoff_state_final(h::text::public.handoff_state),
+       public.handoff_state_final(public.handoff_state_in(public.handoff_state_out(h))),
+       pg_catalog.length(public.handoff_state_send(h)),
+       public.stays_state_final(s::text::public.handoff_state)::text
+FROM (SELECT public.hs_partial(lead, at, owner, interval '1 hour') AS h,
+             public.stays_partial(lead, at, stage) AS s FROM public.ev) x;
+CREATE AGGREGATE public.wf_partial(interval, timestamptz, public.lead_stage) (
+    SFUNC = public.window_funnel_trans, STYPE = public.window_funnel_state);
+SELECT public.window_funnel_final(w::text::public.window_funnel_state, NULL::interval, NULL::timestamptz,
+                                  NULL::public.lead_stage),
+       public.window_funnel_state_in(public.window_funnel_state_out(w))::text,
+       pg_catalog.length(public.window_funnel_state_send(w))
+FROM (SELECT public.wf_partial(interval '1 day', at, stage) AS w FROM public.ev GROUP BY lead LIMIT 3) x;
+SELECT pg_catalog.count(*) FROM public.align_concrete_aggregates('bigint', 'public.crm_stage', 'text');
+SELECT public.funnel(lead, crm, at)::text FROM public.ev;
 
 -- window functions
 SELECT lead, at, public.handoff_gap(at, owner) OVER w, public.time_in_stage(at) OVER w,

@@ -16,13 +16,16 @@ SELECT has_type('lead_stage', 'type lead_stage exists');
 SELECT is((SELECT typlen::int FROM pg_type WHERE typname = 'lead_stage'), 1, 'lead_stage is one byte');
 SELECT ok((SELECT typbyval FROM pg_type WHERE typname = 'lead_stage'), 'lead_stage is passed by value');
 
-SELECT is_empty($$SELECT signature FROM align_functions WHERE proparallel <> 's'$$,
-                'every align function is PARALLEL SAFE');
+SELECT is_empty($$SELECT signature FROM align_functions
+                  WHERE proparallel <> CASE WHEN signature LIKE 'align_concrete_aggregates(%' THEN 'u' ELSE 's' END$$,
+                'every align function is PARALLEL SAFE, but align_concrete_aggregates (it runs DDL)');
 SELECT is_empty($$SELECT signature FROM align_functions
                   WHERE prokind = 'f' AND signature NOT LIKE 'funnel_%' AND signature NOT LIKE 'window_%'
-                    AND provolatile <> CASE WHEN signature LIKE '%anyenum%' OR signature LIKE 'align_%'
+                    AND provolatile <> CASE WHEN signature LIKE 'align_concrete_aggregates(%' THEN 'v'
+                                            WHEN signature LIKE '%anyenum%' OR signature LIKE 'align_%'
+                                                 OR signature ~ '^handoff_state_(in|out|recv|send)\('
                                             THEN 's' ELSE 'i' END$$,
-                'every plain align function over stages is IMMUTABLE, STABLE where it reads an enum''s labels or a setting');
+                'every plain align function over stages is IMMUTABLE, STABLE where it reads an enum''s labels, a setting or a type name, VOLATILE where it runs DDL');
 SELECT is_empty($$SELECT signature FROM align_functions
                   WHERE prokind = 'f' AND NOT proisstrict AND signature LIKE 'lead_stage%'$$,
                 'every lead_stage support function is STRICT');

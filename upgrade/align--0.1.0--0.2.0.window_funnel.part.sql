@@ -1,0 +1,55 @@
+
+-- window_funnel's state was internal in 0.1.0; it is window_funnel_state now
+-- (src/window_funnel_state.sql, above), so that Citus can push the aggregate
+-- to its shards.  An aggregate's state type cannot be altered, and dropping
+-- the four aggregates would fail (or, with CASCADE, drop the user's views
+-- that call them), so they are repointed in the catalog: same OIDs, new
+-- transition, final and combine functions, no serial functions, the new
+-- state type, and their dependencies moved from the old support functions
+-- to the new; then the old functions go.  test/upgrade.sh checks the result
+-- against a fresh install, property by property.
+DO $update$
+DECLARE
+    agg record;
+    old_fns regprocedure[];
+    new_fns regprocedure[];
+BEGIN
+    FOR agg IN
+        SELECT format('window_funnel(%s)', args)::regprocedure AS oid, args
+        FROM unnest(ARRAY['interval, timestamptz, lead_stage', 'interval, timestamptz, lead_stage, text',
+                          'interval, timestamptz, anyenum', 'interval, timestamptz, anyenum, text']) AS args
+    LOOP
+        old_fns := ARRAY[format('window_funnel_trans(internal, %s)', agg.args),
+                         format('window_funnel_final(internal, %s)', agg.args),
+                         'window_funnel_combine(internal, internal)',
+                         'window_funnel_serialize(internal)',
+                         'window_funnel_deserialize(bytea, internal)']::regprocedure[];
+        new_fns := ARRAY[format('window_funnel_trans(window_funnel_state, %s)', agg.args),
+                         format('window_funnel_final(window_funnel_state, %s)', agg.args),
+                         'window_funnel_combine(window_funnel_state, window_funnel_state)']::regprocedure[];
+        UPDATE pg_catalog.pg_aggregate
+        SET aggtransfn = new_fns[1], aggfinalfn = new_fns[2], aggcombinefn = new_fns[3],
+            aggserialfn = 0, aggdeserialfn = 0,
+            aggtranstype = 'window_funnel_state'::regtype
+        WHERE aggfnoid = agg.oid;
+        DELETE FROM pg_catalog.pg_depend
+        WHERE classid = 'pg_catalog.pg_proc'::regclass AND objid = agg.oid AND objsubid = 0
+          AND refclassid = 'pg_catalog.pg_proc'::regclass AND refobjid = ANY (old_fns);
+        INSERT INTO pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
+        SELECT 'pg_catalog.pg_proc'::regclass, agg.oid, 0, 'pg_catalog.pg_proc'::regclass, fn, 0, 'n'
+        FROM unnest(new_fns) AS fn;
+    END LOOP;
+END
+$update$;
+
+DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, lead_stage);
+DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, lead_stage, text);
+DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum);
+DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum, text);
+DROP FUNCTION window_funnel_final(internal, interval, timestamptz, lead_stage);
+DROP FUNCTION window_funnel_final(internal, interval, timestamptz, lead_stage, text);
+DROP FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum);
+DROP FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum, text);
+DROP FUNCTION window_funnel_combine(internal, internal);
+DROP FUNCTION window_funnel_serialize(internal);
+DROP FUNCTION window_funnel_deserialize(bytea, internal);
