@@ -40,6 +40,7 @@
 
 #include "align.h"
 #include "funnel.h"
+#include "settings.h"
 
 typedef struct FunnelFlat
 {
@@ -482,13 +483,15 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	return f;
 }
 
-/* expanded object: size of the flat form */
+/* expanded object: size of the flat form (a state is flattened to be handed over) */
 static Size
 EFGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	int			npairs;
+	Size		size = FlatSize(&((ExpandedFunnel *) eohptr)->f, &npairs);
 
-	return FlatSize(&((ExpandedFunnel *) eohptr)->f, &npairs);
+	CheckPartialStateSize("funnel", size);
+	return size;
 }
 
 /* expanded object: write the flat form */

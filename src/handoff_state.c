@@ -23,6 +23,7 @@
 
 #include "align.h"
 #include "handoff_state.h"
+#include "settings.h"
 
 /* The expanded state: the rows, and the serialized form while being flattened. */
 typedef struct ExpandedHS
@@ -46,13 +47,7 @@ EHSGetFlatSize(ExpandedObjectHeader *eohptr)
 	HSSerializeTo(e->st, &e->flat, true);
 	e->flat_ready = true;
 	MemoryContextSwitchTo(old);
-	if ((Size) e->flat.len + VARHDRSZ > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("handoff_summary state of %d bytes is too large to pass on",
-						e->flat.len),
-				 errhint("Group by fewer leads per group, or run the aggregate in one process "
-						 "(align.partial_merge_cost = 1).")));
+	CheckPartialStateSize("handoff_summary", VARHDRSZ + (Size) e->flat.len);
 	return VARHDRSZ + e->flat.len;
 }
 

@@ -59,6 +59,7 @@
 #include "interval_rule.h"
 #include "key_hash.h"
 #include "radix.h"
+#include "settings.h"
 
 #define HS_SERIAL_VERSION	4
 
@@ -1073,6 +1074,7 @@ handoff_summary_serialize(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	HSSerializeTo((HSState *) PG_GETARG_POINTER(0), &buf, false);
+	CheckPartialStateSize("handoff_summary", buf.len);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 

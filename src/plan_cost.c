@@ -25,6 +25,16 @@
  * finished funnels (counts and sketches) is cheap: when an aggregate of the
  * query uses the function as its transition function the support function
  * gives no estimate, and the planner charges the plain procost.
+ *
+ * A partial state is handed over flat, and PostgreSQL cannot pass a value
+ * over 1 GB: a worker whose state grew past that would fail the query
+ * (about 19 M open leads of a funnel, 44 M rows of handoff_summary).  So
+ * the support function also estimates a worker's state, as if it read the
+ * whole input (bytes per input row, by aggregate), and when that exceeds
+ * align.max_partial_state (512 MB by default) it charges disable_cost: the
+ * planner keeps such an aggregate serial whatever the other settings.  A
+ * state that grows past the limit anyway (an estimate far off) raises a
+ * clean error when it is flattened (CheckPartialStateSize).
  */
 #include "postgres.h"
 
@@ -32,7 +42,10 @@
 #include "nodes/pathnodes.h"
 #include "nodes/supportnodes.h"
 #include "optimizer/optimizer.h"
+#include "optimizer/cost.h"
 #include "optimizer/pathnode.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
 
 #include "settings.h"
 
@@ -62,6 +75,26 @@ GroupingInputRows(PlannerInfo *root)
 	return rows;
 }
 
+/*
+ * Bytes a partial state of the aggregate whose combine function is funcid
+ * takes per input row, at most: a funnel's open lead (hash and slots), a
+ * handoff_summary or stage_stays row, a window_funnel event.
+ */
+static double
+StateBytesPerRow(Oid funcid)
+{
+	char	   *name = get_func_name(funcid);
+	double		bytes = 24;
+
+	if (name != NULL && strcmp(name, "funnel_combine") == 0)
+		bytes = 56;
+	else if (name != NULL && strcmp(name, "window_funnel_combine") == 0)
+		bytes = 16;
+	if (name != NULL)
+		pfree(name);
+	return bytes;
+}
+
 PG_FUNCTION_INFO_V1(align_partial_merge_support);
 /* Planner support of the combine functions: the cost of merging one partial state. */
 Datum
@@ -70,11 +103,12 @@ align_partial_merge_support(PG_FUNCTION_ARGS)
 	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
 	SupportRequestCost *req;
 	ListCell   *lc;
+	double		rows;
 
 	if (!IsA(rawreq, SupportRequestCost))
 		PG_RETURN_POINTER(NULL);
 	req = (SupportRequestCost *) rawreq;
-	if (req->root == NULL || req->node != NULL || align_partial_merge_cost <= 0)
+	if (req->root == NULL || req->node != NULL)
 		PG_RETURN_POINTER(NULL);
 	foreach(lc, req->root->aggtransinfos)
 	{
@@ -82,8 +116,30 @@ align_partial_merge_support(PG_FUNCTION_ARGS)
 		if (((AggTransInfo *) lfirst(lc))->transfn_oid == req->funcid)
 			PG_RETURN_POINTER(NULL);
 	}
+	rows = Max(GroupingInputRows(req->root), 1.0);
 	req->startup = 0;
-	req->per_tuple = align_partial_merge_cost * cpu_tuple_cost *
-		Max(GroupingInputRows(req->root), 1.0);
+	req->per_tuple = Max(align_partial_merge_cost, 0) * cpu_tuple_cost * rows;
+	/* a state the planner expects too large to hand over: keep the aggregate serial */
+	if (rows * StateBytesPerRow(req->funcid) > (double) align_max_partial_state_kb * 1024)
+		req->per_tuple += disable_cost;
+	if (req->per_tuple <= 0)
+		PG_RETURN_POINTER(NULL);
 	PG_RETURN_POINTER(req);
+}
+
+/* See settings.h. */
+void
+CheckPartialStateSize(const char *what, Size bytes)
+{
+	Size		cap = Min((Size) align_max_partial_state_kb * 1024, MaxAllocSize);
+
+	if (bytes > cap)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s partial state of %zu bytes is larger than align.max_partial_state (%zu bytes)",
+						what, bytes, cap),
+				 errdetail("A parallel worker hands its partial state over as one value, and a value "
+						   "is at most 1 GB."),
+				 errhint("The planner avoids such plans when it expects states this large: ANALYZE "
+						 "the table, or run the query serially (SET max_parallel_workers_per_gather = 0).")));
 }

@@ -6,10 +6,12 @@
 
 #include "fmgr.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 
 #include "settings.h"
 
 double		align_partial_merge_cost = 1.0;
+int			align_max_partial_state_kb = 512 * 1024;
 
 void		_PG_init(void);
 
@@ -27,5 +29,16 @@ _PG_init(void)
 							 1.0, 0.0, 1000.0,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("align.max_partial_state",
+							"Largest partial state of funnel, handoff_summary or stage_stays that a "
+							"parallel worker may hand over.",
+							"The planner does not choose a parallel partial aggregate whose states it "
+							"estimates larger; a state that grows larger anyway is an error (54000) "
+							"instead of a failed allocation.  At most 1 GB, the largest value "
+							"PostgreSQL can pass.",
+							&align_max_partial_state_kb,
+							512 * 1024, 64, MaxAllocSize / 1024,
+							PGC_USERSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("align");
 }

@@ -8,4 +8,13 @@
 /* align.partial_merge_cost: see plan_cost.c */
 extern double align_partial_merge_cost;
 
+/* align.max_partial_state, in kB: see plan_cost.c */
+extern int	align_max_partial_state_kb;
+
+/*
+ * Raises 54000 when a partial state of what (funnel, handoff_summary, ...)
+ * would take bytes to hand over, more than align.max_partial_state.
+ */
+extern void CheckPartialStateSize(const char *what, Size bytes);
+
 #endif							/* ALIGN_SETTINGS_H */
