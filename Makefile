@@ -22,7 +22,8 @@ OBJS = \
 	src/window_funnel.o \
 	src/window.o \
 	src/handoff_summary.o \
-	src/handoff_state.o
+	src/handoff_state.o \
+	src/spool.o
 
 SQL_PARTS = \
 	src/header.sql \

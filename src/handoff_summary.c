@@ -32,6 +32,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
@@ -40,6 +41,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "storage/buffile.h"
 #include "nodes/primnodes.h"
 #include "parser/parse_type.h"
 #include "utils/builtins.h"
@@ -60,6 +62,7 @@
 #include "key_hash.h"
 #include "radix.h"
 #include "settings.h"
+#include "spool.h"
 
 #define HS_SERIAL_VERSION	4
 
@@ -108,7 +111,16 @@ struct HSState
 	int64		sla_us;			/* the SLA, microseconds */
 	bool		has_into;		/* count only handoffs into one owner */
 	int32		into;			/* that owner's number, -1 until known */
-	int64		nevents;
+	int64		nevents;		/* rows in memory */
+	/* past the memory budget: rows in temporary files, by partition of the lead hash */
+	Size		budget;			/* bytes of rows the state may hold in memory */
+	Size		mem_rows;		/* bytes it holds now (the array, the arenas) */
+	void	  **arenas;			/* what to pfree for each arena */
+	int			narenas;
+	int			arenas_cap;
+	BufFile   **parts;			/* HS_SPILL_PARTS files, NULL until the first spill */
+	int64	   *part_rows;		/* rows in each */
+	int64		spilled;		/* rows in the files */
 	/* few rows: one array */
 	int64		capacity;
 	HSEvent    *events;
@@ -193,6 +205,7 @@ NewState(MemoryContext aggcxt, int64 sla_us, bool has_into)
 	st->sla_us = sla_us;
 	st->has_into = has_into;
 	st->into = -1;
+	st->budget = AlignMemoryBudget();
 	return st;
 }
 
@@ -370,6 +383,128 @@ RankOwners(HSState *st)
 
 static void AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner);
 
+/*
+ * Spilling (issue 18).  A state keeps its rows in memory up to its budget
+ * (align.memory_budget: by default work_mem x hash_mem_multiplier, what
+ * PostgreSQL gives a hash aggregate).  Before it would pass the budget it
+ * writes every row it holds to temporary files, one per partition of the
+ * lead hash's top HS_SPILL_BITS bits (a lead's rows all go to one
+ * partition), frees them, and starts again.  The final function then takes
+ * one partition at a time (WalkLeads), and a partition still too large for
+ * the budget is split again by the next bits (SpillWalk).  The files are
+ * BufFiles: counted in temp_files and temp_bytes, limited by
+ * temp_file_limit, removed at the end of the query or on error.
+ */
+#define HS_SPILL_BITS	5
+#define HS_SPILL_PARTS	(1 << HS_SPILL_BITS)
+
+static void ForEachEventInMemory(const HSState *st, void (*fn) (const HSEvent *e, void *arg),
+								 void *arg);
+
+/* Bytes a new array or arena may take before the state must spill first. */
+static inline bool
+OverBudget(const HSState *st, Size more)
+{
+	return st->mem_rows + more > st->budget;
+}
+
+/* ForEachEvent callback: writes the row to its partition's file (arg: the state). */
+static void
+WriteToPart(const HSEvent *e, void *arg)
+{
+	HSState    *st = (HSState *) arg;
+	int			p = (int) (e->lead >> (64 - HS_SPILL_BITS));
+
+	BufFileWrite(st->parts[p], unconstify(HSEvent *, e), sizeof(HSEvent));
+	st->part_rows[p]++;
+}
+
+/* Positions a spill file at its start, to read it. */
+static void
+RewindFile(BufFile *file)
+{
+	if (BufFileSeek(file, 0, 0, SEEK_SET) != 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not seek in a temporary file of align")));
+}
+
+/* Reads n rows from a spill file's position into rows. */
+static void
+ReadRows(BufFile *file, HSEvent *rows, int64 n)
+{
+	size_t		got = BufFileRead(file, rows, n * sizeof(HSEvent));
+
+	if (got != n * sizeof(HSEvent))
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not read a temporary file of align: %zu of %zu bytes",
+						got, n * sizeof(HSEvent))));
+}
+
+/*
+ * Memory context callback: closes a state's spill files when its memory
+ * goes (the executor ends the aggregate).  When a transaction or
+ * subtransaction aborts, its resource owner has closed them already.
+ */
+static void
+CloseSpillFiles(void *arg)
+{
+	HSState    *st = (HSState *) arg;
+
+	if (st->parts != NULL && IsTransactionState())
+		for (int p = 0; p < HS_SPILL_PARTS; p++)
+			BufFileClose(st->parts[p]);
+	st->parts = NULL;
+}
+
+/* Writes every row in memory to the partition files and frees them. */
+static void
+SpillRows(HSState *st)
+{
+	MemoryContext cxt = GetMemoryChunkContext(st);
+
+	if (st->nevents == 0)
+		return;
+	if (st->parts == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		MemoryContextCallback *cb = palloc0(sizeof(MemoryContextCallback));
+
+		st->parts = palloc(HS_SPILL_PARTS * sizeof(BufFile *));
+		st->part_rows = palloc0(HS_SPILL_PARTS * sizeof(int64));
+		for (int p = 0; p < HS_SPILL_PARTS; p++)
+			st->parts[p] = BufFileCreateTemp(false);
+		cb->func = CloseSpillFiles;
+		cb->arg = st;
+		MemoryContextRegisterResetCallback(cxt, cb);
+		MemoryContextSwitchTo(old);
+	}
+	ForEachEventInMemory(st, WriteToPart, st);
+	st->spilled += st->nevents;
+	st->nevents = 0;
+	/* free the rows: the array, or the buckets and their arenas */
+	if (st->events_alloc)
+		pfree(st->events_alloc);
+	st->events = NULL;
+	st->events_alloc = NULL;
+	st->capacity = 0;
+	if (st->buckets != NULL)
+	{
+		pfree(st->buckets);
+		pfree(st->fill);
+		st->buckets = NULL;
+		st->fill = NULL;
+	}
+	for (int i = 0; i < st->narenas; i++)
+		pfree(st->arenas[i]);
+	st->narenas = 0;
+	st->arena = NULL;
+	st->arena_left = 0;
+	st->mem_rows = 0;
+	CHECK_FOR_INTERRUPTS();
+}
+
 /* Starts a new chunk for bucket b, carved from the state's arena. */
 static HSChunk *
 NewChunk(HSState *st, int b)
@@ -378,10 +513,18 @@ NewChunk(HSState *st, int b)
 
 	if (st->arena_left < sizeof(HSChunk))
 	{
-		void	   *alloc;
+		MemoryContext cxt = GetMemoryChunkContext(st);
 
-		st->arena = AllocLarge(GetMemoryChunkContext(st), HS_ARENA_SIZE, &alloc);
+		if (st->narenas == st->arenas_cap)
+		{
+			st->arenas_cap = Max(st->arenas_cap * 2, 8);
+			st->arenas = st->arenas == NULL
+				? MemoryContextAlloc(cxt, st->arenas_cap * sizeof(void *))
+				: repalloc(st->arenas, st->arenas_cap * sizeof(void *));
+		}
+		st->arena = AllocLarge(cxt, HS_ARENA_SIZE, &st->arenas[st->narenas++]);
 		st->arena_left = HS_ARENA_SIZE;
+		st->mem_rows += HS_ARENA_SIZE;
 	}
 	c = (HSChunk *) st->arena;
 	st->arena += MAXALIGN(sizeof(HSChunk));
@@ -405,14 +548,19 @@ SwitchToBuckets(HSState *st)
 {
 	HSEvent    *ev = st->events;
 	int64		n = st->nevents;
+	Size		budget = st->budget;
 
 	st->buckets = MemoryContextAllocZero(GetMemoryChunkContext(st),
 										 HS_BUCKETS * sizeof(HSChunk *));
 	st->fill = MemoryContextAllocZero(GetMemoryChunkContext(st),
 									  HS_BUCKETS * sizeof(int16));
 	st->nevents = 0;
+	st->mem_rows = HS_BUCKETS * (sizeof(HSChunk *) + sizeof(int16));
+	/* no spill while the array's rows move (the caller checked the room) */
+	st->budget = SIZE_MAX;
 	for (int64 i = 0; i < n; i++)
 		AddEvent(st, ev[i].lead, ev[i].at, ev[i].owner);
+	st->budget = budget;
 	if (st->events_alloc)
 		pfree(st->events_alloc);
 	st->events = NULL;
@@ -438,7 +586,15 @@ AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner)
 							(long long) HS_MAX_ROWS)));
 		/* the fill counts stay in one small array: no load from the chunk */
 		if (c == NULL || st->fill[b] == HS_CHUNK_ROWS)
+		{
+			if (st->arena_left < sizeof(HSChunk) && OverBudget(st, HS_ARENA_SIZE))
+			{
+				SpillRows(st);
+				AddEvent(st, lead, at, owner);
+				return;
+			}
 			c = NewChunk(st, b);
+		}
 		e = &c->ev[st->fill[b]++];
 	}
 	else
@@ -449,6 +605,15 @@ AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner)
 			void	   *old_alloc = st->events_alloc;
 			HSEvent    *grown;
 
+			/* the array and its grown copy, or the buckets and an arena, would not fit */
+			if (st->nevents > 0 &&
+				OverBudget(st, cap > HS_SMALL_ROWS ? HS_ARENA_SIZE + HS_BUCKETS * 10
+						   : cap * sizeof(HSEvent)))
+			{
+				SpillRows(st);
+				AddEvent(st, lead, at, owner);
+				return;
+			}
 			if (cap > HS_SMALL_ROWS)
 			{
 				SwitchToBuckets(st);
@@ -463,6 +628,7 @@ AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner)
 				pfree(old_alloc);
 			st->events = grown;
 			st->capacity = cap;
+			st->mem_rows = cap * sizeof(HSEvent);
 		}
 		e = &st->events[st->nevents];
 	}
@@ -472,9 +638,9 @@ AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner)
 	st->nevents++;
 }
 
-/* Calls fn on every row of a state (in no particular order). */
+/* Calls fn on every row of a state held in memory (in no particular order). */
 static void
-ForEachEvent(const HSState *st, void (*fn) (const HSEvent *e, void *arg), void *arg)
+ForEachEventInMemory(const HSState *st, void (*fn) (const HSEvent *e, void *arg), void *arg)
 {
 	if (st->buckets == NULL)
 	{
@@ -489,6 +655,38 @@ ForEachEvent(const HSState *st, void (*fn) (const HSEvent *e, void *arg), void *
 				fn(&c->ev[i], arg);
 		CHECK_FOR_INTERRUPTS();
 	}
+}
+
+/*
+ * Calls fn on every row of a state (in no particular order): those in the
+ * spill files, read in blocks (each file is left at its end, where the next
+ * spill appends), then those in memory.
+ */
+static void
+ForEachEvent(const HSState *st, void (*fn) (const HSEvent *e, void *arg), void *arg)
+{
+	if (st->parts != NULL)
+	{
+		HSEvent		block[256];
+
+		for (int p = 0; p < HS_SPILL_PARTS; p++)
+		{
+			int64		left = st->part_rows[p];
+
+			RewindFile(st->parts[p]);
+			while (left > 0)
+			{
+				int64		n = Min(left, (int64) lengthof(block));
+
+				ReadRows(st->parts[p], block, n);
+				for (int64 i = 0; i < n; i++)
+					fn(&block[i], arg);
+				left -= n;
+				CHECK_FOR_INTERRUPTS();
+			}
+		}
+	}
+	ForEachEventInMemory(st, fn, arg);
 }
 
 /*
@@ -902,7 +1100,7 @@ HSSerializeTo(const HSState *st, StringInfo buf, bool portable)
 			}
 		}
 	}
-	pq_sendint64(buf, st->nevents);
+	pq_sendint64(buf, st->nevents + st->spilled);
 	ForEachEvent(st, SendEvent, buf);
 }
 
@@ -1176,11 +1374,74 @@ SortRows(HSEvent *ev, HSEvent *tmp, int64 n, int passes)
 static void
 GatherRows(const HSState *st, HSEvent *dst, const HSEvent *src, int64 n)
 {
-	memcpy(dst, src, n * sizeof(HSEvent));
+	if (dst != src)
+		memcpy(dst, src, n * sizeof(HSEvent));
 	if (st->nowners > 0)
 		for (int64 i = 0; i < n; i++)
 			if (dst[i].owner != 0)
 				dst[i].owner = st->owners[dst[i].owner - 1].rank;
+}
+
+/*
+ * Calls walk on the n rows of a spill file (a partition, or part of one, at
+ * depth: its rows share the top 5 x depth bits of the lead hash), sorted as
+ * WalkLeads does: in memory when they fit half the budget (with the sort's
+ * second array), else split again by the next 5 bits into new temporary
+ * files, each taken in turn.  Past 60 bits the rows are one lead's (or
+ * leads whose hashes share 60 bits): taken in memory whatever their size.
+ * The file is read from its start and left at its end.
+ */
+static void
+WalkPart(HSState *st, BufFile *file, int64 n, int depth,
+		 void (*walk) (const HSEvent *ev, int64 n, void *arg), void *arg)
+{
+	if (n == 0)
+		return;
+	RewindFile(file);
+	if ((Size) n * sizeof(HSEvent) * 2 <= st->budget / 2 || depth >= 12)
+	{
+		void	   *a_alloc,
+				   *t_alloc;
+		HSEvent    *a = AllocLarge(CurrentMemoryContext, n * sizeof(HSEvent), &a_alloc);
+		HSEvent    *t = AllocLarge(CurrentMemoryContext, n * sizeof(HSEvent), &t_alloc);
+
+		ReadRows(file, a, n);
+		GatherRows(st, a, a, n);
+		SortRows(a, t, n, 3);
+		walk(a, n, arg);
+		pfree(a_alloc);
+		pfree(t_alloc);
+	}
+	else
+	{
+		BufFile    *sub[HS_SPILL_PARTS];
+		int64		sub_rows[HS_SPILL_PARTS] = {0};
+		HSEvent		block[256];
+		int			shift = 64 - HS_SPILL_BITS * (depth + 1);
+
+		for (int p = 0; p < HS_SPILL_PARTS; p++)
+			sub[p] = BufFileCreateTemp(false);
+		for (int64 left = n; left > 0;)
+		{
+			int64		m = Min(left, (int64) lengthof(block));
+
+			ReadRows(file, block, m);
+			for (int64 i = 0; i < m; i++)
+			{
+				int			p = (int) ((block[i].lead >> shift) & (HS_SPILL_PARTS - 1));
+
+				BufFileWrite(sub[p], &block[i], sizeof(HSEvent));
+				sub_rows[p]++;
+			}
+			left -= m;
+			CHECK_FOR_INTERRUPTS();
+		}
+		for (int p = 0; p < HS_SPILL_PARTS; p++)
+		{
+			WalkPart(st, sub[p], sub_rows[p], depth + 1, walk, arg);
+			BufFileClose(sub[p]);
+		}
+	}
 }
 
 /*
@@ -1199,6 +1460,14 @@ WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), voi
 	HSEvent    *a,
 			   *t;
 
+	if (st->parts != NULL)
+	{
+		/* spilled: every row to the files, then one partition at a time */
+		SpillRows(st);
+		for (int p = 0; p < HS_SPILL_PARTS; p++)
+			WalkPart(st, st->parts[p], st->part_rows[p], 1, walk, arg);
+		return;
+	}
 	if (st->nevents == 0)
 		return;
 	if (st->buckets == NULL)
@@ -1239,52 +1508,14 @@ WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), voi
 	pfree(t_alloc);
 }
 
-/* Moves the k-th smallest of v[0..n) to v[k] (quickselect). */
-static void
-SelectNth(int64 *v, int64 n, int64 k)
-{
-	int64		lo = 0,
-				hi = n - 1;
-
-	while (lo < hi)
-	{
-		int64		pivot = v[lo + (hi - lo) / 2];
-		int64		i = lo,
-					j = hi;
-
-		while (i <= j)
-		{
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j)
-			{
-				int64		t = v[i];
-
-				v[i] = v[j];
-				v[j] = t;
-				i++;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-}
-
-/* The value percentile_disc(fraction) picks from v[0..n), as an interval. */
+/* The value percentile_disc(fraction) picks from a spool's values, as an interval. */
 static Datum
-SelectQuantile(int64 *v, int64 n, double fraction)
+SpoolQuantile(Spool *values, double fraction)
 {
+	int64		n = SpoolCount(values);
 	int64		rank = Max((int64) ceil(fraction * (double) n), 1);
 
-	SelectNth(v, n, rank - 1);
-	return IntervalPGetDatum(MicrosecondsInterval(v[rank - 1]));
+	return IntervalPGetDatum(MicrosecondsInterval(SpoolSelect(values, rank - 1)));
 }
 
 /* What handoff_summary_final collects while walking the leads. */
@@ -1292,8 +1523,7 @@ typedef struct HandoffWalk
 {
 	const HSState *st;
 	uint64		into;			/* with into: the rank of the owner to count handoffs to */
-	int64	   *gaps;
-	int64		ngaps;
+	Spool	   *gaps;
 	int64		met;
 } HandoffWalk;
 
@@ -1320,7 +1550,7 @@ WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
 		{
 			int64		gap = TimeDifference(last, ev[i].at, "handoff_summary");
 
-			w->gaps[w->ngaps++] = gap;
+			SpoolAdd(w->gaps, gap);
 			w->met += (gap <= st->sla_us);
 		}
 		owner = ev[i].owner;
@@ -1339,7 +1569,8 @@ HandoffSummaryResult(FunctionCallInfo fcinfo, HSState *st)
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {false, true, true, true};
-	HandoffWalk w = {st, 0, NULL, 0, 0};
+	HandoffWalk w = {st, 0, NULL, 0};
+	int64		ngaps = 0;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "handoff_summary must return a composite type");
@@ -1347,22 +1578,26 @@ HandoffSummaryResult(FunctionCallInfo fcinfo, HSState *st)
 
 	if (st != NULL && !OidIsValid(st->owner_type))
 		CorruptState("a stage_stays state given to handoff_summary");
-	if (st != NULL && st->nevents > 0)
+	if (st != NULL && st->nevents + st->spilled > 0)
 	{
-		w.gaps = MemoryContextAllocHuge(CurrentMemoryContext, st->nevents * sizeof(int64));
+		/* the gaps share the budget with the rows being walked */
+		w.gaps = SpoolCreate(st->budget / 2);
 		RankOwners(st);
 		w.into = st->has_into ? st->owners[st->into].rank : 0;
 		WalkLeads(st, WalkHandoffs, &w);
+		ngaps = SpoolCount(w.gaps);
 	}
 
-	values[0] = Int64GetDatum(w.ngaps);
-	if (w.ngaps > 0)
+	values[0] = Int64GetDatum(ngaps);
+	if (ngaps > 0)
 	{
-		values[1] = SelectQuantile(w.gaps, w.ngaps, 0.5);
-		values[2] = SelectQuantile(w.gaps, w.ngaps, 0.9);
-		values[3] = Float8GetDatum((double) w.met / (double) w.ngaps);
+		values[1] = SpoolQuantile(w.gaps, 0.5);
+		values[2] = SpoolQuantile(w.gaps, 0.9);
+		values[3] = Float8GetDatum((double) w.met / (double) ngaps);
 		nulls[1] = nulls[2] = nulls[3] = false;
 	}
+	if (w.gaps != NULL)
+		SpoolFree(w.gaps);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
@@ -1415,9 +1650,8 @@ stage_stays_trans(PG_FUNCTION_ARGS)
 /* What stage_stays_final collects while walking the leads: stays per stage. */
 typedef struct StaysWalk
 {
-	int64		count[STAGE_COUNT + 1];
-	int64		capacity[STAGE_COUNT + 1];
-	int64	   *stays[STAGE_COUNT + 1];
+	Size		budget;			/* of each stage's spool */
+	Spool	   *stays[STAGE_COUNT + 1];
 } StaysWalk;
 
 /*
@@ -1440,16 +1674,9 @@ WalkStays(const HSEvent *ev, int64 n, void *arg)
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("invalid stage_stays state: stage code %llu",
 							(unsigned long long) ev[i].owner)));
-		if (unlikely(w->count[s] == w->capacity[s]))
-		{
-			int64		cap = Max(w->capacity[s] * 2, 1024);
-
-			w->stays[s] = w->stays[s] == NULL
-				? MemoryContextAllocHuge(CurrentMemoryContext, cap * sizeof(int64))
-				: repalloc_huge(w->stays[s], cap * sizeof(int64));
-			w->capacity[s] = cap;
-		}
-		w->stays[s][w->count[s]++] = TimeDifference(ev[i].at, ev[i + 1].at, "stage_stays");
+		if (unlikely(w->stays[s] == NULL))
+			w->stays[s] = SpoolCreate(w->budget);
+		SpoolAdd(w->stays[s], TimeDifference(ev[i].at, ev[i + 1].at, "stage_stays"));
 	}
 }
 
@@ -1462,7 +1689,7 @@ WalkStays(const HSEvent *ev, int64 n, void *arg)
 Datum
 StageStaysResult(FunctionCallInfo fcinfo, HSState *st)
 {
-	int64		n = st ? st->nevents : 0;
+	int64		n = st ? st->nevents + st->spilled : 0;
 	Oid			array_type = get_func_rettype(fcinfo->flinfo->fn_oid);
 	Oid			elem_type = get_element_type(array_type);
 	TupleDesc	tupdesc = lookup_rowtype_tupdesc_copy(elem_type, -1);
@@ -1477,20 +1704,25 @@ StageStaysResult(FunctionCallInfo fcinfo, HSState *st)
 	if (st != NULL && OidIsValid(st->owner_type))
 		CorruptState("a handoff_summary state given to stage_stays");
 	if (n > 0)
+	{
+		/* the stays share half the budget (the rows being walked take the other half) */
+		w.budget = st->budget / 2 / STAGE_COUNT;
 		WalkLeads(st, WalkStays, &w);
+	}
 	tupdesc = BlessTupleDesc(tupdesc);
 	for (int s = 1; s <= STAGE_COUNT; s++)
 	{
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
-		if (w.count[s] == 0)
+		if (w.stays[s] == NULL)
 			continue;
 		values[0] = LeadStageGetDatum((LeadStage) s);
-		values[1] = Int64GetDatum(w.count[s]);
-		values[2] = SelectQuantile(w.stays[s], w.count[s], 0.5);
-		values[3] = SelectQuantile(w.stays[s], w.count[s], 0.9);
+		values[1] = Int64GetDatum(SpoolCount(w.stays[s]));
+		values[2] = SpoolQuantile(w.stays[s], 0.5);
+		values[3] = SpoolQuantile(w.stays[s], 0.9);
 		elems[nelems++] = HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+		SpoolFree(w.stays[s]);
 	}
 	get_typlenbyvalalign(elem_type, &typlen, &typbyval, &typalign);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, nelems, elem_type, typlen, typbyval, typalign));

@@ -4,7 +4,10 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
@@ -12,6 +15,7 @@
 
 double		align_partial_merge_cost = 1.0;
 int			align_max_partial_state_kb = 512 * 1024;
+int			align_memory_budget_kb = -1;
 
 void		_PG_init(void);
 
@@ -40,5 +44,23 @@ _PG_init(void)
 							512 * 1024, 64, MaxAllocSize / 1024,
 							PGC_USERSET, GUC_UNIT_KB,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("align.memory_budget",
+							"Memory one aggregate state of handoff_summary or stage_stays may hold "
+							"before it spills to temporary files.",
+							"-1 (the default) is what PostgreSQL gives a hash aggregate: work_mem "
+							"times hash_mem_multiplier.",
+							&align_memory_budget_kb,
+							-1, -1, MAX_KILOBYTES,
+							PGC_USERSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("align");
+}
+
+/* See settings.h. */
+Size
+AlignMemoryBudget(void)
+{
+	if (align_memory_budget_kb >= 0)
+		return (Size) align_memory_budget_kb * 1024;
+	return get_hash_memory_limit();
 }

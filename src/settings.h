@@ -8,6 +8,12 @@
 /* align.partial_merge_cost: see plan_cost.c */
 extern double align_partial_merge_cost;
 
+/* align.memory_budget, in kB; -1: work_mem x hash_mem_multiplier */
+extern int	align_memory_budget_kb;
+
+/* The memory an aggregate state may hold before it spills, in bytes. */
+extern Size AlignMemoryBudget(void);
+
 /* align.max_partial_state, in kB: see plan_cost.c */
 extern int	align_max_partial_state_kb;
 

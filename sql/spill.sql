@@ -1,0 +1,128 @@
+-- Bounded memory (issue 18): handoff_summary and stage_stays past their
+-- budget (work_mem x hash_mem_multiplier, or align.memory_budget) write
+-- their rows to temporary files by partition of the lead hash, split a
+-- partition again when it is still too large, and keep gaps and stays in
+-- spools that spill too; the answers are the unspilled ones, against plain
+-- SQL, in serial and parallel plans.  temp_file_limit stops them cleanly.
+\set SHOW_CONTEXT never
+SET TimeZone = 'UTC';
+
+\i sql/include/sqlstate_of.sql
+
+SELECT setseed(0.61);
+CREATE TABLE sp_events AS
+SELECT lead_id,
+       timestamptz '2026-05-01' + date_trunc('second', k * interval '5 hours' * (0.1 + random())) AS at,
+       CASE WHEN random() < 0.05 THEN NULL
+            ELSE (ARRAY['marketing', 'sales', 'success', 'sales'])[1 + floor(random() * least(4, 1 + k))::int]
+       END AS team,
+       (ARRAY['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer', 'lost'])[1 + least(k, 6)]::lead_stage AS stage
+FROM generate_series(1, 6000) lead_id, LATERAL generate_series(0, (random() * 9 + lead_id * 0)::int) k
+ORDER BY at;
+ANALYZE sp_events;
+SELECT count(*) AS rows, count(DISTINCT lead_id) AS leads, pg_size_pretty(count(*) * 24) AS row_bytes FROM sp_events;
+
+-- the plain-SQL answers
+CREATE TEMP TABLE sp_plain_hs AS
+SELECT count(*) AS handoffs,
+       justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)) AS median,
+       justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)) AS p90,
+       avg((gap <= interval '6 hours')::int)::float8 AS met
+FROM (SELECT team, at - lag(at) OVER w AS gap, lag(team) OVER w AS prev_team
+      FROM sp_events WHERE team IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) x
+WHERE prev_team IS NOT NULL AND prev_team <> team;
+CREATE TEMP TABLE sp_plain_stays AS
+SELECT stage, count(*) AS stays,
+       justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY stay)) AS median,
+       justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY stay)) AS p90
+FROM (SELECT stage, lead(at) OVER (PARTITION BY lead_id ORDER BY at, stage) - at AS stay
+      FROM sp_events) x
+WHERE stay IS NOT NULL GROUP BY stage;
+
+-- the temporary files this database wrote so far: the backend reports its
+-- statistics when a statement ends, forced by pg_stat_force_next_flush()
+-- in the statement before
+CREATE FUNCTION pg_temp.temp_files() RETURNS bigint LANGUAGE sql AS $$
+    SELECT temp_files FROM pg_stat_database WHERE datname = current_database()
+$$;
+CREATE FUNCTION pg_temp.plan_lines(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query;
+END $$;
+CREATE FUNCTION pg_temp.check(label text) RETURNS TABLE (budget text, same_handoffs boolean, same_stays boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY
+    SELECT label,
+           (SELECT (h).handoffs = p.handoffs AND (h).median_gap = p.median AND (h).p90_gap = p.p90
+                   AND (h).sla_met = p.met
+            FROM (SELECT handoff_summary(lead_id, at, team, interval '6 hours') AS h FROM sp_events) s,
+                 sp_plain_hs p),
+           (SELECT bool_and(s.stays = p.stays AND s.median_stay = p.median AND s.p90_stay = p.p90)
+                   AND count(*) = (SELECT count(*) FROM sp_plain_stays)
+            FROM unnest((SELECT stage_stays(lead_id, at, stage) FROM sp_events)) s
+            JOIN sp_plain_stays p USING (stage));
+END $$;
+
+-- serial plans
+SET max_parallel_workers_per_gather = 0;
+-- in memory (the default budget: 4 MB x 2)
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() AS files_before \gset
+SELECT * FROM pg_temp.check('default');
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() - :files_before AS new_temp_files;
+-- work_mem = 64kB: the rows spill several times
+SET work_mem = '64kB';
+SELECT pg_temp.temp_files() AS files_before \gset
+SELECT * FROM pg_temp.check('work_mem 64kB');
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() - :files_before > 0 AS wrote_temp_files;
+RESET work_mem;
+-- align.memory_budget overrides it: 16kB also splits every partition again
+SET align.memory_budget = '16kB';
+SELECT * FROM pg_temp.check('16kB');
+-- grouped: many states, each within the budget
+SELECT count(*) AS groups,
+       count(*) FILTER (WHERE (h).handoffs = p.handoffs) AS same_handoffs
+FROM (SELECT lead_id % 7 AS g, handoff_summary(lead_id, at, team, interval '6 hours') AS h
+      FROM sp_events GROUP BY 1) s
+JOIN (SELECT lead_id % 7 AS g, count(*) AS handoffs
+      FROM (SELECT lead_id, team, lag(team) OVER w AS prev_team
+            FROM sp_events WHERE team IS NOT NULL
+            WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) x
+      WHERE prev_team IS NOT NULL AND prev_team <> team GROUP BY 1) p USING (g);
+RESET align.memory_budget;
+
+-- parallel plans: the workers' states spill, the leader's too
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET align.partial_merge_cost = 0;
+SET work_mem = '64kB';
+SELECT count(*) > 0 AS partial_plan
+FROM (SELECT 1 FROM pg_temp.plan_lines(
+          $$SELECT handoff_summary(lead_id, at, team, interval '6 hours') FROM sp_events$$) l
+      WHERE l ~ 'Partial Aggregate') x;
+SELECT * FROM pg_temp.check('parallel, work_mem 64kB');
+RESET work_mem;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET align.partial_merge_cost;
+
+-- temp_file_limit: a clean error (53400), and the session goes on
+SET max_parallel_workers_per_gather = 0;
+SET align.memory_budget = '16kB';
+SET temp_file_limit = '64kB';
+SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead_id, at, team, interval '6 hours') FROM sp_events$$) AS handoff_summary,
+       pg_temp.sqlstate_of($$SELECT stage_stays(lead_id, at, stage) FROM sp_events$$) AS stage_stays;
+RESET temp_file_limit;
+RESET align.memory_budget;
+SELECT * FROM pg_temp.check('after the error');
+RESET max_parallel_workers_per_gather;
+
+DROP TABLE sp_events;
