@@ -192,22 +192,26 @@ EOF
     printf '%-50s %9s %9s %9s %11s  %s\n' "" "" "Citus" "Citus" "to coord." ""
     for spec in "${CITUS_METRICS[@]}"; do
         IFS='|' read -r m agg file label marker <<<"$spec"
-        for form in align plain; do
+        for form in count align plain; do
             for layout in "${CITUS_LAYOUTS[@]}"; do
                 key=$m\|$form\|$layout
-                if [ "$form" = align ]; then
-                    name="$agg, ${CITUS_LAYOUT_NAME[$layout]}"
-                    s=$(median "$m" "$label")
-                else
-                    name="    plain SQL, ${CITUS_LAYOUT_NAME[$layout]}"
-                    s=$(median "$m" plain)
-                fi
+                case $form in
+                    count) [ -n "${CITUS_ROW[$key]:-}" ] || continue
+                           name="count(*) (the floor: one scan), ${CITUS_LAYOUT_NAME[$layout]}"
+                           s=$(median "$m" count) ;;
+                    align) name="$agg, ${CITUS_LAYOUT_NAME[$layout]}"
+                           s=$(median "$m" "$label") ;;
+                    plain) name="    plain SQL, ${CITUS_LAYOUT_NAME[$layout]}"
+                           s=$(median "$m" plain) ;;
+                esac
                 if [ "${CITUS_ROW[$key]:-}" != ok ]; then
                     printf '%-50s %s\n' "$name" "${CITUS_ROW[$key]:-not available}"
                     continue
                 fi
-                c=$(median "citus_$m" "${form}_$layout"); p=$(median "$m" plain)
-                printf '%-50s %9s %8sx %8sx %11s  %s\n' "$name" "$c" "$(ratio "$p" "$c")" "$(ratio "$s" "$c")" \
+                c=$(median "citus_$m" "${form}_$layout"); p=
+                [ "$form" = count ] || p=$(ratio "$(median "$m" plain)" "$c")
+                s=$(ratio "$s" "$c")
+                printf '%-50s %9s %9s %9s %11s  %s\n' "$name" "$c" "${p:+${p}x}" "${s:+${s}x}" \
                     "${CITUS_BYTES[$key]:-}" "${CITUS_PLAN[$key]:-}"
             done
         done

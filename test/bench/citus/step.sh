@@ -26,7 +26,8 @@ CITUS_METRICS=("m1_reached|funnel|m1_reached.align.sql|align|max\("
 CITUS_LAYOUTS=(by_lead by_event)
 declare -A CITUS_LAYOUT_NAME=([by_lead]="by lead" [by_event]="by event id")
 declare -A CITUS_DIST_COLUMN=([by_lead]=lead_id [by_event]=event_id)
-# per row, "metric|form|layout" (form: plain or align): ok | answers differ |
+# per row, "metric|form|layout" (form: plain, align, or count: count(*) over
+# the table, Citus' floor, with metric 1): ok | answers differ |
 # error (...); pushed down | pulled to coordinator; bytes per lead
 declare -A CITUS_ROW CITUS_PLAN CITUS_BYTES
 
@@ -179,6 +180,7 @@ citus_step() {
     raw "== citus: loaded in $(( $(date +%s) - t0 )) s; $CITUS_SHARDS shards a table; settings: $CITUS_NODE_OPTS"
 
     say "Citus: checking the answers against the single node's"
+    citus_check m1_reached count "$Q/count.sql" 'count\('
     for spec in "${CITUS_METRICS[@]}"; do
         IFS='|' read -r m agg file label marker <<<"$spec"
         # as the plans table: only an aggregate the single node has and checked
@@ -192,10 +194,14 @@ citus_step() {
         IFS='|' read -r m agg file label marker <<<"$spec"
         specs=()
         for layout in "${CITUS_LAYOUTS[@]}"; do
-            for form in plain align; do
+            for form in count plain align; do
+                case $form in
+                    count) f=$Q/count.sql ;;
+                    plain) f=$Q/$m.plain.sql ;;
+                    align) f=$Q/$file ;;
+                esac
                 case ${CITUS_ROW[$m|$form|$layout]:-} in
-                    ok) [ "$form" = plain ] && f=$Q/$m.plain.sql || f=$Q/$file
-                        specs+=("${form}_$layout|SET search_path = $layout, public;|$f") ;;
+                    ok) specs+=("${form}_$layout|SET search_path = $layout, public;|$f") ;;
                     "answers differ") differ=$((differ + 1)) ;;
                     "") ;;
                     *) bad=$((bad + 1)) ;;
