@@ -11,6 +11,8 @@
 #   options: --reps N (timed runs per query after a warm-up, default 3)  --work-mem SIZE (default 4MB)
 #            --out FILE (raw output; default bench/results/<date>-<leads>.txt)
 #            --no-duckdb (skip the comparison with DuckDB, test/bench/duckdb/)
+#            --no-citus (skip the Citus rows, test/bench/citus/; ALIGN_CITUS_PREFIX=DIR:
+#            a private PostgreSQL copy with Citus in it, no build, as test/citus.sh)
 #
 # Method (see also test/bench/README.md): one psql session per metric; each
 # query runs once as a warm-up, then the formulations run alternately (plain,
@@ -19,9 +21,11 @@
 # \timing; results go to /dev/null and are a few rows).  Medians are
 # reported, and the ratio plain/align from the medians of the same session.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ALIGN_ROOT/test/bench/citus/step.sh"     # citus_step; citus_nodes_stop on exit
 
 LEADS=1000000
 NO_DUCKDB=
+NO_CITUS=
 REPS=
 WORK_MEM=4MB
 OUT=
@@ -33,7 +37,8 @@ while [ $# -gt 0 ]; do
         --work-mem) WORK_MEM=$2; shift ;;
         --out) OUT=$2; shift ;;
         --no-duckdb) NO_DUCKDB=1 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --no-citus) NO_CITUS=1 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -61,11 +66,11 @@ align_build
 # compile time is noise at these sizes).
 align_start -c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=1h \
     -c synchronous_commit=off -c "work_mem=$WORK_MEM" -c jit=off -c TimeZone=UTC
-trap 'align_stop; rm -rf "$WORK"' EXIT
+trap 'citus_nodes_stop; align_stop; rm -rf "$WORK"' EXIT
 
 say "raw output: $RAW"
 raw "# align benchmark, $STAMP"
-raw "command: bash test/bench.sh --leads $LEADS --reps $REPS --work-mem $WORK_MEM${NO_DUCKDB:+ --no-duckdb}"
+raw "command: bash test/bench.sh --leads $LEADS --reps $REPS --work-mem $WORK_MEM${NO_DUCKDB:+ --no-duckdb}${NO_CITUS:+ --no-citus}"
 raw "git: $(git -C "$ALIGN_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ALIGN_ROOT" diff --quiet 2>/dev/null || echo ' (modified)')"
 raw "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
 raw "server: $(psql -XAtc 'SELECT version()')"
@@ -340,6 +345,10 @@ if avail m1_reached && as_owner env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
     align_psql -Atc "SELECT sum(pg_prewarm('bench_events'))" >/dev/null
     time_group parallel_hugetlb "align_w0|$W0|$Q/m1_reached.align.sql" "align_w2|$P2|$Q/m1_reached.align.sql" || HUGETLB=
 fi
+# Citus (test/bench/citus/step.sh): the aggregates and their plain SQL on a
+# coordinator and two workers, in two layouts; last, so that building Citus
+# disturbs none of the single-node figures.
+[ -n "$NO_CITUS" ] || citus_step
 raw "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 raw ""
 
@@ -351,4 +360,8 @@ say "raw output saved to ${RAW#"$ALIGN_ROOT"/}"
 case $DUCKDB_STATUS in
     ok|skipped*) ;;
     *) say "FAILED: the DuckDB comparison: $DUCKDB_STATUS"; exit 1 ;;
+esac
+case $CITUS_STATUS in
+    ok|skipped*) ;;
+    *) say "FAILED: the Citus rows: $CITUS_STATUS"; exit 1 ;;
 esac

@@ -29,42 +29,28 @@
 #                                               # copy with Citus in it: no build
 #   ALIGN_CITUS_KEEP=1 ...                      # leave the nodes running
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ALIGN_ROOT/test/citus/cluster.sh"   # the build and the nodes
 
 START=$SECONDS
-VENDOR=$ALIGN_ROOT/../shared/vendor
-CITUS_VERSION=13.2.2
-TARBALL=$VENDOR/citus-$CITUS_VERSION.tar.gz
-PATCH=$VENDOR/citus-$CITUS_VERSION-pg15.20.patch
 LEADS=${ALIGN_CITUS_LEADS:-30000}
 
-if [ ! -f "$TARBALL" ]; then
-    echo "citus: SKIP: no Citus source ($TARBALL)"
+if [ ! -f "$CITUS_TARBALL" ]; then
+    echo "citus: SKIP: no Citus source ($CITUS_TARBALL)"
     exit 0
 fi
 
-# the build dependencies the vendor README names ("apt-get install -y ...")
-deps=$(sed -n 's/^apt-get install -y //p' "$VENDOR/README.md" 2>/dev/null | head -1)
-# shellcheck disable=SC2086
-align_packages ${deps:-libzstd-dev liblz4-dev libkrb5-dev libcurl4-openssl-dev}
+citus_packages
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/align-citus.XXXXXX")
-PRIV=$WORK/pg                       # private PostgreSQL copy: Citus and align
-NODES=(coordinator worker1 worker2)
-declare -A PORT
+CITUS_DIR=$WORK                     # the nodes; the private PostgreSQL copy in pg/
 
 # Stops every node that runs and removes the work directory.
 citus_cleanup() {
-    local n
     if [ "${ALIGN_CITUS_KEEP:-}" = 1 ]; then
-        say "kept: $WORK (coordinator: psql -h 127.0.0.1 -p ${PORT[coordinator]:-?} -U ${PGUSER:-} postgres)"
+        say "kept: $WORK (coordinator: psql -h 127.0.0.1 -p ${CITUS_PORT[coordinator]:-?} -U ${PGUSER:-} postgres)"
         return
     fi
-    for n in "${NODES[@]}"; do
-        if [ -f "$WORK/$n/data/postmaster.pid" ]; then
-            as_owner "$PRIV/usr/lib/postgresql/15/bin/pg_ctl" -D "$WORK/$n/data" \
-                -m immediate -w stop >/dev/null 2>&1 || true
-        fi
-    done
+    citus_nodes_stop
     rm -rf "$WORK"
 }
 trap citus_cleanup EXIT
@@ -73,32 +59,8 @@ trap 'exit 130' INT TERM
 chmod 755 "$WORK"
 
 # --- 1. Citus and align in a private PostgreSQL copy ---------------------
-build_secs=0
-if [ -n "${ALIGN_CITUS_PREFIX:-}" ]; then
-    # a private copy that already has Citus (for development): align goes into it
-    PRIV=$ALIGN_CITUS_PREFIX
-    [ -f "$PRIV/usr/lib/postgresql/15/lib/citus.so" ] \
-        || { echo "citus: FAIL: no Citus in ALIGN_CITUS_PREFIX=$PRIV"; exit 1; }
-else
-    mkdir -p "$PRIV/usr/lib/postgresql" "$PRIV/usr/share/postgresql"
-    cp -a /usr/lib/postgresql/15 "$PRIV/usr/lib/postgresql/"
-    cp -a /usr/share/postgresql/15 "$PRIV/usr/share/postgresql/"
-
-    say "building Citus $CITUS_VERSION into $PRIV"
-    t0=$SECONDS
-    tar xzf "$TARBALL" -C "$WORK"
-    (
-        cd "$WORK/citus-$CITUS_VERSION"
-        [ ! -f "$PATCH" ] || patch -s -p1 <"$PATCH"
-        # no LLVM bitcode: the nodes run without JIT, and it shortens the build
-        ./configure PG_CONFIG="$PG_CONFIG" >"$WORK/citus-build.log" 2>&1
-        make -j2 with_llvm=no >>"$WORK/citus-build.log" 2>&1
-        make install with_llvm=no DESTDIR="$PRIV" >>"$WORK/citus-build.log" 2>&1
-    ) || { tail -30 "$WORK/citus-build.log" >&2; echo "citus: FAIL: building Citus"; exit 1; }
-    build_secs=$((SECONDS - t0))
-fi
-align_build_private "$PRIV"         # sets PGBIN to the copy
-export PATH="$PGBIN:$PATH"
+citus_build || { echo "citus: FAIL: $CITUS_ERROR"; exit 1; }
+export PATH="$CITUS_BIN:$PATH"
 
 # --- 2. a coordinator and two workers ------------------------------------
 if [ "$(id -u)" -eq 0 ]; then
@@ -107,53 +69,7 @@ else
     export PGUSER=$(id -un)
 fi
 export PGDATABASE=postgres PGHOST=127.0.0.1
-
-# A TCP port on 127.0.0.1 that nothing listens on and no node has taken.
-free_port() {
-    local p n taken
-    while :; do
-        p=$((20000 + RANDOM % 40000))
-        taken=0
-        for n in "${!PORT[@]}"; do [ "${PORT[$n]}" != "$p" ] || taken=1; done
-        [ "$taken" -eq 0 ] || continue
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
-        echo "$p"
-        return
-    done
-}
-
-# Starts node $1 (initdb on first use) on a free port, retrying on a clash.
-node_start() {
-    local n=$1 try opts
-    mkdir -p "$WORK/$n"
-    [ "$(id -u)" -ne 0 ] || chown postgres: "$WORK/$n"
-    cluster_init "$PGBIN" "$WORK/$n" "$PGUSER" || return 1
-    for try in 1 2 3 4 5; do
-        PORT[$n]=$(free_port)
-        opts="-c listen_addresses=127.0.0.1 -c port=${PORT[$n]} -c unix_socket_directories='$WORK/$n'"
-        opts+=" -c shared_preload_libraries=citus -c fsync=off -c max_worker_processes=16"
-        if cluster_start "$PGBIN" "$WORK/$n" "$opts" 2>/dev/null; then
-            return 0
-        fi
-    done
-    tail -20 "$WORK/$n/server.log" >&2
-    return 1
-}
-
-# psql on node $1 (coordinator by default via on_coord).
-on_node() { local n=$1; shift; align_psql -h 127.0.0.1 -p "${PORT[$n]}" "$@"; }
-on_coord() { on_node coordinator "$@"; }
-
-for n in "${NODES[@]}"; do
-    node_start "$n" || { echo "citus: FAIL: starting the $n"; exit 1; }
-    on_node "$n" -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION citus'
-done
-say "coordinator on port ${PORT[coordinator]}, workers on ${PORT[worker1]} and ${PORT[worker2]}"
-on_coord -c 'SET client_min_messages = warning' \
-    -c "SELECT citus_set_coordinator_host('127.0.0.1', ${PORT[coordinator]})" \
-    -c "SELECT citus_add_node('127.0.0.1', ${PORT[worker1]})" \
-    -c "SELECT citus_add_node('127.0.0.1', ${PORT[worker2]})" \
-    -c 'CREATE EXTENSION align' >/dev/null
+citus_cluster_start || { echo "citus: FAIL: $CITUS_ERROR"; exit 1; }
 
 # --- 3. the data -----------------------------------------------------------
 say "generating $LEADS leads and loading them"
@@ -288,6 +204,6 @@ for q in "funnel(lead_id, stage, at)|SELECT funnel(lead_id, stage, at) IS NOT NU
     echo "$line"
 done
 
-echo "citus: Citus build ${build_secs} s, data ${load_secs} s ($LEADS leads), checks ${check_secs} s, total $((SECONDS - START)) s"
+echo "citus: Citus build ${CITUS_BUILD_SECS} s, data ${load_secs} s ($LEADS leads), checks ${check_secs} s, total $((SECONDS - START)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -69,8 +69,8 @@ align_build_private() {
         cp -a /usr/share/postgresql/15 "$dir/usr/share/postgresql/"
     fi
     say "building align into $dir"
-    make -C "$src" -s -j2 PG_CONFIG="$PG_CONFIG" "$@" >/dev/null
-    make -C "$src" -s install DESTDIR="$dir" PG_CONFIG="$PG_CONFIG" "$@" >/dev/null
+    make -C "$src" -s -j2 PG_CONFIG="$PG_CONFIG" "$@" >/dev/null || return 1
+    make -C "$src" -s install DESTDIR="$dir" PG_CONFIG="$PG_CONFIG" "$@" >/dev/null || return 1
     PGBIN=$dir/usr/lib/postgresql/15/bin
 }
 

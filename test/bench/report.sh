@@ -132,6 +132,7 @@ report() {
     echo "     scans, minus the same for count(*) over the table: ${MEM_COUNT:-?} bytes; divided by the leads)"
     echo
     duckdb_report
+    citus_report
 }
 
 # duckdb_report: DuckDB against align on the same metrics (test/bench/duckdb/),
@@ -160,5 +161,61 @@ duckdb_report() {
             "$(waiting duckdb "$name")" "$(waiting duckdb_align "$name")"
     done
     echo "    (DuckDB/align above 1.00x: align is faster)"
+    echo
+}
+
+# citus_report: the aggregates and their metrics' plain SQL on Citus, in
+# both layouts (test/bench/citus/step.sh), from the TIMES groups citus_<metric>,
+# the single node's medians of the same metric, and CITUS_STATUS.
+citus_report() {
+    local spec m agg file label marker layout form key name c p s
+    echo "Citus: the same rows on a coordinator and two workers (test/bench/citus/)"
+    case ${CITUS_STATUS:-not run} in
+        skipped*) s=${CITUS_STATUS#skipped (}; echo "citus: SKIP: ${s%)}"; echo; return 0 ;;
+    esac
+    if [ -z "${CITUS_SHARDS:-}" ]; then
+        # nothing loaded: the step failed before the rows
+        echo "    ${CITUS_STATUS:-not run}"; echo; return 0
+    fi
+    cat <<EOF
+Citus $CITUS_VERSION, a coordinator and two workers on this machine (127.0.0.1), $CITUS_SHARDS shards a table: bench_events
+distributed by the lead, and by a shuffled event id (a lead's events on several shards); the index of the single node.
+Answers checked against the single node's first (byte for byte). wall clock, median of $REPS runs after a warm-up, the
+queries of a metric alternating in one coordinator session. plain/Citus: the single node's wall-clock median of the
+metric's plain SQL (table above, this run) / the query on Citus; same/Citus: the single node's median of the same query
+/ Citus (above 1.00x: Citus is faster). bytes/lead: what the coordinator receives from the workers, per lead (Citus'
+EXPLAIN ANALYZE; *: EXPLAIN ANALYZE fails on worker_partial_agg, so the text of the shard queries' results, summed).
+plan (EXPLAIN VERBOSE): pushed down when the shards compute the aggregate (or the plain SQL's per-lead part),
+pulled to coordinator when they return rows. The three servers share the machine's cores: the figures are indicative.
+EOF
+    printf '%-50s %9s %9s %9s %11s  %s\n' "query, layout" "Citus ms" "plain/" "same/" "bytes/lead" "plan"
+    printf '%-50s %9s %9s %9s %11s  %s\n' "" "" "Citus" "Citus" "to coord." ""
+    for spec in "${CITUS_METRICS[@]}"; do
+        IFS='|' read -r m agg file label marker <<<"$spec"
+        for form in count align plain; do
+            for layout in "${CITUS_LAYOUTS[@]}"; do
+                key=$m\|$form\|$layout
+                case $form in
+                    count) [ -n "${CITUS_ROW[$key]:-}" ] || continue
+                           name="count(*) (the floor: one scan), ${CITUS_LAYOUT_NAME[$layout]}"
+                           s=$(median "$m" count) ;;
+                    align) name="$agg, ${CITUS_LAYOUT_NAME[$layout]}"
+                           s=$(median "$m" "$label") ;;
+                    plain) name="    plain SQL, ${CITUS_LAYOUT_NAME[$layout]}"
+                           s=$(median "$m" plain) ;;
+                esac
+                if [ "${CITUS_ROW[$key]:-}" != ok ]; then
+                    printf '%-50s %s\n' "$name" "${CITUS_ROW[$key]:-not available}"
+                    continue
+                fi
+                c=$(median "citus_$m" "${form}_$layout"); p=
+                [ "$form" = count ] || p=$(ratio "$(median "$m" plain)" "$c")
+                s=$(ratio "$s" "$c")
+                printf '%-50s %9s %9s %9s %11s  %s\n' "$name" "$c" "${p:+${p}x}" "${s:+${s}x}" \
+                    "${CITUS_BYTES[$key]:-}" "${CITUS_PLAN[$key]:-}"
+            done
+        done
+    done
+    [ "$CITUS_STATUS" = ok ] || echo "    $CITUS_STATUS"
     echo
 }
