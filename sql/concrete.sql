@@ -93,29 +93,71 @@ SELECT pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
        pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
                           encode(set_byte(decode(state_text, 'base64'), 1, ascii('r')), 'base64'))) AS raw_owners
 FROM cc_states WHERE shard = 0;
--- a hand-made state: version 4, portable, sla 0, no into, owner type
--- "pg_catalog.text", default collation, one owner 'a', one row of owner 2;
--- the same without a collation for the text owners
-SELECT pg_temp.sqlstate_of(format('SELECT %L::handoff_state', encode(
-           '\x0470'::bytea || int8send(0) || '\x00'::bytea || int4send(-1)
-           || convert_to('pg_catalog.text', 'UTF8') || '\x00'::bytea || convert_to('"default"', 'UTF8') || '\x00'::bytea
-           || int4send(1) || convert_to('a', 'UTF8') || '\x00'::bytea
-           || int8send(1) || int8send(7) || int8send(0) || int8send(2), 'base64'))) AS unknown_owner,
-       pg_temp.sqlstate_of(format('SELECT %L::handoff_state', encode(
-           '\x0470'::bytea || int8send(0) || '\x00'::bytea || int4send(-1)
-           || convert_to('pg_catalog.text', 'UTF8') || '\x00'::bytea || '\x00'::bytea
-           || int4send(1) || convert_to('a', 'UTF8') || '\x00'::bytea
-           || int8send(1) || int8send(7) || int8send(0) || int8send(1), 'base64'))) AS no_collation,
-       pg_temp.sqlstate_of(format('SELECT %L::handoff_state', encode(
-           '\x0470'::bytea || int8send(0) || '\x00'::bytea || int4send(-1)
-           || convert_to('no_such_type', 'UTF8') || '\x00'::bytea || '\x00'::bytea
-           || int4send(0) || int8send(0), 'base64'))) AS no_such_type;
--- the same hand-made state with a row of owner 1 is fine
-SELECT handoff_state_final(encode(
-           '\x0470'::bytea || int8send(0) || '\x00'::bytea || int4send(-1)
-           || convert_to('pg_catalog.text', 'UTF8') || '\x00'::bytea || convert_to('"default"', 'UTF8') || '\x00'::bytea
-           || int4send(1) || convert_to('a', 'UTF8') || '\x00'::bytea
-           || int8send(1) || int8send(7) || int8send(0) || int8send(1), 'base64')::handoff_state) AS one_row;
+-- hand-made states: version 4, portable, sla 0, no into, encoding UTF8,
+-- owner type pg_catalog.text, collation pg_catalog."default", one owner
+-- 'a', one row of owner 2 (there is none); without a collation for text
+-- owners; an owner type that does not exist; and, well formed, one row of
+-- owner 1.  Strings are a length and the bytes.
+CREATE FUNCTION pg_temp.str(s text) RETURNS bytea LANGUAGE sql AS $$
+    SELECT int4send(octet_length(convert_to(s, 'UTF8'))) || convert_to(s, 'UTF8') $$;
+CREATE FUNCTION pg_temp.hs(type text, coll text, owners text[], row_owner bigint) RETURNS text
+LANGUAGE sql AS $$
+    SELECT encode('\x0470'::bytea || int8send(0) || '\x00'::bytea || int4send(-1)
+                  || pg_temp.str('UTF8') || pg_temp.str(type) || pg_temp.str(coll)
+                  || int4send(cardinality(owners))
+                  || coalesce((SELECT string_agg(pg_temp.str(o), ''::bytea) FROM unnest(owners) o), ''::bytea)
+                  || int8send(1) || int8send(1) || int8send(7) || int8send(row_owner), 'base64') $$;
+SELECT pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
+           pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 2))) AS unknown_owner,
+       pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
+           pg_temp.hs('pg_catalog.text', '', ARRAY['a'], 1))) AS no_collation,
+       pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
+           pg_temp.hs('no_such_type', '', ARRAY[]::text[], 0))) AS no_such_type;
+SELECT handoff_state_final(pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 1)::handoff_state) AS one_row;
+
+-- the portable form does not depend on the session: owners outside ASCII
+-- under client_encoding LATIN1 (the same state bytes as under UTF8, and a
+-- parallel plan gives the serial answer), dates under another DateStyle
+CREATE TEMP TABLE cc_accents AS
+SELECT lead_id, at, CASE WHEN team = 'sales' THEN 'José' WHEN team = 'success' THEN 'Zoë' ELSE team END AS team,
+       date '2026-01-01' + (lead_id % 3) AS owner_day
+FROM cc_events;
+SELECT md5(cc_partial(lead_id, at, team, interval '10 hours')::text) AS utf8_state
+FROM cc_accents WHERE lead_id <= 500 \gset
+SET client_encoding = 'LATIN1';
+SELECT md5(cc_partial(lead_id, at, team, interval '10 hours')::text) = :'utf8_state' AS same_state_latin1
+FROM cc_accents WHERE lead_id <= 500;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET align.partial_merge_cost = 0;
+SELECT (SELECT handoff_summary(lead_id, at, team, interval '10 hours') FROM cc_accents)::text
+     = (SELECT (handoffs, median, p90, met)::handoff_stats::text
+        FROM (SELECT count(*) AS handoffs,
+                     justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)) AS median,
+                     justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)) AS p90,
+                     avg((gap <= interval '10 hours')::int)::float8 AS met
+              FROM (SELECT team, at - lag(at) OVER w AS gap, lag(team) OVER w AS prev_team
+                    FROM cc_accents WHERE team IS NOT NULL
+                    WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) x
+              WHERE prev_team IS NOT NULL AND prev_team <> team) p) AS parallel_latin1_as_plain;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET align.partial_merge_cost;
+RESET client_encoding;
+SELECT count(*) AS declared FROM align_concrete_aggregates('integer', 'lead_stage', 'date');
+CREATE AGGREGATE cc_day_partial(integer, timestamptz, date, interval) (
+    SFUNC = handoff_state_trans, STYPE = handoff_state);
+SET DateStyle = 'SQL, DMY';
+CREATE TEMP TABLE cc_day_state AS
+SELECT cc_day_partial(lead_id, at, owner_day, interval '1 day')::text AS s FROM cc_accents;
+RESET DateStyle;
+SELECT handoff_state_final(s::handoff_state) = (SELECT handoff_summary(lead_id, at, owner_day, interval '1 day') FROM cc_accents)
+       AS dmy_state_reads_back
+FROM cc_day_state;
 
 -- window_funnel_state: per lead, partial states of random parts of its rows
 -- through text, combined, read by the final function, against the whole
@@ -180,6 +222,16 @@ ORDER BY s.rank;
 SELECT (h).handoffs = p.handoffs AS same_count, (h).median_gap = p.median AS same_median
 FROM (SELECT handoff_summary(lead_id::integer, at, team::cc_team, interval '10 hours') AS h FROM cc_events) s,
      cc_plain p;
+-- a quoted type name with a comma and a space
+CREATE TYPE "cc a, b" AS ENUM ('x', 'y');
+SELECT * FROM align_concrete_aggregates('text', '"cc a, b"') ORDER BY 1::text;
+-- an aggregate of a signature it would declare, made by someone else, is
+-- refused (42723), not taken for one of its own
+CREATE FUNCTION pg_temp.not_align(funnel, smallint, cc_deal, timestamptz) RETURNS funnel
+    LANGUAGE sql AS 'SELECT $1';
+CREATE AGGREGATE funnel(smallint, cc_deal, timestamptz) (SFUNC = pg_temp.not_align, STYPE = funnel);
+SELECT pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('smallint', 'cc_deal')$$) AS foreign_aggregate;
+DROP AGGREGATE funnel(smallint, cc_deal, timestamptz);
 -- errors: no such lead type, a stage type that is no ladder, a pseudo-type
 SELECT pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('anyelement')$$) AS pseudo_lead,
        pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('bigint', 'text')$$) AS text_ladder,
@@ -188,8 +240,9 @@ SELECT pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('anyelement')$$) A
        pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('no_such_type')$$) AS no_type;
 
 DROP VIEW cc_plain;
-DROP TABLE cc_events, cc_states, cc_deals, cc_wf;
+DROP TABLE cc_events, cc_states, cc_deals, cc_wf, cc_accents, cc_day_state;
 DROP AGGREGATE cc_wf_partial(interval, timestamptz, lead_stage, text), cc_wf_merge(window_funnel_state),
     cc_partial(bigint, timestamptz, text, interval), cc_merge(handoff_state),
-    cc_stays_partial(text, timestamptz, lead_stage), cc_stays_merge(handoff_state);
-DROP TYPE cc_deal, cc_team CASCADE;
+    cc_stays_partial(text, timestamptz, lead_stage), cc_stays_merge(handoff_state),
+    cc_day_partial(integer, timestamptz, date, interval);
+DROP TYPE cc_deal, cc_team, "cc a, b" CASCADE;

@@ -22,6 +22,7 @@
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "nodes/primnodes.h"
 #include "storage/proc.h"
 #include "utils/lsyscache.h"
@@ -192,4 +193,13 @@ CallerlessCollation(FunctionCallInfo fcinfo, Oid type)
 	if (!OidIsValid(collation) && OidIsValid(type) && type_is_collatable(type))
 		collation = DEFAULT_COLLATION_OID;
 	return collation;
+}
+
+PG_FUNCTION_INFO_V1(align_creating_extension);
+/* True while CREATE or ALTER EXTENSION align runs its script. */
+Datum
+align_creating_extension(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(creating_extension &&
+				   CurrentExtensionObject == get_extension_oid("align", true));
 }

@@ -30,19 +30,24 @@ typedef struct ExpandedHS
 {
 	ExpandedObjectHeader hdr;
 	HSState    *st;				/* in hdr.eoh_context */
-	StringInfoData flat;		/* written by get_flat_size, read by flatten_into */
+	StringInfoData flat;		/* the serialized form, while flat_ready */
 	bool		flat_ready;
 } ExpandedHS;
 
-/* expanded object: size of the flat form (serializes it once for flatten_into) */
+/*
+ * expanded object: size of the flat form, serialized once and kept until
+ * the state changes (PostgreSQL asks for the size twice per tuple it forms,
+ * then flattens)
+ */
 static Size
 EHSGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	ExpandedHS *e = (ExpandedHS *) eohptr;
-	MemoryContext old = MemoryContextSwitchTo(e->hdr.eoh_context);
+	MemoryContext old;
 
 	if (e->flat_ready)
-		pfree(e->flat.data);
+		return VARHDRSZ + e->flat.len;
+	old = MemoryContextSwitchTo(e->hdr.eoh_context);
 	initStringInfo(&e->flat);
 	HSSerializeTo(e->st, &e->flat, true);
 	e->flat_ready = true;
@@ -60,8 +65,17 @@ EHSFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 	Assert(e->flat_ready && allocated_size == VARHDRSZ + (Size) e->flat.len);
 	SET_VARSIZE(result, VARHDRSZ + e->flat.len);
 	memcpy(VARDATA(result), e->flat.data, e->flat.len);
-	pfree(e->flat.data);
-	e->flat_ready = false;
+}
+
+/* Drops a state's serialized form: the state is about to change. */
+static inline void
+Changing(ExpandedHS *e)
+{
+	if (e->flat_ready)
+	{
+		pfree(e->flat.data);
+		e->flat_ready = false;
+	}
 }
 
 static const ExpandedObjectMethods hs_methods = {
@@ -69,13 +83,36 @@ static const ExpandedObjectMethods hs_methods = {
 	EHSFlattenInto
 };
 
-/* A new expanded state, without rows yet (st NULL), in its own context under parent. */
+/* The name of the context the states of one aggregate share. */
+#define STATES_CONTEXT_NAME "handoff_state states"
+
+/*
+ * A new expanded state, without rows yet (st NULL), under parent (the
+ * aggregate's memory).  Every state of the aggregate lives in one context,
+ * a child of parent that the first state creates: a context per state costs
+ * about 8 kB, and PostgreSQL's hash aggregate sums the memory of every
+ * child context each time it starts a group, which a context per group
+ * makes quadratic in the groups.  An expanded object's context is deleted
+ * only when an aggregate replaces its transition value by another one,
+ * which these functions never do once a state exists (they return the same
+ * read-write object), so sharing it is safe; the executor deletes it with
+ * the aggregate's memory.
+ */
 static ExpandedHS *
 ExpandedHSCreate(MemoryContext parent)
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "handoff_state", ALLOCSET_DEFAULT_SIZES);
-	ExpandedHS *e = MemoryContextAllocZero(cxt, sizeof(ExpandedHS));
+	MemoryContext cxt = NULL;
+	ExpandedHS *e;
 
+	for (MemoryContext c = parent->firstchild; c != NULL; c = c->nextchild)
+		if (strcmp(c->name, STATES_CONTEXT_NAME) == 0)
+		{
+			cxt = c;
+			break;
+		}
+	if (cxt == NULL)
+		cxt = AllocSetContextCreate(parent, STATES_CONTEXT_NAME, ALLOCSET_DEFAULT_SIZES);
+	e = MemoryContextAllocZero(cxt, sizeof(ExpandedHS));
 	EOH_init_header(&e->hdr, &hs_methods, cxt);
 	return e;
 }
@@ -226,6 +263,7 @@ Transition(FunctionCallInfo fcinfo, const char *fname,
 		e = ExpandedHSCreate(aggcxt);
 	else
 		e = StateToWrite(PG_GETARG_DATUM(0), aggcxt);
+	Changing(e);
 	e->st = advance(fcinfo, e->st, e->hdr.eoh_context);
 	return EOHPGetRWDatum(&e->hdr);
 }
@@ -269,6 +307,7 @@ handoff_state_combine(PG_FUNCTION_ARGS)
 		return EOHPGetRWDatum(&StateToWrite(PG_GETARG_DATUM(1), aggcxt)->hdr);
 	e = StateToWrite(PG_GETARG_DATUM(0), aggcxt);
 	b = StateToRead(PG_GETARG_DATUM(1));
+	Changing(e);
 	e->st = HSCombine(e->st, b);
 	return EOHPGetRWDatum(&e->hdr);
 }

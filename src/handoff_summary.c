@@ -35,11 +35,13 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_aggregate.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "datatype/timestamp.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/buffile.h"
 #include "nodes/primnodes.h"
@@ -50,6 +52,7 @@
 #include "utils/syscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
+#include "utils/guc.h"
 #include "utils/ruleutils.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -1039,12 +1042,18 @@ handoff_summary_combine(PG_FUNCTION_ARGS)
 								(HSState *) PG_GETARG_POINTER(1)));
 }
 
+static void SendText(StringInfo buf, const char *str);
+static int	PinTextSettings(void);
+static char *QualifiedCollationName(Oid collation);
+
 /*
  * Appends st's serialized form to buf: version, arguments, owner type and
- * collation, owners, rows.  Portable: the type and collation by name and
- * the owners as text, no OID, so that a state reads back on another server
- * (a Citus coordinator) where the owner type has another OID; else OIDs and
- * raw bytes, for a process of the same server.
+ * collation, owners, rows.  Portable: the server encoding, the type and
+ * collation by schema-qualified name and the owners as text written under
+ * pinned settings (PinTextSettings), no OID, so that a state reads back on
+ * another server (a Citus coordinator) where the owner type has another
+ * OID, and in any session; else OIDs and raw bytes, for a process of the
+ * same server.
  */
 void
 HSSerializeTo(const HSState *st, StringInfo buf, bool portable)
@@ -1056,10 +1065,11 @@ HSSerializeTo(const HSState *st, StringInfo buf, bool portable)
 	pq_sendint32(buf, st->into);
 	if (portable)
 	{
-		pq_sendstring(buf, OidIsValid(st->owner_type)
-					  ? format_type_extended(st->owner_type, -1, FORMAT_TYPE_FORCE_QUALIFY) : "");
-		pq_sendstring(buf, OidIsValid(st->owner_collation)
-					  ? generate_collation_name(st->owner_collation) : "");
+		SendText(buf, pg_encoding_to_char(GetDatabaseEncoding()));
+		SendText(buf, OidIsValid(st->owner_type)
+				 ? format_type_extended(st->owner_type, -1, FORMAT_TYPE_FORCE_QUALIFY) : "");
+		SendText(buf, OidIsValid(st->owner_collation)
+				 ? QualifiedCollationName(st->owner_collation) : "");
 	}
 	else
 	{
@@ -1071,10 +1081,12 @@ HSSerializeTo(const HSState *st, StringInfo buf, bool portable)
 	{
 		Oid			typoutput;
 		bool		typisvarlena;
+		int			level = PinTextSettings();
 
 		getTypeOutputInfo(st->owner_type, &typoutput, &typisvarlena);
 		for (int32 o = 0; o < st->nowners; o++)
-			pq_sendstring(buf, OidOutputFunctionCall(typoutput, st->owners[o].value));
+			SendText(buf, OidOutputFunctionCall(typoutput, st->owners[o].value));
+		AtEOXact_GUC(true, level);
 	}
 	else if (st->nowners > 0)
 	{
@@ -1114,6 +1126,80 @@ CorruptState(const char *what)
 }
 
 /*
+ * The portable form's strings: length and bytes in the server encoding,
+ * never converted to the client's (pq_sendstring would), so that a state is
+ * the same whatever the session's client_encoding; the form records the
+ * encoding, and a reader whose server has another one converts.
+ */
+static void
+SendText(StringInfo buf, const char *str)
+{
+	int			len = strlen(str);
+
+	pq_sendint32(buf, len);
+	pq_sendbytes(buf, str, len);
+}
+
+/* Reads a SendText string, in the given encoding, as a string in the server's. */
+static char *
+GetText(StringInfo msg, int encoding)
+{
+	int			len = pq_getmsgint(msg, 4);
+	char	   *copy;
+
+	if (len < 0 || len > msg->len - msg->cursor)
+		CorruptState("bad string length");
+	copy = palloc(len + 1);
+	memcpy(copy, pq_getmsgbytes(msg, len), len);
+	copy[len] = '\0';
+	if (memchr(copy, '\0', len) != NULL)
+		CorruptState("a string with a zero byte");
+	/* checks the bytes, and converts them when the encodings differ */
+	return pg_any_to_server(copy, len, encoding);
+}
+
+/*
+ * Pins the settings that change types' text output and input (DateStyle,
+ * IntervalStyle, extra_float_digits, TimeZone, lc_monetary), as pg_dump
+ * does, until AtEOXact_GUC(true, the level returned): owners written as
+ * text under one session's settings read back under any other's.
+ */
+static int
+PinTextSettings(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("datestyle", "ISO, YMD", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("extra_float_digits", "3", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("timezone", "UTC", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("lc_monetary", "C", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+/* A collation's schema-qualified name, whatever the search_path. */
+static char *
+QualifiedCollationName(Oid collation)
+{
+	HeapTuple	tup = SearchSysCache1(COLLOID, ObjectIdGetDatum(collation));
+	Form_pg_collation form;
+	char	   *name;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for collation %u", collation);
+	form = (Form_pg_collation) GETSTRUCT(tup);
+	name = quote_qualified_identifier(get_namespace_name(form->collnamespace),
+									  NameStr(form->collname));
+	ReleaseSysCache(tup);
+	return name;
+}
+
+/*
  * Reads a state HSSerializeTo wrote into a new state in cxt: checks the
  * counts before trusting them, reads portable owners with the type's input
  * function (hashing them again), and checks that every row's owner is one
@@ -1131,6 +1217,7 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 	int32		nowners;
 	int16		typlen = 0;
 	bool		typbyval = false;
+	int			encoding = GetDatabaseEncoding();
 
 	if (pq_getmsgbyte(msg) != HS_SERIAL_VERSION)
 		CorruptState("unsupported version");
@@ -1156,8 +1243,15 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 	st->into = pq_getmsgint(msg, 4);
 	if (portable)
 	{
-		const char *type_name = pq_getmsgstring(msg);
-		const char *coll_name = pq_getmsgstring(msg);
+		const char *encoding_name = GetText(msg, GetDatabaseEncoding());
+		const char *type_name;
+		const char *coll_name;
+
+		encoding = pg_char_to_encoding(encoding_name);
+		if (encoding < 0)
+			CorruptState("unknown encoding");
+		type_name = GetText(msg, encoding);
+		coll_name = GetText(msg, encoding);
 
 		if (type_name[0] != '\0')
 		{
@@ -1188,13 +1282,15 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 		Oid			typinput;
 		Oid			typioparam;
 
+		int			level;
+
 		KeyHasherInitType(&hasher, st->owner_type, st->owner_collation, CurrentMemoryContext,
 						  "owner", "", "Use a hashable owner type: bigint, text, uuid, ...");
 		getTypeInputInfo(st->owner_type, &typinput, &typioparam);
+		level = PinTextSettings();
 		for (int32 o = 0; o < nowners; o++)
 		{
-			Datum		v = OidInputFunctionCall(typinput, unconstify(char *, pq_getmsgstring(msg)),
-												 typioparam, -1);
+			Datum		v = OidInputFunctionCall(typinput, GetText(msg, encoding), typioparam, -1);
 			uint64		hash = KeyHash(&hasher, v);
 
 			if (FindOwner(st, hash, v) >= 0)
@@ -1203,6 +1299,7 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 			if ((o & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
+		AtEOXact_GUC(true, level);
 	}
 	else
 		for (int32 o = 0; o < nowners; o++)

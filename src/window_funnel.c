@@ -586,17 +586,21 @@ FlatRoom(WFFlat *f, int32 n)
 	return g;
 }
 
-/* A WFState over a value's events (FurthestSlot sorts them in place). */
+/*
+ * A WFState over a copy of a value's events, for FurthestSlot to sort: the
+ * value may be a stored one, read in place from a shared buffer.
+ */
 static WFState
-StateOver(WFFlat *f)
+StateOver(const WFFlat *f)
 {
 	WFState		st;
 
 	st.window_us = f->window_us;
 	st.modes = f->modes;
 	st.nevents = f->nevents;
-	st.capacity = f->capacity;
-	st.events = f->events;
+	st.capacity = f->nevents;
+	st.events = palloc(Max(f->nevents, 1) * sizeof(WFEvent));
+	memcpy(st.events, f->events, f->nevents * sizeof(WFEvent));
 	return st;
 }
 
@@ -673,11 +677,14 @@ window_funnel_state_final(PG_FUNCTION_ARGS)
 	StageMap   *map = GetStageMap(fcinfo, 3);
 	WFState		st;
 	Datum		result;
+	bool		found;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = StateOver(FlatOf(PG_GETARG_DATUM(0)));
-	if (!ResultStage(&st, map, &result))
+	found = ResultStage(&st, map, &result);
+	pfree(st.events);
+	if (!found)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
 }

@@ -7,7 +7,9 @@
 #   - its catalogue (test/upgrade/catalogue.sql: functions, aggregates, types,
 #     operators, casts, operator classes with every property) is identical to
 #     a fresh install of the default version;
-#   - every stored value reads back as it did before the update.
+#   - every stored value reads back as it did before the update;
+#   - a statement prepared before the update gives the same answer after it
+#     in the same session (cached plans are made again).
 # While there is one version, it compares a fresh install against a fresh
 # install and checks that the harness itself runs.  To add a release: keep
 # the old install script as upgrade/align--OLD.sql and write
@@ -107,7 +109,15 @@ for v in $versions; do
     align_psql -d "$db" -c "CREATE EXTENSION align VERSION '$v'" \
         -f "$ALIGN_ROOT/test/upgrade/stored.sql" >/dev/null || { fail "installing $v failed"; continue; }
     values "$db" >"$work/values.before"
-    align_psql -d "$db" -c 'ALTER EXTENSION align UPDATE' >/dev/null || { fail "updating from $v failed"; continue; }
+    # a statement prepared before the update, executed after it in the same
+    # session, must be planned again (the update repoints aggregates)
+    prepared=$(align_psql -d "$db" -At \
+        -c "PREPARE wf AS SELECT md5(string_agg(format('%s %s', lead_id, w), ',' ORDER BY lead_id)) FROM (SELECT lead_id, window_funnel(interval '7 days', at, stage) AS w FROM stage_history GROUP BY lead_id) x" \
+        -c 'EXECUTE wf' -c 'ALTER EXTENSION align UPDATE' -c 'EXECUTE wf' 2>&1) \
+        || { fail "updating from $v failed: $prepared"; continue; }
+    before=$(echo "$prepared" | sed -n 1p)
+    after=$(echo "$prepared" | sed -n '$p')
+    [ "$before" = "$after" ] || fail "a statement prepared before updating from $v read $after after the update, $before before"
     got=$(align_psql -d "$db" -At -c "SELECT extversion FROM pg_extension WHERE extname = 'align'")
     [ "$got" = "$current" ] || fail "updating from $v ended at version $got, not $current"
     catalogue "$db" >"$work/catalogue.updated"

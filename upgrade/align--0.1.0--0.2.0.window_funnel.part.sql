@@ -6,7 +6,8 @@
 -- that call them), so they are repointed in the catalog: same OIDs, new
 -- transition, final and combine functions, no serial functions, the new
 -- state type, and their dependencies moved from the old support functions
--- to the new; then the old functions go.  test/upgrade.sh checks the result
+-- to the new; their pg_proc rows are touched so that cached plans are made
+-- again; then the old functions go.  test/upgrade.sh checks the result
 -- against a fresh install, property by property.
 DO $update$
 DECLARE
@@ -38,6 +39,11 @@ BEGIN
         INSERT INTO pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
         SELECT 'pg_catalog.pg_proc'::regclass, agg.oid, 0, 'pg_catalog.pg_proc'::regclass, fn, 0, 'n'
         FROM unnest(new_fns) AS fn;
+        -- plans cached before the update (prepared statements, PL/pgSQL, in
+        -- this session or another) carry the old state type: changing
+        -- pg_aggregate sends no invalidation they listen to, but changing the
+        -- aggregate's pg_proc row does, and they are planned again
+        UPDATE pg_catalog.pg_proc SET proname = proname WHERE oid = agg.oid;
     END LOOP;
 END
 $update$;

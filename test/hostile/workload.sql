@@ -102,7 +102,8 @@ SELECT public.window_funnel_final(w::text::public.window_funnel_state, NULL::int
        public.window_funnel_state_in(public.window_funnel_state_out(w))::text,
        pg_catalog.length(public.window_funnel_state_send(w))
 FROM (SELECT public.wf_partial(interval '1 day', at, stage) AS w FROM public.ev GROUP BY lead LIMIT 3) x;
-SELECT pg_catalog.count(*) FROM public.align_concrete_aggregates('bigint', 'public.crm_stage', 'text');
+SELECT pg_catalog.count(*) FROM public.align_concrete_aggregates('bigint', 'public.crm_stage', 'text'),
+       public.align_creating_extension();
 SELECT public.funnel(lead, crm, at)::text FROM public.ev;
 
 -- window functions
