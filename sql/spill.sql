@@ -2,8 +2,10 @@
 -- budget (work_mem x hash_mem_multiplier, or align.memory_budget) write
 -- their rows to temporary files by partition of the lead hash, split a
 -- partition again when it is still too large, and keep gaps and stays in
--- spools that spill too; the answers are the unspilled ones, against plain
--- SQL, in serial and parallel plans.  temp_file_limit stops them cleanly.
+-- spools that spill too; funnel writes its table of open leads the same
+-- way.  The answers are the unspilled ones (the funnel's text byte for
+-- byte), against plain SQL, in serial and parallel plans.  temp_file_limit
+-- stops them cleanly.
 \set SHOW_CONTEXT never
 SET TimeZone = 'UTC';
 
@@ -75,6 +77,7 @@ SELECT pg_stat_force_next_flush();
 SELECT pg_temp.temp_files() - :files_before AS new_temp_files;
 -- work_mem = 64kB: the rows spill several times
 SET work_mem = '64kB';
+SELECT pg_stat_force_next_flush();
 SELECT pg_temp.temp_files() AS files_before \gset
 SELECT * FROM pg_temp.check('work_mem 64kB');
 SELECT pg_stat_force_next_flush();
@@ -93,6 +96,39 @@ JOIN (SELECT lead_id % 7 AS g, count(*) AS handoffs
             FROM sp_events WHERE team IS NOT NULL
             WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) x
       WHERE prev_team IS NOT NULL AND prev_team <> team GROUP BY 1) p USING (g);
+RESET align.memory_budget;
+
+-- funnel: its table of open leads spills by partition too; the funnel's
+-- text is byte for byte the unspilled one, with and without a window, and
+-- reached() matches plain SQL
+SET align.memory_budget = '1GB';
+CREATE TEMP TABLE sp_funnel_memory AS
+SELECT funnel(lead_id, stage, at)::text AS f, funnel(lead_id, stage, at, '3 days')::text AS fw,
+       funnel(lead_id::text, stage, at)::text AS ft
+FROM sp_events;
+CREATE TEMP TABLE sp_funnel_groups AS
+SELECT lead_id % 5 AS g, funnel(lead_id, stage, at)::text AS f FROM sp_events GROUP BY 1;
+SET align.memory_budget = '16kB';
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() AS files_before \gset
+SELECT s.f = m.f AS same_funnel, s.fw = m.fw AS same_within, s.ft = m.ft AS same_text_keys
+FROM (SELECT funnel(lead_id, stage, at)::text AS f, funnel(lead_id, stage, at, '3 days')::text AS fw,
+             funnel(lead_id::text, stage, at)::text AS ft
+      FROM sp_events) s, sp_funnel_memory m;
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() - :files_before > 0 AS funnel_wrote_temp_files;
+SELECT s.stage, s.leads = p.leads AS same_reached, s.leads
+FROM funnel_steps((SELECT funnel(lead_id, stage, at) FROM sp_events)) s
+JOIN (SELECT st AS stage, count(DISTINCT lead_id) FILTER (WHERE furthest >= st) AS leads
+      FROM (SELECT lead_id, max(stage) FILTER (WHERE stage_rank(stage) IS NOT NULL) AS furthest
+            FROM sp_events GROUP BY lead_id) l,
+           unnest(ARRAY['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer']::lead_stage[]) st
+      GROUP BY st) p USING (stage)
+ORDER BY s.rank;
+-- grouped, every group's funnel the unspilled one
+SELECT count(*) AS groups, count(*) FILTER (WHERE s.f = m.f) AS same
+FROM (SELECT lead_id % 5 AS g, funnel(lead_id, stage, at)::text AS f FROM sp_events GROUP BY 1) s
+JOIN sp_funnel_groups m USING (g);
 RESET align.memory_budget;
 
 -- parallel plans: the workers' states spill, the leader's too

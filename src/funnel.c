@@ -11,8 +11,10 @@
 
 #include <math.h>
 
+#include "access/xact.h"
 #include "common/int.h"
 #include "miscadmin.h"
+#include "storage/buffile.h"
 #include "utils/memutils.h"
 
 #include "align.h"
@@ -177,6 +179,7 @@ GrowIndex(Funnel *f)
 	f->index = AllocLarge(f->cxt, size * sizeof(uint64), &f->index_alloc);
 	memset(f->index, 0, size * sizeof(uint64));
 	f->index_mask = size - 1;
+	f->mem_leads += (size - old_size) * sizeof(uint64);
 
 	for (uint64 p = 0; p < old_size; p++)
 	{
@@ -195,7 +198,26 @@ GrowIndex(Funnel *f)
 	if (old_alloc)
 		pfree(old_alloc);
 	if (f->hot == NULL && size >= FUNNEL_HOT_FROM)
+	{
 		f->hot = MemoryContextAllocZero(f->cxt, sizeof(uint64) << FUNNEL_HOT_BITS);
+		f->mem_leads += sizeof(uint64) << FUNNEL_HOT_BITS;
+	}
+}
+
+static void SpillTable(Funnel *f);
+
+/* Bytes of the next allocation a new lead in f's table may need. */
+static Size
+NextLeadAllocation(const Funnel *f)
+{
+	uint64		i = f->nleads;
+	Size		bytes = 0;
+
+	if ((i + 1) * 4 > (f->index_mask + 1) * 3)
+		bytes += (f->index_mask ? (f->index_mask + 1) * 2 : 64) * sizeof(uint64);
+	if (i == 0 || (i >= LEAD_CHUNK0 && (i & (i - 1)) == 0))
+		bytes += (i == 0 ? LEAD_CHUNK0 : i) * f->stride * sizeof(uint32);
+	return bytes;
 }
 
 /*
@@ -213,6 +235,10 @@ LeadEntry(Funnel *f, uint64 hash)
 
 	if (unlikely(f->flat_leads != NULL))
 		FunnelThaw(f);
+	/* past the budget: the table goes to the spill files before it grows */
+	if (unlikely(f->budget > 0 && f->nleads > 0 &&
+				 f->mem_leads + NextLeadAllocation(f) > f->budget))
+		SpillTable(f);
 	if (unlikely((f->nleads + 1) * 4 > (f->index_mask + 1) * 3))
 		GrowIndex(f);
 
@@ -243,9 +269,9 @@ LeadEntry(Funnel *f, uint64 hash)
 	{
 		int			k = i == 0 ? 0 : pg_leftmost_one_pos64(i >> LEAD_CHUNK0_BITS) + 1;
 		uint64		n = k == 0 ? LEAD_CHUNK0 : LEAD_CHUNK0 << (k - 1);
-		void	   *alloc;
 
-		f->chunks[k] = AllocLarge(f->cxt, n * f->stride * sizeof(uint32), &alloc);
+		f->chunks[k] = AllocLarge(f->cxt, n * f->stride * sizeof(uint32), &f->chunk_allocs[k]);
+		f->mem_leads += n * f->stride * sizeof(uint32);
 	}
 	e = FunnelEntry(f, i);
 	e[0] = lo;
@@ -782,7 +808,7 @@ SketchQuantile(const FunnelSketch *s, double fraction)
 bool
 FunnelIsEmpty(const Funnel *f)
 {
-	if (f->nleads != 0 || f->npending != 0 || f->nevents != 0)
+	if (f->nleads != 0 || f->npending != 0 || f->nevents != 0 || f->spill != NULL)
 		return false;
 	for (int s = 0; s < f->nstages; s++)
 		if (f->reached[s] != 0)
@@ -961,6 +987,8 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 
 	FunnelFlush(dst);
 	FunnelFlush((Funnel *) src);
+	if (src->spill != NULL)
+		FunnelUnspill((Funnel *) src);
 	if (FunnelIsEmpty(src))
 		return;
 	if (FunnelIsEmpty(dst))
@@ -1141,6 +1169,257 @@ CloseLead(Funnel *dst, const uint32 *slot)
 }
 
 /*
+ * Spilling (issue 18).  A serial aggregate's table of open leads keeps
+ * within its budget (align.memory_budget: by default work_mem x
+ * hash_mem_multiplier, what PostgreSQL gives a hash aggregate).  Before it
+ * would grow past it, every entry (hash and slots) is written to one of
+ * FUNNEL_SPILL_PARTS temporary files by the top bits of the lead hash, the
+ * table is freed, and the aggregate goes on with an empty one: a lead seen
+ * again gets a new entry, and its entries merge (slot by slot, the earliest
+ * time) when closing reads its partition back, one partition at a time, in
+ * a table of its own; a partition still too large for the budget is split
+ * again by the next bits.  The files are BufFiles (temp_files, temp_bytes,
+ * temp_file_limit; removed on error), closed when the funnel's memory goes.
+ * Other readers of the open leads (merging, flattening) bring them back
+ * into the table first (FunnelUnspill).
+ */
+#define FUNNEL_SPILL_BITS	5
+#define FUNNEL_SPILL_PARTS	(1 << FUNNEL_SPILL_BITS)
+
+typedef struct FunnelSpill
+{
+	Funnel	   *owner;			/* for the callback */
+	BufFile    *parts[FUNNEL_SPILL_PARTS];
+	int64		rows[FUNNEL_SPILL_PARTS];	/* entries written to each */
+} FunnelSpill;
+
+/* Bytes of one spilled entry: the hash, then the slots. */
+static inline Size
+SpillRecordSize(const Funnel *f)
+{
+	return sizeof(uint64) + f->nslots * sizeof(uint32);
+}
+
+/*
+ * Memory context callback: closes the spill files when the funnel's memory
+ * goes.  When a transaction aborts its resource owner has closed them.
+ */
+static void
+CloseFunnelSpill(void *arg)
+{
+	FunnelSpill *sp = (FunnelSpill *) arg;
+
+	if (IsTransactionState())
+		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
+			if (sp->parts[p] != NULL)
+				BufFileClose(sp->parts[p]);
+	memset(sp->parts, 0, sizeof(sp->parts));
+	sp->owner->spill = NULL;
+}
+
+/* Positions a spill file at its start. */
+static void
+RewindSpill(BufFile *file)
+{
+	if (BufFileSeek(file, 0, 0, SEEK_SET) != 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not seek in a temporary file of align")));
+}
+
+/* Reads n bytes of a spill file at its position into buf. */
+static void
+ReadSpill(BufFile *file, void *buf, Size n)
+{
+	size_t		got = BufFileRead(file, buf, n);
+
+	if (got != n)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not read a temporary file of align: %zu of %zu bytes", got, n)));
+}
+
+/* Writes every entry of f's table to the spill files and frees the table. */
+static void
+SpillTable(Funnel *f)
+{
+	FunnelSpill *sp = f->spill;
+	Size		rec = SpillRecordSize(f);
+	char	   *buf = palloc(rec);
+
+	if (sp == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(f->cxt);
+		MemoryContextCallback *cb = palloc0(sizeof(MemoryContextCallback));
+
+		sp = palloc0(sizeof(FunnelSpill));
+		sp->owner = f;
+		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
+			sp->parts[p] = BufFileCreateTemp(false);
+		cb->func = CloseFunnelSpill;
+		cb->arg = sp;
+		MemoryContextRegisterResetCallback(f->cxt, cb);
+		f->spill = sp;
+		MemoryContextSwitchTo(old);
+	}
+	/* a table's hashes are split between its index (upper) and entries */
+	for (uint64 pos = 0; f->nleads > 0 && pos <= f->index_mask; pos++)
+	{
+		uint64		slot = f->index[pos];
+		const uint32 *e;
+		uint64		hash;
+		int			p;
+
+		if (slot == 0)
+			continue;
+		e = FunnelEntry(f, (slot & PG_UINT32_MAX) - 1);
+		hash = (slot & UINT64CONST(0xFFFFFFFF00000000)) | e[0];
+		p = (int) (hash >> (64 - FUNNEL_SPILL_BITS));
+		memcpy(buf, &hash, sizeof(uint64));
+		memcpy(buf + sizeof(uint64), e + 1, f->nslots * sizeof(uint32));
+		BufFileWrite(sp->parts[p], buf, rec);
+		sp->rows[p]++;
+		if ((pos & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pfree(buf);
+	for (int k = 0; k < LEAD_MAX_CHUNKS; k++)
+		if (f->chunk_allocs[k] != NULL)
+		{
+			pfree(f->chunk_allocs[k]);
+			f->chunk_allocs[k] = NULL;
+			f->chunks[k] = NULL;
+		}
+	if (f->index_alloc != NULL)
+		pfree(f->index_alloc);
+	if (f->hot != NULL)
+		pfree(f->hot);
+	f->index = NULL;
+	f->index_alloc = NULL;
+	f->index_mask = 0;
+	f->hot = NULL;
+	f->nleads = 0;
+	f->mem_leads = 0;
+}
+
+/*
+ * Merges the n entries of a spill file, read from its start, into f's table
+ * (by lead: the earliest time per slot).
+ */
+static void
+MergeSpilled(Funnel *f, BufFile *file, int64 n, Size rec)
+{
+	char		block[8192];
+	int64		per = sizeof(block) / rec;
+
+	RewindSpill(file);
+	for (int64 left = n; left > 0;)
+	{
+		int64		m = Min(left, per);
+
+		ReadSpill(file, block, m * rec);
+		for (int64 i = 0; i < m; i++)
+		{
+			uint64		hash;
+
+			memcpy(&hash, block + i * rec, sizeof(uint64));
+			MergeLead(f, hash, (const uint32 *) (block + i * rec + sizeof(uint64)), f->nslots);
+		}
+		left -= m;
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * Closes into dst the n entries of a spill file (a partition, or part of
+ * one, at depth: its entries share the top 5 x depth bits of the hash): in a
+ * table of their own when they fit half of src's budget, else split again
+ * by the next 5 bits.  Past 60 bits, whatever their size.
+ */
+static void
+ClosePart(Funnel *dst, const Funnel *src, BufFile *file, int64 n, int depth)
+{
+	Size		rec = SpillRecordSize(src);
+
+	if (n == 0)
+		return;
+	/* a table entry, its index slot at the lowest load, and the file's record */
+	if ((Size) n * (src->stride * sizeof(uint32) + 2 * sizeof(uint64)) <= src->budget / 2 ||
+		depth >= 12)
+	{
+		MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "align funnel partition",
+												  ALLOCSET_DEFAULT_SIZES);
+		Funnel		part;
+
+		FunnelInitLike(&part, cxt, src);
+		MergeSpilled(&part, file, n, rec);
+		for (uint64 i = 0; i < part.nleads; i++)
+		{
+			CloseLead(dst, FunnelSlotsAt(&part, i));
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		MemoryContextDelete(cxt);
+	}
+	else
+	{
+		BufFile    *sub[FUNNEL_SPILL_PARTS];
+		int64		sub_rows[FUNNEL_SPILL_PARTS] = {0};
+		char		block[8192];
+		int64		per = sizeof(block) / rec;
+		int			shift = 64 - FUNNEL_SPILL_BITS * (depth + 1);
+
+		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
+			sub[p] = BufFileCreateTemp(false);
+		RewindSpill(file);
+		for (int64 left = n; left > 0;)
+		{
+			int64		m = Min(left, per);
+
+			ReadSpill(file, block, m * rec);
+			for (int64 i = 0; i < m; i++)
+			{
+				uint64		hash;
+				int			p;
+
+				memcpy(&hash, block + i * rec, sizeof(uint64));
+				p = (int) ((hash >> shift) & (FUNNEL_SPILL_PARTS - 1));
+				BufFileWrite(sub[p], block + i * rec, rec);
+				sub_rows[p]++;
+			}
+			left -= m;
+			CHECK_FOR_INTERRUPTS();
+		}
+		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
+		{
+			ClosePart(dst, src, sub[p], sub_rows[p], depth + 1);
+			BufFileClose(sub[p]);
+		}
+	}
+}
+
+/* See funnel.h. */
+void
+FunnelUnspill(Funnel *f)
+{
+	FunnelSpill *sp = f->spill;
+	Size		rec;
+
+	if (sp == NULL)
+		return;
+	rec = SpillRecordSize(f);
+	f->budget = 0;				/* no more spilling: the reader wants the table */
+	for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
+	{
+		MergeSpilled(f, sp->parts[p], sp->rows[p], rec);
+		BufFileClose(sp->parts[p]);
+		sp->parts[p] = NULL;
+		sp->rows[p] = 0;
+	}
+	f->spill = NULL;
+}
+
+/*
  * Adds src's closed part and its closed-out open leads to dst, which must
  * have no open leads.  src is not changed (a window aggregate calls its
  * final function more than once on one state).
@@ -1153,7 +1432,16 @@ FunnelCloseInto(Funnel *dst, const Funnel *src)
 	FunnelFlush((Funnel *) src);
 	closed_only = *src;
 	closed_only.nleads = 0;
+	closed_only.spill = NULL;
 	FunnelMerge(dst, &closed_only);
+	if (src->spill != NULL)
+	{
+		/* spilled: every entry to the files, then one partition at a time */
+		SpillTable((Funnel *) src);
+		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
+			ClosePart(dst, src, src->spill->parts[p], src->spill->rows[p], 1);
+		return;
+	}
 	for (uint64 i = 0; i < src->nleads; i++)
 	{
 		CloseLead(dst, FunnelSlotsAt(src, i));
@@ -1173,7 +1461,7 @@ FunnelClosed(Funnel *f)
 	Funnel	   *r;
 
 	FunnelFlush(f);
-	if (f->nleads == 0)
+	if (f->nleads == 0 && f->spill == NULL)
 		return f;
 	r = palloc(sizeof(Funnel));
 	FunnelInitLike(r, CurrentMemoryContext, f);

@@ -190,6 +190,17 @@ typedef struct Funnel
 	uint64		nevents;
 	uint64		events_cap;
 	void	   *flat_alloc;		/* flat_leads when this funnel owns it, else NULL */
+
+	/*
+	 * Spilling (issue 18, funnel.c): a serial aggregate's table keeps within
+	 * budget bytes (0: no limit); past it, its entries go to temporary files
+	 * by partition of the lead hash, and closing reads one partition at a
+	 * time.
+	 */
+	Size		budget;
+	Size		mem_leads;		/* bytes of entry chunks, index and hot table */
+	void	   *chunk_allocs[LEAD_MAX_CHUNKS];	/* what to pfree for each chunk */
+	struct FunnelSpill *spill;	/* NULL until the first spill */
 } Funnel;
 
 /* The expanded-object wrapper used as the aggregates' transition state. */
@@ -255,6 +266,8 @@ FunnelSortedLead(const Funnel *f, const HashPos *order, uint64 i, uint64 *hash)
 }
 
 /* funnel.c: the model */
+/* Brings every spilled entry back into the table (no more budget): for readers other than closing. */
+extern void FunnelUnspill(Funnel *f);
 extern void FunnelInit(Funnel *f, MemoryContext cxt, uint8 flags, int nstages,
 					   int noutcomes, int64 within_secs);
 extern uint32 *FunnelLeadSlots(Funnel *f, uint64 hash);

@@ -37,6 +37,7 @@
 #include "funnel.h"
 #include "interval_rule.h"
 #include "key_hash.h"
+#include "settings.h"
 #include "stage_map.h"
 
 /* Per-call-site cache: lead hashing and the stage vocabulary. */
@@ -188,6 +189,9 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window)
 	{
 		ef = NewState(aggcxt, &c->stages, has_within, within);
 		ef->f.buffered = PartialAggregate(fcinfo);
+		/* a serial aggregate's table keeps within the memory budget (funnel.c) */
+		if (!ef->f.buffered)
+			ef->f.budget = AlignMemoryBudget();
 	}
 	else
 	{

@@ -488,7 +488,11 @@ static Size
 EFGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	int			npairs;
-	Size		size = FlatSize(&((ExpandedFunnel *) eohptr)->f, &npairs);
+	Size		size;
+
+	/* spilled open leads come back into the table to be written */
+	FunnelUnspill(&((ExpandedFunnel *) eohptr)->f);
+	size = FlatSize(&((ExpandedFunnel *) eohptr)->f, &npairs);
 
 	CheckPartialStateSize("funnel", size);
 	return size;

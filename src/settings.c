@@ -45,8 +45,8 @@ _PG_init(void)
 							PGC_USERSET, GUC_UNIT_KB,
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("align.memory_budget",
-							"Memory one aggregate state of handoff_summary or stage_stays may hold "
-							"before it spills to temporary files.",
+							"Memory one aggregate state of funnel, handoff_summary or stage_stays "
+							"may hold before it spills to temporary files.",
 							"-1 (the default) is what PostgreSQL gives a hash aggregate: work_mem "
 							"times hash_mem_multiplier.",
 							&align_memory_budget_kb,
