@@ -55,6 +55,9 @@ extern void AdviseHuge(void *p, Size size);
 /* The aggregate's memory context; an error when fname runs outside an aggregate. */
 extern MemoryContext AlignAggContext(FunctionCallInfo fcinfo, const char *fname);
 
+/* The context the never-replaced expanded states of one aggregate share, under aggcxt. */
+extern MemoryContext AlignStatesContext(MemoryContext aggcxt);
+
 /* Sets msg up to read a serialized aggregate state in place. */
 extern void InitStateMessage(StringInfo msg, bytea *data);
 

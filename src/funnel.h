@@ -294,7 +294,7 @@ extern Funnel *FunnelClosed(Funnel *f);
 
 /* funnel_io.c: representations */
 extern Funnel *FunnelFromDatum(Datum d, MemoryContext cxt);
-extern ExpandedFunnel *ExpandedFunnelCreate(MemoryContext parent);
+extern ExpandedFunnel *ExpandedFunnelCreate(MemoryContext parent, bool shared);
 extern ExpandedFunnel *FunnelStateRW(Datum d, MemoryContext aggcxt);
 extern void FunnelValidate(const Funnel *f);
 extern struct varlena *FunnelFlatten(const Funnel *f);

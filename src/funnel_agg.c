@@ -162,7 +162,8 @@ PartialAggregate(FunctionCallInfo fcinfo)
 static ExpandedFunnel *
 NewState(MemoryContext aggcxt, const StageMap *stages, bool has_within, int64 within)
 {
-	ExpandedFunnel *ef = ExpandedFunnelCreate(aggcxt);
+	/* the transition functions never replace a state: it may share a context */
+	ExpandedFunnel *ef = ExpandedFunnelCreate(aggcxt, true);
 
 	FunnelInitOnMap(&ef->f, ef->hdr.eoh_context, stages, has_within ? FUNNEL_WITHIN : 0,
 					within);
@@ -282,7 +283,8 @@ funnel_combine(PG_FUNCTION_ARGS)
 	src = PG_GETARG_FUNNEL(1);
 	if (PG_ARGISNULL(0))
 	{
-		ef = ExpandedFunnelCreate(aggcxt);
+		/* a combine state: FunnelCombineSorted may replace it later */
+		ef = ExpandedFunnelCreate(aggcxt, false);
 		FunnelInitLike(&ef->f, ef->hdr.eoh_context, src);
 	}
 	else

@@ -517,12 +517,16 @@ static const ExpandedObjectMethods funnel_methods = {
 	EFFlattenInto
 };
 
-/* A new, uninitialised expanded funnel in its own context under parent. */
+/*
+ * A new, uninitialised expanded funnel under parent: in its own context, or
+ * (shared) in the context the states of the aggregate whose memory is
+ * parent share, for a state that is never replaced (AlignStatesContext).
+ */
 ExpandedFunnel *
-ExpandedFunnelCreate(MemoryContext parent)
+ExpandedFunnelCreate(MemoryContext parent, bool shared)
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "align funnel",
-											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext cxt = shared ? AlignStatesContext(parent)
+		: AllocSetContextCreate(parent, "align funnel", ALLOCSET_DEFAULT_SIZES);
 	ExpandedFunnel *ef = MemoryContextAllocZero(cxt, sizeof(ExpandedFunnel));
 
 	EOH_init_header(&ef->hdr, &funnel_methods, cxt);
@@ -544,7 +548,7 @@ FunnelStateRW(Datum d, MemoryContext aggcxt)
 	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
 		DatumGetEOHP(d)->eoh_methods == &funnel_methods)
 		return (ExpandedFunnel *) DatumGetEOHP(d);
-	ef = ExpandedFunnelCreate(aggcxt);
+	ef = ExpandedFunnelCreate(aggcxt, false);
 	f = FunnelFromDatum(d, ef->hdr.eoh_context);
 	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
 	{
@@ -644,7 +648,7 @@ FunnelCombineSorted(Datum a, Datum b, MemoryContext aggcxt)
 		else
 			fa = SortedView(fa);
 	}
-	ef = ExpandedFunnelCreate(aggcxt);
+	ef = ExpandedFunnelCreate(aggcxt, false);
 	FunnelInitLike(&ef->f, ef->hdr.eoh_context, fb);
 	if (fa == NULL)
 	{

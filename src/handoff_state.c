@@ -83,36 +83,18 @@ static const ExpandedObjectMethods hs_methods = {
 	EHSFlattenInto
 };
 
-/* The name of the context the states of one aggregate share. */
-#define STATES_CONTEXT_NAME "handoff_state states"
-
 /*
- * A new expanded state, without rows yet (st NULL), under parent (the
- * aggregate's memory).  Every state of the aggregate lives in one context,
- * a child of parent that the first state creates: a context per state costs
- * about 8 kB, and PostgreSQL's hash aggregate sums the memory of every
- * child context each time it starts a group, which a context per group
- * makes quadratic in the groups.  An expanded object's context is deleted
- * only when an aggregate replaces its transition value by another one,
- * which these functions never do once a state exists (they return the same
- * read-write object), so sharing it is safe; the executor deletes it with
- * the aggregate's memory.
+ * A new expanded state, without rows yet (st NULL), in the context the
+ * states of the aggregate whose memory is aggcxt share (AlignStatesContext):
+ * these functions never replace a state once it exists, they return the
+ * same read-write object.
  */
 static ExpandedHS *
-ExpandedHSCreate(MemoryContext parent)
+ExpandedHSCreate(MemoryContext aggcxt)
 {
-	MemoryContext cxt = NULL;
-	ExpandedHS *e;
+	MemoryContext cxt = AlignStatesContext(aggcxt);
+	ExpandedHS *e = MemoryContextAllocZero(cxt, sizeof(ExpandedHS));
 
-	for (MemoryContext c = parent->firstchild; c != NULL; c = c->nextchild)
-		if (strcmp(c->name, STATES_CONTEXT_NAME) == 0)
-		{
-			cxt = c;
-			break;
-		}
-	if (cxt == NULL)
-		cxt = AllocSetContextCreate(parent, STATES_CONTEXT_NAME, ALLOCSET_DEFAULT_SIZES);
-	e = MemoryContextAllocZero(cxt, sizeof(ExpandedHS));
 	EOH_init_header(&e->hdr, &hs_methods, cxt);
 	return e;
 }

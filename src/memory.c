@@ -120,3 +120,27 @@ StateTextEncode(const char *data, int len)
 	out[n] = '\0';
 	return out;
 }
+
+/* The name of the context the states of one aggregate share (AlignStatesContext). */
+#define STATES_CONTEXT_NAME "align states"
+
+/*
+ * The context under aggcxt where the expanded states an aggregate's
+ * transition function creates live, all in one: created by the first.  A
+ * context per state costs about 8 kB, and PostgreSQL's hash aggregate sums
+ * the memory of every child context of its memory each time it starts a
+ * group, which a context per group makes quadratic in the groups (20,000
+ * groups: 13.5 s instead of 0.3 s).  An expanded object's context is
+ * deleted only when an aggregate replaces its transition value by another
+ * object, so only states that are never replaced may live here (the
+ * transition functions return the same read-write object once it exists);
+ * the executor frees the context with the aggregate's memory.
+ */
+MemoryContext
+AlignStatesContext(MemoryContext aggcxt)
+{
+	for (MemoryContext c = aggcxt->firstchild; c != NULL; c = c->nextchild)
+		if (strcmp(c->name, STATES_CONTEXT_NAME) == 0)
+			return c;
+	return AllocSetContextCreate(aggcxt, STATES_CONTEXT_NAME, ALLOCSET_DEFAULT_SIZES);
+}
