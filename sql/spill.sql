@@ -129,6 +129,17 @@ ORDER BY s.rank;
 SELECT count(*) AS groups, count(*) FILTER (WHERE s.f = m.f) AS same
 FROM (SELECT lead_id % 5 AS g, funnel(lead_id, stage, at)::text AS f FROM sp_events GROUP BY 1) s
 JOIN sp_funnel_groups m USING (g);
+-- a table large enough to keep its table of recent leads (from 2^19 index
+-- slots on) when it spills: 400,000 leads at a 16 MB budget
+CREATE TEMP TABLE sp_many AS
+SELECT g AS lead_id, (ARRAY['mql', 'sql', 'customer']::lead_stage[])[1 + g % 3] AS stage,
+       timestamptz '2026-06-01' + g * interval '1 minute' AS at
+FROM generate_series(1, 400000) g;
+SET align.memory_budget = '1GB';
+SELECT md5(funnel(lead_id, stage, at)::text) AS in_memory FROM sp_many \gset
+SET align.memory_budget = '16MB';
+SELECT md5(funnel(lead_id, stage, at)::text) = :'in_memory' AS same_with_recent_leads_table FROM sp_many;
+DROP TABLE sp_many;
 RESET align.memory_budget;
 
 -- parallel plans: the workers' states spill, the leader's too

@@ -179,7 +179,6 @@ GrowIndex(Funnel *f)
 	f->index = AllocLarge(f->cxt, size * sizeof(uint64), &f->index_alloc);
 	memset(f->index, 0, size * sizeof(uint64));
 	f->index_mask = size - 1;
-	f->mem_leads += (size - old_size) * sizeof(uint64);
 
 	for (uint64 p = 0; p < old_size; p++)
 	{
@@ -197,27 +196,29 @@ GrowIndex(Funnel *f)
 	}
 	if (old_alloc)
 		pfree(old_alloc);
-	if (f->hot == NULL && size >= FUNNEL_HOT_FROM)
-	{
+	/* a large funnel, or one that spilled (a large one kept small) */
+	if (f->hot == NULL && (size >= FUNNEL_HOT_FROM || f->spill != NULL))
 		f->hot = MemoryContextAllocZero(f->cxt, sizeof(uint64) << FUNNEL_HOT_BITS);
-		f->mem_leads += sizeof(uint64) << FUNNEL_HOT_BITS;
-	}
 }
 
 static void SpillTable(Funnel *f);
 
-/* Bytes of the next allocation a new lead in f's table may need. */
+/*
+ * Bytes f's table would hold with one more lead: its entries, and its index
+ * (grown if it must), and the table of recent leads.  Entries are counted
+ * as used, not as allocated: the chunk that holds the newest entries is
+ * allocated whole but its pages are only touched as it fills (a large
+ * allocation is mapped, and untouched pages take no memory).
+ */
 static Size
-NextLeadAllocation(const Funnel *f)
+TableBytesWithOneMore(const Funnel *f)
 {
-	uint64		i = f->nleads;
-	Size		bytes = 0;
+	uint64		index_size = f->index_mask ? f->index_mask + 1 : 0;
 
-	if ((i + 1) * 4 > (f->index_mask + 1) * 3)
-		bytes += (f->index_mask ? (f->index_mask + 1) * 2 : 64) * sizeof(uint64);
-	if (i == 0 || (i >= LEAD_CHUNK0 && (i & (i - 1)) == 0))
-		bytes += (i == 0 ? LEAD_CHUNK0 : i) * f->stride * sizeof(uint32);
-	return bytes;
+	if ((f->nleads + 1) * 4 > index_size * 3)
+		index_size = index_size ? index_size * 2 : 64;
+	return (f->nleads + 1) * f->stride * sizeof(uint32) + index_size * sizeof(uint64) +
+		(f->hot != NULL ? sizeof(uint64) << FUNNEL_HOT_BITS : 0);
 }
 
 /*
@@ -236,8 +237,7 @@ LeadEntry(Funnel *f, uint64 hash)
 	if (unlikely(f->flat_leads != NULL))
 		FunnelThaw(f);
 	/* past the budget: the table goes to the spill files before it grows */
-	if (unlikely(f->budget > 0 && f->nleads > 0 &&
-				 f->mem_leads + NextLeadAllocation(f) > f->budget))
+	if (unlikely(f->budget > 0 && f->nleads > 0 && TableBytesWithOneMore(f) > f->budget))
 		SpillTable(f);
 	if (unlikely((f->nleads + 1) * 4 > (f->index_mask + 1) * 3))
 		GrowIndex(f);
@@ -271,7 +271,6 @@ LeadEntry(Funnel *f, uint64 hash)
 		uint64		n = k == 0 ? LEAD_CHUNK0 : LEAD_CHUNK0 << (k - 1);
 
 		f->chunks[k] = AllocLarge(f->cxt, n * f->stride * sizeof(uint32), &f->chunk_allocs[k]);
-		f->mem_leads += n * f->stride * sizeof(uint32);
 	}
 	e = FunnelEntry(f, i);
 	e[0] = lo;
@@ -345,8 +344,10 @@ ApplyEvent(Funnel *f, const PendingEvent *ev)
 		{
 			uint64		i = LeadEntry(f, ev->hash);
 
-			*HotSlot(f, ev->hash) =
-				(ev->hash & UINT64CONST(0xFFFFFFFF00000000)) | (i + 1);
+			/* LeadEntry may have spilled the table, and the hot table with it */
+			if (f->hot != NULL)
+				*HotSlot(f, ev->hash) =
+					(ev->hash & UINT64CONST(0xFFFFFFFF00000000)) | (i + 1);
 			e = FunnelEntry(f, i);
 		}
 		slots = e + 1;
@@ -1299,7 +1300,6 @@ SpillTable(Funnel *f)
 	f->index_mask = 0;
 	f->hot = NULL;
 	f->nleads = 0;
-	f->mem_leads = 0;
 }
 
 /*

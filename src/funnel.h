@@ -198,7 +198,6 @@ typedef struct Funnel
 	 * time.
 	 */
 	Size		budget;
-	Size		mem_leads;		/* bytes of entry chunks, index and hot table */
 	void	   *chunk_allocs[LEAD_MAX_CHUNKS];	/* what to pfree for each chunk */
 	struct FunnelSpill *spill;	/* NULL until the first spill */
 } Funnel;
