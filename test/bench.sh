@@ -322,12 +322,34 @@ if avail m1_reached; then
     raw "$(psql -X -q -c 'SET align.partial_merge_cost = 0' -c "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF) $(grep -v '^[[:space:]]*--' "$Q/m1_reached.align.sql")" 2>&1)"
 fi
 
-# Memory: peak backend memory of the funnel minus that of count(*), per lead.
-MEM_COUNT= MEM_ALIGN= MEM_PLAIN=
+# Memory: peak backend memory of the funnel minus that of count(*), per lead;
+# and of handoff_summary and stage_stays, which keep within the same budget.
+MEM_COUNT= MEM_ALIGN= MEM_PLAIN= MEM_HANDOFF= MEM_STAYS=
 MEM_COUNT=$(peak_memory "$Q/count.sql") || MEM_COUNT=
 MEM_PLAIN=$(peak_memory "$Q/m1_reached.plain.sql") || MEM_PLAIN=
 avail m1_reached && { MEM_ALIGN=$(peak_memory "$Q/m1_reached.align.sql") || MEM_ALIGN=; }
-raw "== memory (VmHWM growth in a fresh backend, bytes): count=$MEM_COUNT plain_funnel=$MEM_PLAIN align_funnel=$MEM_ALIGN"
+avail m4_handoff.sortfree && { MEM_HANDOFF=$(peak_memory "$Q/m4_handoff.sortfree.sql") || MEM_HANDOFF=; }
+avail m3_time_in_stage.sortfree && { MEM_STAYS=$(peak_memory "$Q/m3_time_in_stage.sortfree.sql") || MEM_STAYS=; }
+raw "== memory (VmHWM growth in a fresh backend, bytes): count=$MEM_COUNT plain_funnel=$MEM_PLAIN align_funnel=$MEM_ALIGN handoff_summary=$MEM_HANDOFF stage_stays=$MEM_STAYS"
+
+# The memory budget (issue 18): each aggregate within the default budget
+# (work_mem x hash_mem_multiplier: it spills) and without one
+# (align.memory_budget = 4GB: it does not), serial; and PostgreSQL's own hash
+# aggregate by lead (the plain funnel forced to hash, no index) at the
+# default work_mem (it spills) and at 4GB (it does not).
+NOLIMIT="SET align.memory_budget = '4GB';"
+HASH='SET enable_sort = off; SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;'
+specs=("plain_spill|$W0 $HASH|$Q/m1_reached.plain.sql" "plain_nospill|$W0 $HASH SET work_mem = '4GB';|$Q/m1_reached.plain.sql")
+BUDGET_AGGS=()
+for a in "funnel|m1_reached|m1_reached.align.sql" "handoff_summary|m4_handoff.sortfree|m4_handoff.sortfree.sql" \
+         "stage_stays|m3_time_in_stage.sortfree|m3_time_in_stage.sortfree.sql"; do
+    IFS='|' read -r agg status file <<<"$a"
+    avail "$status" || continue
+    BUDGET_AGGS+=("$agg")
+    specs+=("${agg}_spill|$W0|$Q/$file" "${agg}_nospill|$W0 $NOLIMIT|$Q/$file")
+done
+ROTATE=1 time_group budget "${specs[@]}"
+HASH_MEM=$(align_psql -Atc 'SHOW hash_mem_multiplier' 2>/dev/null) || HASH_MEM=
 
 # DuckDB (test/bench/duckdb/step.sh): the same metrics in DuckDB, answers
 # checked against align's, then both timed; before the restart below, so that

@@ -131,6 +131,8 @@ report() {
     echo "    (growth of VmHWM in /proc/<backend pid>/status across the query in a fresh backend, sequential"
     echo "     scans, minus the same for count(*) over the table: ${MEM_COUNT:-?} bytes; divided by the leads)"
     echo
+    budget_report
+    echo
     duckdb_report
     citus_report
 }
@@ -218,4 +220,28 @@ EOF
     done
     [ "$CITUS_STATUS" = ok ] || echo "    $CITUS_STATUS"
     echo
+}
+
+# budget_report: the memory budget (issue 18), from the TIMES group budget and
+# the memory figures: peak memory within the default budget, and the time
+# spilling against not, for each aggregate and for PostgreSQL's hash aggregate.
+budget_report() {
+    local agg sp ns mem
+    echo "memory budget: work_mem $WORK_MEM x hash_mem_multiplier ${HASH_MEM:-?},"
+    echo "serial plans; wall clock (ms) within the default budget (spills) and without one (align.memory_budget 4GB;"
+    echo "the plain hash aggregate: work_mem 4GB), and peak backend memory within the default budget"
+    printf '%-50s %9s %9s %9s %12s\n' "" "spills" "no limit" "cost" "peak MB"
+    sp=$(median budget plain_spill); ns=$(median budget plain_nospill)
+    mem=$( [ -n "$MEM_PLAIN" ] && [ -n "$MEM_COUNT" ] && awk -v m="$MEM_PLAIN" -v c="$MEM_COUNT" 'BEGIN { printf "%.1f", (m - c) / 1048576 }')
+    printf '%-50s %9s %9s %8sx %12s\n' "    plain funnel, hash aggregate by lead" "$sp" "$ns" "$(ratio "$sp" "$ns")" "${mem:-}"
+    for agg in "${BUDGET_AGGS[@]}"; do
+        sp=$(median budget "${agg}_spill"); ns=$(median budget "${agg}_nospill")
+        case $agg in
+            funnel) mem=$MEM_ALIGN ;; handoff_summary) mem=$MEM_HANDOFF ;; stage_stays) mem=$MEM_STAYS ;;
+        esac
+        mem=$( [ -n "$mem" ] && [ -n "$MEM_COUNT" ] && awk -v m="$mem" -v c="$MEM_COUNT" 'BEGIN { printf "%.1f", (m - c) / 1048576 }')
+        printf '%-50s %9s %9s %8sx %12s\n' "    $agg" "$sp" "$ns" "$(ratio "$sp" "$ns")" "${mem:-}"
+    done
+    echo "    (cost: spills / no limit, the time spilling adds; peak MB: VmHWM growth over count(*), MB;"
+    echo "     the plain hash aggregate's peak is its default plan's, which the planner may not hash)"
 }
