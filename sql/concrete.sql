@@ -97,7 +97,9 @@ FROM cc_states WHERE shard = 0;
 -- owner type pg_catalog.text, collation pg_catalog."default", one owner
 -- 'a', one row of owner 2 (there is none); without a collation for text
 -- owners; an owner type that does not exist; and, well formed, one row of
--- owner 1.  Strings are a length and the bytes.
+-- owner 1.  Strings are a length and the bytes; a row is a varint of
+-- (owner << 1 | a new lead), the lead's 8-byte hash and its time as a
+-- zigzag varint (7 us: 0x0e).
 CREATE FUNCTION pg_temp.str(s text) RETURNS bytea LANGUAGE sql AS $$
     SELECT int4send(octet_length(convert_to(s, 'UTF8'))) || convert_to(s, 'UTF8') $$;
 CREATE FUNCTION pg_temp.hs(type text, coll text, owners text[], row_owner bigint) RETURNS text
@@ -106,7 +108,8 @@ LANGUAGE sql AS $$
                   || pg_temp.str('UTF8') || pg_temp.str(type) || pg_temp.str(coll)
                   || int4send(cardinality(owners))
                   || coalesce((SELECT string_agg(pg_temp.str(o), ''::bytea) FROM unnest(owners) o), ''::bytea)
-                  || int8send(1) || int8send(1) || int8send(7) || int8send(row_owner), 'base64') $$;
+                  || int8send(1) || set_byte('\x00'::bytea, 0, (row_owner * 2 + 1)::int)
+                  || int8send(1) || '\x0e'::bytea, 'base64') $$;
 SELECT pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
            pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 2))) AS unknown_owner,
        pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
@@ -114,6 +117,18 @@ SELECT pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
        pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
            pg_temp.hs('no_such_type', '', ARRAY[]::text[], 0))) AS no_such_type;
 SELECT handoff_state_final(pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 1)::handoff_state) AS one_row;
+-- packed rows that lie: a first row without its lead (header 0x02), a varint
+-- of eleven bytes, a time delta past 2^63
+SELECT pg_temp.sqlstate_of(format('SELECT %L::handoff_state', encode(
+           substring(decode(pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 1), 'base64')
+                     FROM 1 FOR 75) || int8send(1) || '\x0200'::bytea, 'base64'))) AS no_lead,
+       pg_temp.sqlstate_of(format('SELECT %L::handoff_state', encode(
+           substring(decode(pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 1), 'base64')
+                     FROM 1 FOR 75) || int8send(1) || '\xffffffffffffffffffff01'::bytea, 'base64'))) AS long_varint,
+       pg_temp.sqlstate_of(format('SELECT %L::handoff_state', encode(
+           substring(decode(pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 1), 'base64')
+                     FROM 1 FOR 75) || int8send(2) || '\x03'::bytea || int8send(1) || '\x0e'::bytea
+           || '\x02ffffffffffffffff7f'::bytea, 'base64'))) AS huge_delta;
 
 -- the portable form does not depend on the session: owners outside ASCII
 -- under client_encoding LATIN1 (the same state bytes as under UTF8, and a
