@@ -1218,6 +1218,21 @@ SendRowsPacked(const HSState *st, StringInfo buf)
 	pfree(a_alloc);
 }
 
+/*
+ * Adds a row read from a serialized state, after checking it: its owner is
+ * one of the state's nowners (stage_stays: a stage code), its time finite.
+ */
+static void
+AddCheckedRow(HSState *st, uint64 lead, TimestampTz at, uint64 owner, int32 nowners)
+{
+	if (OidIsValid(st->owner_type) ? owner > (uint64) nowners
+		: (owner < 1 || owner > STAGE_COUNT))
+		CorruptState("row of an unknown owner");
+	if (TIMESTAMP_NOT_FINITE(at))
+		CorruptState("row of an infinite time");
+	AddEvent(st, lead, at, owner);
+}
+
 /* Reads n rows SendRowsPacked wrote into st, checking every field. */
 static void
 ReadRowsPacked(HSState *st, StringInfo msg, int64 n, int32 nowners)
@@ -1251,12 +1266,7 @@ ReadRowsPacked(HSState *st, StringInfo msg, int64 n, int32 nowners)
 			if (delta > (uint64) PG_INT64_MAX || pg_add_s64_overflow(at, (int64) delta, &at))
 				CorruptState("bad row time");
 		}
-		if (OidIsValid(st->owner_type) ? owner > (uint64) nowners
-			: (owner < 1 || owner > STAGE_COUNT))
-			CorruptState("row of an unknown owner");
-		if (TIMESTAMP_NOT_FINITE(at))
-			CorruptState("row of an infinite time");
-		AddEvent(st, lead, at, owner);
+		AddCheckedRow(st, lead, at, owner, nowners);
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1486,12 +1496,7 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 		TimestampTz at = pq_getmsgint64(msg);
 		uint64		owner = (uint64) pq_getmsgint64(msg);
 
-		if (OidIsValid(st->owner_type) ? owner > (uint64) nowners
-			: (owner < 1 || owner > STAGE_COUNT))
-			CorruptState("row of an unknown owner");
-		if (TIMESTAMP_NOT_FINITE(at))
-			CorruptState("row of an infinite time");
-		AddEvent(st, lead, at, owner);
+		AddCheckedRow(st, lead, at, owner, nowners);
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
