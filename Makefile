@@ -23,6 +23,7 @@ OBJS = \
 	src/window.o \
 	src/handoff_summary.o \
 	src/handoff_state.o \
+	src/spill.o \
 	src/spool.o
 
 SQL_PARTS = \

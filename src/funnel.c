@@ -11,15 +11,14 @@
 
 #include <math.h>
 
-#include "access/xact.h"
 #include "common/int.h"
 #include "miscadmin.h"
-#include "storage/buffile.h"
 #include "utils/memutils.h"
 
 #include "align.h"
 #include "funnel.h"
 #include "radix.h"
+#include "spill.h"
 #include "stage_map.h"
 
 /* Raises the error for a count that no longer fits. */
@@ -1174,7 +1173,7 @@ CloseLead(Funnel *dst, const uint32 *slot)
  * within its budget (align.memory_budget: by default work_mem x
  * hash_mem_multiplier, what PostgreSQL gives a hash aggregate).  Before it
  * would grow past it, every entry (hash and slots) is written to one of
- * FUNNEL_SPILL_PARTS temporary files by the top bits of the lead hash, the
+ * SPILL_PARTS temporary files by the top bits of the lead hash, the
  * table is freed, and the aggregate goes on with an empty one: a lead seen
  * again gets a new entry, and its entries merge (slot by slot, the earliest
  * time) when closing reads its partition back, one partition at a time, in
@@ -1184,15 +1183,6 @@ CloseLead(Funnel *dst, const uint32 *slot)
  * Other readers of the open leads (merging, flattening) bring them back
  * into the table first (FunnelUnspill).
  */
-#define FUNNEL_SPILL_BITS	5
-#define FUNNEL_SPILL_PARTS	(1 << FUNNEL_SPILL_BITS)
-
-typedef struct FunnelSpill
-{
-	Funnel	   *owner;			/* for the callback */
-	BufFile    *parts[FUNNEL_SPILL_PARTS];
-	int64		rows[FUNNEL_SPILL_PARTS];	/* entries written to each */
-} FunnelSpill;
 
 /* Bytes of one spilled entry: the hash, then the slots. */
 static inline Size
@@ -1201,85 +1191,29 @@ SpillRecordSize(const Funnel *f)
 	return sizeof(uint64) + f->nslots * sizeof(uint32);
 }
 
-/*
- * Memory context callback: closes the spill files when the funnel's memory
- * goes.  When a transaction aborts its resource owner has closed them.
- */
-static void
-CloseFunnelSpill(void *arg)
-{
-	FunnelSpill *sp = (FunnelSpill *) arg;
-
-	if (IsTransactionState())
-		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
-			if (sp->parts[p] != NULL)
-				BufFileClose(sp->parts[p]);
-	memset(sp->parts, 0, sizeof(sp->parts));
-	sp->owner->spill = NULL;
-}
-
-/* Positions a spill file at its start. */
-static void
-RewindSpill(BufFile *file)
-{
-	if (BufFileSeek(file, 0, 0, SEEK_SET) != 0)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("could not seek in a temporary file of align")));
-}
-
-/* Reads n bytes of a spill file at its position into buf. */
-static void
-ReadSpill(BufFile *file, void *buf, Size n)
-{
-	size_t		got = BufFileRead(file, buf, n);
-
-	if (got != n)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("could not read a temporary file of align: %zu of %zu bytes", got, n)));
-}
-
 /* Writes every entry of f's table to the spill files and frees the table. */
 static void
 SpillTable(Funnel *f)
 {
-	FunnelSpill *sp = f->spill;
 	Size		rec = SpillRecordSize(f);
 	char	   *buf = palloc(rec);
 
-	if (sp == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(f->cxt);
-		MemoryContextCallback *cb = palloc0(sizeof(MemoryContextCallback));
-
-		sp = palloc0(sizeof(FunnelSpill));
-		sp->owner = f;
-		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
-			sp->parts[p] = BufFileCreateTemp(false);
-		cb->func = CloseFunnelSpill;
-		cb->arg = sp;
-		MemoryContextRegisterResetCallback(f->cxt, cb);
-		f->spill = sp;
-		MemoryContextSwitchTo(old);
-	}
+	if (f->spill == NULL)
+		f->spill = SpillPartsCreate(f->cxt);
 	/* a table's hashes are split between its index (upper) and entries */
 	for (uint64 pos = 0; f->nleads > 0 && pos <= f->index_mask; pos++)
 	{
 		uint64		slot = f->index[pos];
 		const uint32 *e;
 		uint64		hash;
-		int			p;
 
 		if (slot == 0)
 			continue;
 		e = FunnelEntry(f, (slot & PG_UINT32_MAX) - 1);
 		hash = (slot & UINT64CONST(0xFFFFFFFF00000000)) | e[0];
-		p = (int) (hash >> (64 - FUNNEL_SPILL_BITS));
 		memcpy(buf, &hash, sizeof(uint64));
 		memcpy(buf + sizeof(uint64), e + 1, f->nslots * sizeof(uint32));
-		BufFileWrite(sp->parts[p], buf, rec);
-		sp->rows[p]++;
+		SpillPartsWrite(f->spill, buf, rec);
 		if ((pos & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1302,6 +1236,17 @@ SpillTable(Funnel *f)
 	f->nleads = 0;
 }
 
+/* SpillForEach callback: merges a spilled entry (hash, slots) into the funnel arg's table. */
+static void
+MergeRecord(const char *record, void *arg)
+{
+	Funnel	   *f = (Funnel *) arg;
+	uint64		hash;
+
+	memcpy(&hash, record, sizeof(uint64));
+	MergeLead(f, hash, (const uint32 *) (record + sizeof(uint64)), f->nslots);
+}
+
 /*
  * Merges the n entries of a spill file, read from its start, into f's table
  * (by lead: the earliest time per slot).
@@ -1309,25 +1254,7 @@ SpillTable(Funnel *f)
 static void
 MergeSpilled(Funnel *f, BufFile *file, int64 n, Size rec)
 {
-	char		block[8192];
-	int64		per = sizeof(block) / rec;
-
-	RewindSpill(file);
-	for (int64 left = n; left > 0;)
-	{
-		int64		m = Min(left, per);
-
-		ReadSpill(file, block, m * rec);
-		for (int64 i = 0; i < m; i++)
-		{
-			uint64		hash;
-
-			memcpy(&hash, block + i * rec, sizeof(uint64));
-			MergeLead(f, hash, (const uint32 *) (block + i * rec + sizeof(uint64)), f->nslots);
-		}
-		left -= m;
-		CHECK_FOR_INTERRUPTS();
-	}
+	SpillForEach(file, n, rec, MergeRecord, f);
 }
 
 /*
@@ -1363,34 +1290,11 @@ ClosePart(Funnel *dst, const Funnel *src, BufFile *file, int64 n, int depth)
 	}
 	else
 	{
-		BufFile    *sub[FUNNEL_SPILL_PARTS];
-		int64		sub_rows[FUNNEL_SPILL_PARTS] = {0};
-		char		block[8192];
-		int64		per = sizeof(block) / rec;
-		int			shift = 64 - FUNNEL_SPILL_BITS * (depth + 1);
+		BufFile    *sub[SPILL_PARTS];
+		int64		sub_rows[SPILL_PARTS];
 
-		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
-			sub[p] = BufFileCreateTemp(false);
-		RewindSpill(file);
-		for (int64 left = n; left > 0;)
-		{
-			int64		m = Min(left, per);
-
-			ReadSpill(file, block, m * rec);
-			for (int64 i = 0; i < m; i++)
-			{
-				uint64		hash;
-				int			p;
-
-				memcpy(&hash, block + i * rec, sizeof(uint64));
-				p = (int) ((hash >> shift) & (FUNNEL_SPILL_PARTS - 1));
-				BufFileWrite(sub[p], block + i * rec, rec);
-				sub_rows[p]++;
-			}
-			left -= m;
-			CHECK_FOR_INTERRUPTS();
-		}
-		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
+		SpillSplit(file, n, rec, 64 - SPILL_BITS * (depth + 1), sub, sub_rows);
+		for (int p = 0; p < SPILL_PARTS; p++)
 		{
 			ClosePart(dst, src, sub[p], sub_rows[p], depth + 1);
 			BufFileClose(sub[p]);
@@ -1402,20 +1306,14 @@ ClosePart(Funnel *dst, const Funnel *src, BufFile *file, int64 n, int depth)
 void
 FunnelUnspill(Funnel *f)
 {
-	FunnelSpill *sp = f->spill;
-	Size		rec;
+	SpillParts *sp = f->spill;
 
 	if (sp == NULL)
 		return;
-	rec = SpillRecordSize(f);
 	f->budget = 0;				/* no more spilling: the reader wants the table */
-	for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
-	{
-		MergeSpilled(f, sp->parts[p], sp->rows[p], rec);
-		BufFileClose(sp->parts[p]);
-		sp->parts[p] = NULL;
-		sp->rows[p] = 0;
-	}
+	for (int p = 0; p < SPILL_PARTS; p++)
+		MergeSpilled(f, sp->files[p], sp->rows[p], SpillRecordSize(f));
+	SpillPartsClose(sp);
 	f->spill = NULL;
 }
 
@@ -1438,8 +1336,8 @@ FunnelCloseInto(Funnel *dst, const Funnel *src)
 	{
 		/* spilled: every entry to the files, then one partition at a time */
 		SpillTable((Funnel *) src);
-		for (int p = 0; p < FUNNEL_SPILL_PARTS; p++)
-			ClosePart(dst, src, src->spill->parts[p], src->spill->rows[p], 1);
+		for (int p = 0; p < SPILL_PARTS; p++)
+			ClosePart(dst, src, src->spill->files[p], src->spill->rows[p], 1);
 		return;
 	}
 	for (uint64 i = 0; i < src->nleads; i++)

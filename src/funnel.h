@@ -199,7 +199,7 @@ typedef struct Funnel
 	 */
 	Size		budget;
 	void	   *chunk_allocs[LEAD_MAX_CHUNKS];	/* what to pfree for each chunk */
-	struct FunnelSpill *spill;	/* NULL until the first spill */
+	struct SpillParts *spill;	/* NULL until the first spill (spill.h) */
 } Funnel;
 
 /* The expanded-object wrapper used as the aggregates' transition state. */

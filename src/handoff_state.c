@@ -111,10 +111,7 @@ ReadFlat(const struct varlena *flat, MemoryContext cxt)
 	HSState    *volatile st = NULL;
 	MemoryContext caller = CurrentMemoryContext;
 
-	msg.data = VARDATA_ANY(flat);
-	msg.len = VARSIZE_ANY_EXHDR(flat);
-	msg.maxlen = msg.len;
-	msg.cursor = 0;
+	InitStateMessage(&msg, unconstify(struct varlena *, flat));
 	PG_TRY();
 	{
 		st = HSDeserializeFrom(&msg, cxt, false);

@@ -32,7 +32,6 @@
 #include <math.h>
 
 #include "access/htup_details.h"
-#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_collation.h"
@@ -44,7 +43,6 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "storage/buffile.h"
 #include "nodes/primnodes.h"
 #include "parser/parse_type.h"
 #include "utils/builtins.h"
@@ -66,6 +64,7 @@
 #include "key_hash.h"
 #include "radix.h"
 #include "settings.h"
+#include "spill.h"
 #include "spool.h"
 
 #define HS_SERIAL_VERSION	4
@@ -122,8 +121,7 @@ struct HSState
 	void	  **arenas;			/* what to pfree for each arena */
 	int			narenas;
 	int			arenas_cap;
-	BufFile   **parts;			/* HS_SPILL_PARTS files, NULL until the first spill */
-	int64	   *part_rows;		/* rows in each */
+	SpillParts *parts;			/* the partition files, NULL until the first spill */
 	int64		spilled;		/* rows in the files */
 	/* few rows: one array */
 	int64		capacity;
@@ -392,15 +390,13 @@ static void AddEvent(HSState *st, uint64 lead, TimestampTz at, uint64 owner);
  * (align.memory_budget: by default work_mem x hash_mem_multiplier, what
  * PostgreSQL gives a hash aggregate).  Before it would pass the budget it
  * writes every row it holds to temporary files, one per partition of the
- * lead hash's top HS_SPILL_BITS bits (a lead's rows all go to one
+ * lead hash's top SPILL_BITS bits (a lead's rows all go to one
  * partition), frees them, and starts again.  The final function then takes
  * one partition at a time (WalkLeads), and a partition still too large for
  * the budget is split again by the next bits (SpillWalk).  The files are
  * BufFiles: counted in temp_files and temp_bytes, limited by
  * temp_file_limit, removed at the end of the query or on error.
  */
-#define HS_SPILL_BITS	5
-#define HS_SPILL_PARTS	(1 << HS_SPILL_BITS)
 
 static void ForEachEventInMemory(const HSState *st, void (*fn) (const HSEvent *e, void *arg),
 								 void *arg);
@@ -412,79 +408,23 @@ OverBudget(const HSState *st, Size more)
 	return st->mem_rows + more > st->budget;
 }
 
-/* ForEachEvent callback: writes the row to its partition's file (arg: the state). */
+/* ForEachEvent callback: writes the row to its partition's file (arg: the files). */
 static void
 WriteToPart(const HSEvent *e, void *arg)
 {
-	HSState    *st = (HSState *) arg;
-	int			p = (int) (e->lead >> (64 - HS_SPILL_BITS));
-
-	BufFileWrite(st->parts[p], unconstify(HSEvent *, e), sizeof(HSEvent));
-	st->part_rows[p]++;
-}
-
-/* Positions a spill file at its start, to read it. */
-static void
-RewindFile(BufFile *file)
-{
-	if (BufFileSeek(file, 0, 0, SEEK_SET) != 0)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("could not seek in a temporary file of align")));
-}
-
-/* Reads n rows from a spill file's position into rows. */
-static void
-ReadRows(BufFile *file, HSEvent *rows, int64 n)
-{
-	size_t		got = BufFileRead(file, rows, n * sizeof(HSEvent));
-
-	if (got != n * sizeof(HSEvent))
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("could not read a temporary file of align: %zu of %zu bytes",
-						got, n * sizeof(HSEvent))));
-}
-
-/*
- * Memory context callback: closes a state's spill files when its memory
- * goes (the executor ends the aggregate).  When a transaction or
- * subtransaction aborts, its resource owner has closed them already.
- */
-static void
-CloseSpillFiles(void *arg)
-{
-	HSState    *st = (HSState *) arg;
-
-	if (st->parts != NULL && IsTransactionState())
-		for (int p = 0; p < HS_SPILL_PARTS; p++)
-			BufFileClose(st->parts[p]);
-	st->parts = NULL;
+	/* a row's lead hash comes first */
+	SpillPartsWrite((SpillParts *) arg, e, sizeof(HSEvent));
 }
 
 /* Writes every row in memory to the partition files and frees them. */
 static void
 SpillRows(HSState *st)
 {
-	MemoryContext cxt = GetMemoryChunkContext(st);
-
 	if (st->nevents == 0)
 		return;
 	if (st->parts == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(cxt);
-		MemoryContextCallback *cb = palloc0(sizeof(MemoryContextCallback));
-
-		st->parts = palloc(HS_SPILL_PARTS * sizeof(BufFile *));
-		st->part_rows = palloc0(HS_SPILL_PARTS * sizeof(int64));
-		for (int p = 0; p < HS_SPILL_PARTS; p++)
-			st->parts[p] = BufFileCreateTemp(false);
-		cb->func = CloseSpillFiles;
-		cb->arg = st;
-		MemoryContextRegisterResetCallback(cxt, cb);
-		MemoryContextSwitchTo(old);
-	}
-	ForEachEventInMemory(st, WriteToPart, st);
+		st->parts = SpillPartsCreate(GetMemoryChunkContext(st));
+	ForEachEventInMemory(st, WriteToPart, st->parts);
 	st->spilled += st->nevents;
 	st->nevents = 0;
 	/* free the rows: the array, or the buckets and their arenas */
@@ -661,6 +601,22 @@ ForEachEventInMemory(const HSState *st, void (*fn) (const HSEvent *e, void *arg)
 	}
 }
 
+/* A callback of ForEachEvent and its argument. */
+typedef struct RowVisit
+{
+	void		(*fn) (const HSEvent *e, void *arg);
+	void	   *arg;
+} RowVisit;
+
+/* SpillForEach callback: passes a row read from a spill file (aligned) to a RowVisit. */
+static void
+VisitRow(const char *record, void *arg)
+{
+	RowVisit   *visit = (RowVisit *) arg;
+
+	visit->fn((const HSEvent *) record, visit->arg);
+}
+
 /*
  * Calls fn on every row of a state (in no particular order): those in the
  * spill files, read in blocks (each file is left at its end, where the next
@@ -669,27 +625,11 @@ ForEachEventInMemory(const HSState *st, void (*fn) (const HSEvent *e, void *arg)
 static void
 ForEachEvent(const HSState *st, void (*fn) (const HSEvent *e, void *arg), void *arg)
 {
+	RowVisit	visit = {fn, arg};
+
 	if (st->parts != NULL)
-	{
-		HSEvent		block[256];
-
-		for (int p = 0; p < HS_SPILL_PARTS; p++)
-		{
-			int64		left = st->part_rows[p];
-
-			RewindFile(st->parts[p]);
-			while (left > 0)
-			{
-				int64		n = Min(left, (int64) lengthof(block));
-
-				ReadRows(st->parts[p], block, n);
-				for (int64 i = 0; i < n; i++)
-					fn(&block[i], arg);
-				left -= n;
-				CHECK_FOR_INTERRUPTS();
-			}
-		}
-	}
+		for (int p = 0; p < SPILL_PARTS; p++)
+			SpillForEach(st->parts->files[p], st->parts->rows[p], sizeof(HSEvent), VisitRow, &visit);
 	ForEachEventInMemory(st, fn, arg);
 }
 
@@ -1642,7 +1582,6 @@ WalkPart(HSState *st, BufFile *file, int64 n, int depth,
 {
 	if (n == 0)
 		return;
-	RewindFile(file);
 	if ((Size) n * sizeof(HSEvent) * 2 <= st->budget / 2 || depth >= 12)
 	{
 		void	   *a_alloc,
@@ -1650,7 +1589,8 @@ WalkPart(HSState *st, BufFile *file, int64 n, int depth,
 		HSEvent    *a = AllocLarge(CurrentMemoryContext, n * sizeof(HSEvent), &a_alloc);
 		HSEvent    *t = AllocLarge(CurrentMemoryContext, n * sizeof(HSEvent), &t_alloc);
 
-		ReadRows(file, a, n);
+		SpillRewind(file);
+		SpillRead(file, a, n * sizeof(HSEvent));
 		GatherRows(st, a, a, n);
 		SortRows(a, t, n, 3);
 		walk(a, n, arg);
@@ -1659,29 +1599,12 @@ WalkPart(HSState *st, BufFile *file, int64 n, int depth,
 	}
 	else
 	{
-		BufFile    *sub[HS_SPILL_PARTS];
-		int64		sub_rows[HS_SPILL_PARTS] = {0};
-		HSEvent		block[256];
-		int			shift = 64 - HS_SPILL_BITS * (depth + 1);
+		BufFile    *sub[SPILL_PARTS];
+		int64		sub_rows[SPILL_PARTS];
 
-		for (int p = 0; p < HS_SPILL_PARTS; p++)
-			sub[p] = BufFileCreateTemp(false);
-		for (int64 left = n; left > 0;)
-		{
-			int64		m = Min(left, (int64) lengthof(block));
-
-			ReadRows(file, block, m);
-			for (int64 i = 0; i < m; i++)
-			{
-				int			p = (int) ((block[i].lead >> shift) & (HS_SPILL_PARTS - 1));
-
-				BufFileWrite(sub[p], &block[i], sizeof(HSEvent));
-				sub_rows[p]++;
-			}
-			left -= m;
-			CHECK_FOR_INTERRUPTS();
-		}
-		for (int p = 0; p < HS_SPILL_PARTS; p++)
+		/* a row's lead hash comes first */
+		SpillSplit(file, n, sizeof(HSEvent), 64 - SPILL_BITS * (depth + 1), sub, sub_rows);
+		for (int p = 0; p < SPILL_PARTS; p++)
 		{
 			WalkPart(st, sub[p], sub_rows[p], depth + 1, walk, arg);
 			BufFileClose(sub[p]);
@@ -1709,8 +1632,8 @@ WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), voi
 	{
 		/* spilled: every row to the files, then one partition at a time */
 		SpillRows(st);
-		for (int p = 0; p < HS_SPILL_PARTS; p++)
-			WalkPart(st, st->parts[p], st->part_rows[p], 1, walk, arg);
+		for (int p = 0; p < SPILL_PARTS; p++)
+			WalkPart(st, st->parts->files[p], st->parts->rows[p], 1, walk, arg);
 		return;
 	}
 	if (st->nevents == 0)

@@ -17,8 +17,8 @@
 #include "postgres.h"
 
 #include "miscadmin.h"
-#include "storage/buffile.h"
 
+#include "spill.h"
 #include "spool.h"
 
 #define SPOOL_DIGIT_BITS	16
@@ -145,6 +145,24 @@ SelectNth(int64 *v, int64 n, int64 k)
 	}
 }
 
+/* A callback of ForEachValue and its argument. */
+typedef struct ValueVisit
+{
+	void		(*fn) (int64 v, void *arg);
+	void	   *arg;
+} ValueVisit;
+
+/* SpillForEach callback: passes a value read from the file to a ValueVisit. */
+static void
+VisitValue(const char *record, void *arg)
+{
+	ValueVisit *visit = (ValueVisit *) arg;
+	int64		v;
+
+	memcpy(&v, record, sizeof(int64));
+	visit->fn(v, visit->arg);
+}
+
 /*
  * Calls fn(v, arg) for every value: those in the file (read from its start
  * in blocks), then those in memory.  The file's position is left at its end.
@@ -154,28 +172,9 @@ ForEachValue(Spool *s, void (*fn) (int64 v, void *arg), void *arg)
 {
 	if (s->file != NULL)
 	{
-		int64		block[1024];
-		int64		left = s->nfile;
+		ValueVisit	visit = {fn, arg};
 
-		if (BufFileSeek(s->file, 0, 0, SEEK_SET) != 0)
-			ereport(ERROR,
-					(errcode_for_file_access(),
-					 errmsg("could not seek in a temporary file of align")));
-		while (left > 0)
-		{
-			size_t		want = Min(left, (int64) lengthof(block));
-			size_t		got = BufFileRead(s->file, block, want * sizeof(int64));
-
-			if (got != want * sizeof(int64))
-				ereport(ERROR,
-						(errcode_for_file_access(),
-						 errmsg("could not read a temporary file of align: %zu of %zu bytes",
-								got, want * sizeof(int64))));
-			for (size_t i = 0; i < want; i++)
-				fn(block[i], arg);
-			left -= want;
-			CHECK_FOR_INTERRUPTS();
-		}
+		SpillForEach(s->file, s->nfile, sizeof(int64), VisitValue, &visit);
 	}
 	for (int64 i = 0; i < s->nvalues; i++)
 		fn(s->values[i], arg);
