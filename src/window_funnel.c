@@ -21,7 +21,12 @@
  * The state is a window_funnel_state: the group's events (one lead's,
  * usually a handful) in one varlena that the transition function fills in
  * place and doubles when full, so a GROUP BY lead over millions of leads
- * costs a few dozen bytes per lead and no allocation per row.  A real type,
+ * costs a few dozen bytes per lead and no allocation per row.  A group
+ * whose events outgrow half the memory budget (align.memory_budget) hands
+ * them to PostgreSQL's sort, which keeps to its memory and spills to
+ * temporary files, and the final function reads them back in order; only a
+ * state whose final function runs in this process does (a partial state is
+ * handed over whole, within align.max_partial_state).  A real type,
  * not internal, so that parallel workers and Citus' shards can ship it
  * (its text form is base64 of a portable serialized form).  Used with
  * GROUP BY lead, Citus runs the whole aggregate on the shard that holds the
@@ -31,13 +36,20 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_aggregate.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "common/int.h"
 #include "datatype/timestamp.h"
+#include "executor/nodeAgg.h"
+#include "executor/tuptable.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/execnodes.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
+#include "utils/tuplesort.h"
 #include "utils/regproc.h"
 #include "utils/timestamp.h"
 
@@ -45,6 +57,7 @@
 #include "callerless.h"
 #include "funnel.h"
 #include "interval_rule.h"
+#include "settings.h"
 #include "stage_map.h"
 
 #define WF_STRICT				0x01
@@ -72,6 +85,7 @@ typedef struct WFState
 } WFState;
 
 static int	FurthestSlot(WFState *st, int nstages);
+extern PGDLLEXPORT Datum window_funnel_state_final(PG_FUNCTION_ARGS);
 
 /* Parses a mode list such as 'strict_order, strict_increase' into WF_* bits. */
 static int
@@ -182,12 +196,10 @@ MixedArguments(void)
 			 errmsg("window_funnel window and mode must be the same for every row of a group")));
 }
 
-/* The furthest stage as the aggregate's result datum (lead_stage or the enum); false if none. */
+/* The furthest slot as the aggregate's result datum (lead_stage or the enum); false if none. */
 static bool
-ResultStage(WFState *st, const StageMap *map, Datum *result)
+ResultStage(int best, const StageMap *map, Datum *result)
 {
-	int			best = FurthestSlot(st, map->nstages);
-
 	if (best < 0)
 		return false;
 	*result = map->is_enum ? ObjectIdGetDatum(map->by_pos[best])
@@ -387,7 +399,9 @@ KeepChain(WFChains *c, int level, TimestampTz start)
 }
 
 /*
- * The highest ladder slot any chain reaches, or -1.
+ * A walk over one group's events in time order (ties in ladder order),
+ * following every chain at once; best is the highest ladder slot any
+ * chain reaches, or -1.
  *
  * Chains are followed all at once rather than one start at a time (which
  * cost O(starts x events in the window) per lead: quadratic for a lead with
@@ -397,94 +411,118 @@ KeepChain(WFChains *c, int level, TimestampTz start)
  * outlives one that started earlier at the same level, so per level only
  * the latest start matters: O(events x stages).  Under strict_increase a
  * chain that stepped at the current time cannot step again until time
- * moves on, so those are kept apart (fresh) until then.
+ * moves on, so those are kept apart (fresh) until then.  The entry stage is
+ * the first ladder event's; the outcomes before it meet no chain.
  */
+typedef struct WFWalk
+{
+	int			nstages;
+	int			modes;
+	int64		window_us;
+	int			entry;			/* -1 until the first ladder event */
+	int			best;
+	int64		seen;
+	TimestampTz now;			/* the time of the events being read (fresh is
+								 * empty before the first) */
+	WFChains	ready;			/* chains that may step at the current time */
+	WFChains	fresh;			/* strict_increase: chains that stepped at it */
+} WFWalk;
+
+/* Starts a walk over a group's sorted events. */
+static void
+WalkBegin(WFWalk *w, int nstages, int modes, int64 window_us)
+{
+	memset(w, 0, sizeof(WFWalk));
+	w->nstages = nstages;
+	w->modes = modes;
+	w->window_us = window_us;
+	w->entry = -1;
+	w->best = -1;
+}
+
+/* The next event of the walk (time order, ties in ladder order); its slot is checked. */
+static void
+WalkEvent(WFWalk *w, TimestampTz t, int s)
+{
+	int			nstages = w->nstages;
+	bool		outcome = s >= nstages;
+	bool		found = false;
+	TimestampTz start = 0;
+	WFChains   *stepped = (w->modes & WF_STRICT_INCREASE) ? &w->fresh : &w->ready;
+
+	if (s < 0 || s >= nstages + STAGE_OUTCOMES)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid window_funnel state: stage slot %d", s)));
+	if ((++w->seen & 0x3FFF) == 0)
+		CHECK_FOR_INTERRUPTS();
+	if (w->entry < 0)
+	{
+		if (outcome)
+			return;
+		w->entry = s;
+	}
+	/* time moved on: chains that stepped at the old time may step again */
+	if (t != w->now)
+	{
+		for (int l = 0; l < nstages; l++)
+			if (w->fresh.has[l])
+			{
+				KeepChain(&w->ready, l, w->fresh.start[l]);
+				w->fresh.has[l] = false;
+			}
+		w->now = t;
+	}
+	for (int l = 0; l < nstages; l++)
+	{
+		/* a chain whose window has passed ends */
+		if (w->ready.has[l] && BeyondWindow(w->ready.start[l], t, w->window_us))
+			w->ready.has[l] = false;
+		if (w->fresh.has[l] && BeyondWindow(w->fresh.start[l], t, w->window_us))
+			w->fresh.has[l] = false;
+		/* strict_order: an outcome, or a stage below the chain's, ends it */
+		if ((w->modes & WF_STRICT_ORDER) && (outcome || s < l))
+			w->ready.has[l] = w->fresh.has[l] = false;
+		/* strict_deduplication: the chain's own stage again ends it */
+		if ((w->modes & WF_STRICT_DEDUPLICATION) && s == l)
+			w->ready.has[l] = w->fresh.has[l] = false;
+	}
+	if (!outcome)
+	{
+		/* every chain that may step to s does: the latest start goes on */
+		for (int l = (w->modes & WF_STRICT) ? Max(s - 1, 0) : 0; l < s; l++)
+			if (w->ready.has[l])
+			{
+				if (!found || w->ready.start[l] > start)
+					start = w->ready.start[l];
+				found = true;
+				w->ready.has[l] = false;
+			}
+		if (found)
+		{
+			KeepChain(stepped, s, start);
+			w->best = Max(w->best, s);
+		}
+	}
+	/* an event at the entry stage starts a chain of its own */
+	if (s == w->entry)
+	{
+		KeepChain(stepped, s, t);
+		w->best = Max(w->best, s);
+	}
+}
+
+/* The highest ladder slot any chain of the group's events reaches, or -1 (sorts st's events). */
 static int
 FurthestSlot(WFState *st, int nstages)
 {
-	WFEvent    *ev = st->events;
-	int			n = st->nevents;
-	int			entry = -1;
-	int			best = -1;
-	WFChains	ready;			/* chains that may step at the current time */
-	WFChains	fresh;			/* strict_increase: chains that stepped at it */
-	WFChains   *stepped = (st->modes & WF_STRICT_INCREASE) ? &fresh : &ready;
-	TimestampTz now = 0;
+	WFWalk		w;
 
-	for (int i = 0; i < n; i++)
-		if (ev[i].slot < 0 || ev[i].slot >= nstages + STAGE_OUTCOMES)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("invalid window_funnel state: stage slot %d", ev[i].slot)));
-	qsort(ev, n, sizeof(WFEvent), CompareEvents);
-	for (int i = 0; i < n && entry < 0; i++)
-		if (ev[i].slot < nstages)
-			entry = ev[i].slot;
-	if (entry < 0)
-		return -1;
-
-	memset(&ready, 0, sizeof(ready));
-	memset(&fresh, 0, sizeof(fresh));
-	for (int j = 0; j < n; j++)
-	{
-		int			s = ev[j].slot;
-		TimestampTz t = ev[j].at;
-		bool		outcome = s >= nstages;
-		bool		found = false;
-		TimestampTz start = 0;
-
-		/* time moved on: chains that stepped at the old time may step again */
-		if (j == 0 || t != now)
-		{
-			for (int l = 0; l < nstages; l++)
-				if (fresh.has[l])
-				{
-					KeepChain(&ready, l, fresh.start[l]);
-					fresh.has[l] = false;
-				}
-			now = t;
-		}
-		for (int l = 0; l < nstages; l++)
-		{
-			/* a chain whose window has passed ends */
-			if (ready.has[l] && BeyondWindow(ready.start[l], t, st->window_us))
-				ready.has[l] = false;
-			if (fresh.has[l] && BeyondWindow(fresh.start[l], t, st->window_us))
-				fresh.has[l] = false;
-			/* strict_order: an outcome, or a stage below the chain's, ends it */
-			if ((st->modes & WF_STRICT_ORDER) && (outcome || s < l))
-				ready.has[l] = fresh.has[l] = false;
-			/* strict_deduplication: the chain's own stage again ends it */
-			if ((st->modes & WF_STRICT_DEDUPLICATION) && s == l)
-				ready.has[l] = fresh.has[l] = false;
-		}
-		if (!outcome)
-		{
-			/* every chain that may step to s does: the latest start goes on */
-			for (int l = (st->modes & WF_STRICT) ? Max(s - 1, 0) : 0; l < s; l++)
-				if (ready.has[l])
-				{
-					if (!found || ready.start[l] > start)
-						start = ready.start[l];
-					found = true;
-					ready.has[l] = false;
-				}
-			if (found)
-			{
-				KeepChain(stepped, s, start);
-				best = Max(best, s);
-			}
-		}
-		/* an event at the entry stage starts a chain of its own */
-		if (s == entry)
-		{
-			KeepChain(stepped, s, t);
-			best = Max(best, s);
-		}
-		if ((j & 0x3FFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	return best;
+	qsort(st->events, st->nevents, sizeof(WFEvent), CompareEvents);
+	WalkBegin(&w, nstages, st->modes, st->window_us);
+	for (int i = 0; i < st->nevents; i++)
+		WalkEvent(&w, st->events[i].at, st->events[i].slot);
+	return w.best;
 }
 
 PG_FUNCTION_INFO_V1(window_funnel_final);
@@ -495,7 +533,8 @@ window_funnel_final(PG_FUNCTION_ARGS)
 	StageMap   *map = GetStageMap(fcinfo, 3);
 	Datum		result;
 
-	if (PG_ARGISNULL(0) || !ResultStage((WFState *) PG_GETARG_POINTER(0), map, &result))
+	if (PG_ARGISNULL(0) ||
+		!ResultStage(FurthestSlot((WFState *) PG_GETARG_POINTER(0), map->nstages), map, &result))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
 }
@@ -518,8 +557,25 @@ typedef struct WFFlat
 	int32		nevents;
 	int32		capacity;
 	int32		unused;
+	struct WFSort *sort;		/* past the budget: the events sorted so far
+								 * (set only by AddEvents; NULL in every
+								 * value made from input) */
 	WFEvent		events[FLEXIBLE_ARRAY_MEMBER];
 } WFFlat;
+
+/*
+ * A group's events past the memory budget (issue 18): PostgreSQL's sort of
+ * (at, slot), which keeps to its memory and spills to temporary files.  It
+ * lives in the aggregate's memory and ends when the executor resets that
+ * (AggRegisterCallback); on an error the resource owner removes its files.
+ */
+typedef struct WFSort
+{
+	Tuplesortstate *sort;
+	TupleTableSlot *put;		/* virtual slot to add an event */
+	TupleTableSlot *get;		/* to read them back */
+	bool		sorted;			/* performed: read again by rescanning */
+} WFSort;
 
 #define WF_FLAT_SIZE(cap)	(offsetof(WFFlat, events) + (Size) (cap) * sizeof(WFEvent))
 #define WF_FLAT_MAX_EVENTS	((int32) ((MaxAllocSize - offsetof(WFFlat, events)) / sizeof(WFEvent)))
@@ -554,6 +610,7 @@ FlatOf(Datum d)
 	WFFlat	   *f = (WFFlat *) PG_DETOAST_DATUM(d);
 
 	if (VARSIZE(f) < offsetof(WFFlat, events) || f->version != WF_FLAT_VERSION ||
+		(f->sort != NULL && f->sort->sort == NULL) ||
 		f->capacity < 0 || f->capacity > WF_FLAT_MAX_EVENTS || VARSIZE(f) != WF_FLAT_SIZE(f->capacity) ||
 		f->nevents < 0 || f->nevents > f->capacity || f->window_us < 0 ||
 		(f->modes & ~WF_MODES_ALL) != 0)
@@ -584,6 +641,161 @@ FlatRoom(WFFlat *f, int32 n)
 	memcpy(g->events, f->events, f->nevents * sizeof(WFEvent));
 	g->nevents = f->nevents;
 	return g;
+}
+
+/* Executor callback: ends a group's sort when its aggregate's memory goes. */
+static void
+EndSort(Datum arg)
+{
+	WFSort	   *s = (WFSort *) DatumGetPointer(arg);
+
+	if (s->sort != NULL)
+		tuplesort_end(s->sort);
+	s->sort = NULL;
+}
+
+/*
+ * True when a group's events may go to a sort: the state is this process's
+ * own until window_funnel's final function reads it (a plain or finalizing
+ * Agg node, not a partial one, nor a window, nor an aggregate of a user's
+ * that returns the state itself, nor a state shared with one).
+ */
+static bool
+MaySpill(FunctionCallInfo fcinfo)
+{
+	AggState   *as;
+	Aggref	   *ref;
+	HeapTuple	tup;
+	Oid			finalfn = InvalidOid;
+	FmgrInfo	fin;
+
+	if (fcinfo->context == NULL || !IsA(fcinfo->context, AggState))
+		return false;
+	as = (AggState *) fcinfo->context;
+	if (DO_AGGSPLIT_SKIPFINAL(as->aggsplit) || as->curpertrans == NULL ||
+		as->curpertrans->aggshared)
+		return false;
+	ref = AggGetAggref(fcinfo);
+	if (ref == NULL)
+		return false;
+	tup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(ref->aggfnoid));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	finalfn = ((Form_pg_aggregate) GETSTRUCT(tup))->aggfinalfn;
+	ReleaseSysCache(tup);
+	if (!OidIsValid(finalfn))
+		return false;
+	fmgr_info(finalfn, &fin);
+	return fin.fn_addr == window_funnel_state_final;
+}
+
+/* A new sort for a group's events, in the aggregate's memory, ended with it. */
+static WFSort *
+NewSort(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "window_funnel");
+	MemoryContext old = MemoryContextSwitchTo(aggcxt);
+	WFSort	   *s = palloc0(sizeof(WFSort));
+	TupleDesc	desc = CreateTemplateTupleDesc(2);
+	AttrNumber	cols[2] = {1, 2};
+	Oid			ops[2] = {Int8LessOperator, Int4LessOperator};
+	Oid			colls[2] = {InvalidOid, InvalidOid};
+	bool		nulls_first[2] = {false, false};
+
+	TupleDescInitEntry(desc, 1, "at", INT8OID, -1, 0);
+	TupleDescInitEntry(desc, 2, "slot", INT4OID, -1, 0);
+	s->put = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+	s->get = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	s->sort = tuplesort_begin_heap(desc, 2, cols, ops, colls, nulls_first,
+								   Max((int) (AlignMemoryBudget() / 2048), 64), NULL,
+								   TUPLESORT_RANDOMACCESS);
+	AggRegisterCallback(fcinfo, EndSort, PointerGetDatum(s));
+	MemoryContextSwitchTo(old);
+	return s;
+}
+
+/* Adds n events to a group's sort. */
+static void
+SortPut(WFSort *s, const WFEvent *ev, int32 n)
+{
+	for (int32 i = 0; i < n; i++)
+	{
+		ExecClearTuple(s->put);
+		s->put->tts_values[0] = Int64GetDatum(ev[i].at);
+		s->put->tts_values[1] = Int32GetDatum(ev[i].slot);
+		s->put->tts_isnull[0] = s->put->tts_isnull[1] = false;
+		ExecStoreVirtualTuple(s->put);
+		tuplesort_puttupleslot(s->sort, s->put);
+		if ((i & 0x3FFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * Adds n events to a group's value: in place while it has room.  Past half
+ * the memory budget, the events go to the group's sort, and the value (cut
+ * to half the budget, if a partial state came in larger) is a buffer in
+ * front of it.  Returns the value (a new one when it grew or was cut).
+ */
+static WFFlat *
+AddEvents(FunctionCallInfo fcinfo, WFFlat *f, const WFEvent *ev, int32 n)
+{
+	Size		half = AlignMemoryBudget() / 2;
+	int64		need = (int64) f->nevents + n;
+
+	if (f->sort == NULL && WF_FLAT_SIZE(need) > half && MaySpill(fcinfo))
+	{
+		WFSort	   *s = NewSort(fcinfo);
+
+		SortPut(s, f->events, f->nevents);
+		f->nevents = 0;
+		if (WF_FLAT_SIZE(f->capacity) > half)
+			f = NewFlat(f->window_us, f->modes,
+						(int32) Max((half - offsetof(WFFlat, events)) / sizeof(WFEvent), 4));
+		f->sort = s;
+		need = n;
+	}
+	if (f->sort != NULL && f->sort->sorted)
+		elog(ERROR, "window_funnel: an event after the group's final function");
+	if (f->sort != NULL && need > f->capacity)
+	{
+		SortPut(f->sort, f->events, f->nevents);
+		f->nevents = 0;
+		if (n > f->capacity)
+		{
+			SortPut(f->sort, ev, n);
+			return f;
+		}
+	}
+	f = FlatRoom(f, n);
+	memcpy(f->events + f->nevents, ev, n * sizeof(WFEvent));
+	f->nevents += n;
+	return f;
+}
+
+/* The furthest ladder slot of a group whose events went to a sort, or -1. */
+static int
+SortedFurthestSlot(WFFlat *f, int nstages)
+{
+	WFSort	   *s = f->sort;
+	WFWalk		w;
+
+	if (!s->sorted)
+	{
+		SortPut(s, f->events, f->nevents);
+		f->nevents = 0;
+		tuplesort_performsort(s->sort);
+		s->sorted = true;
+	}
+	else
+		tuplesort_rescan(s->sort);
+	WalkBegin(&w, nstages, f->modes, f->window_us);
+	while (tuplesort_gettupleslot(s->sort, true, false, s->get, NULL))
+	{
+		slot_getallattrs(s->get);
+		WalkEvent(&w, DatumGetInt64(s->get->tts_values[0]), DatumGetInt32(s->get->tts_values[1]));
+	}
+	return w.best;
 }
 
 /*
@@ -634,10 +846,14 @@ window_funnel_state_trans(PG_FUNCTION_ARGS)
 	slot = StageMapSlot(map, PG_GETARG_DATUM(3));
 	if (slot >= 0)
 	{
-		f = FlatRoom(f, 1);
-		f->events[f->nevents].at = PG_GETARG_TIMESTAMPTZ(2);
-		f->events[f->nevents].slot = slot;
-		f->nevents++;
+		WFEvent		ev;
+
+		ev.at = PG_GETARG_TIMESTAMPTZ(2);
+		ev.slot = slot;
+		if (likely(f->nevents < f->capacity))
+			f->events[f->nevents++] = ev;
+		else
+			f = AddEvents(fcinfo, f, &ev, 1);
 	}
 	PG_RETURN_POINTER(f);
 }
@@ -658,15 +874,11 @@ window_funnel_state_combine(PG_FUNCTION_ARGS)
 		return PG_GETARG_DATUM(0);
 	}
 	b = FlatOf(PG_GETARG_DATUM(1));
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(b);	/* the executor copies it into the aggregate's memory */
-	a = FlatOf(PG_GETARG_DATUM(0));
+	/* the first state too goes through AddEvents: past the budget, to a sort */
+	a = PG_ARGISNULL(0) ? NewFlat(b->window_us, b->modes, 4) : FlatOf(PG_GETARG_DATUM(0));
 	if (a->window_us != b->window_us || a->modes != b->modes)
 		MixedArguments();
-	a = FlatRoom(a, b->nevents);
-	memcpy(a->events + a->nevents, b->events, b->nevents * sizeof(WFEvent));
-	a->nevents += b->nevents;
-	PG_RETURN_POINTER(a);
+	PG_RETURN_POINTER(AddEvents(fcinfo, a, b->events, b->nevents));
 }
 
 PG_FUNCTION_INFO_V1(window_funnel_state_final);
@@ -675,16 +887,23 @@ Datum
 window_funnel_state_final(PG_FUNCTION_ARGS)
 {
 	StageMap   *map = GetStageMap(fcinfo, 3);
-	WFState		st;
+	WFFlat	   *f;
 	Datum		result;
-	bool		found;
+	int			best;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	st = StateOver(FlatOf(PG_GETARG_DATUM(0)));
-	found = ResultStage(&st, map, &result);
-	pfree(st.events);
-	if (!found)
+	f = FlatOf(PG_GETARG_DATUM(0));
+	if (f->sort != NULL)
+		best = SortedFurthestSlot(f, map->nstages);
+	else
+	{
+		WFState		st = StateOver(f);
+
+		best = FurthestSlot(&st, map->nstages);
+		pfree(st.events);
+	}
+	if (!ResultStage(best, map, &result))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
 }
@@ -693,6 +912,8 @@ window_funnel_state_final(PG_FUNCTION_ARGS)
 static void
 SendFlat(const WFFlat *f, StringInfo buf)
 {
+	if (f->sort != NULL)
+		elog(ERROR, "window_funnel: a group's sorted events cannot be handed over");
 	pq_sendbyte(buf, WF_FLAT_VERSION);
 	pq_sendint64(buf, f->window_us);
 	pq_sendint32(buf, f->modes);
