@@ -255,6 +255,29 @@ SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead_id, at, team, interval 
        pg_temp.sqlstate_of($$SELECT stage_stays(lead_id, at, stage) FROM sp_events$$) AS stage_stays,
        pg_temp.sqlstate_of($$SELECT window_funnel(interval '12 hours', at, stage) FROM sp_wf WHERE lead_id = 3$$) AS window_funnel;
 RESET temp_file_limit;
+-- statement_timeout cancels a spilling aggregate (57014), as in
+-- hardening.sql: retried once as a new statement if the timer never fired
+-- (the rows come from a set-returning function in the select list, which
+-- PostgreSQL does not store: the temporary files are the aggregate's)
+CREATE FUNCTION pg_temp.cancelled(stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE stmt;
+    RETURN 'finished';
+EXCEPTION WHEN query_canceled THEN
+    RETURN format('%s, cancelled within a second: %s', SQLSTATE,
+                  clock_timestamp() - statement_timestamp() < interval '1 second');
+END $$;
+SET statement_timeout = '300ms';
+\set q 'SELECT stage_stays(i % 100000, timestamptz ''2026-01-01'' + i * interval ''1 minute'', ''mql'') FROM (SELECT generate_series(1, 20000000) i) s'
+SELECT pg_temp.cancelled(:'q') AS r \gset
+SELECT CASE WHEN :'r' = 'finished' THEN pg_temp.cancelled(:'q') ELSE :'r' END AS cancelled;
+\set q 'SELECT funnel(i % 1000000, ''mql''::lead_stage, timestamptz ''2026-01-01'')::text FROM (SELECT generate_series(1, 20000000) i) s'
+SELECT pg_temp.cancelled(:'q') AS r \gset
+SELECT CASE WHEN :'r' = 'finished' THEN pg_temp.cancelled(:'q') ELSE :'r' END AS cancelled;
+RESET statement_timeout;
+-- no file is left behind by the errors and cancels above
+SELECT count(*) AS temporary_files_left FROM pg_ls_tmpdir();
 RESET align.memory_budget;
 SELECT * FROM pg_temp.check('after the error');
 RESET max_parallel_workers_per_gather;
