@@ -324,19 +324,23 @@ fi
 
 # Memory: peak backend memory of the funnel minus that of count(*), per lead;
 # and of handoff_summary and stage_stays, which keep within the same budget.
-MEM_COUNT= MEM_ALIGN= MEM_PLAIN= MEM_HANDOFF= MEM_STAYS=
+MEM_COUNT= MEM_ALIGN= MEM_PLAIN= MEM_HANDOFF= MEM_STAYS= MEM_WF=
 MEM_COUNT=$(peak_memory "$Q/count.sql") || MEM_COUNT=
 MEM_PLAIN=$(peak_memory "$Q/m1_reached.plain.sql") || MEM_PLAIN=
 avail m1_reached && { MEM_ALIGN=$(peak_memory "$Q/m1_reached.align.sql") || MEM_ALIGN=; }
 avail m4_handoff.sortfree && { MEM_HANDOFF=$(peak_memory "$Q/m4_handoff.sortfree.sql") || MEM_HANDOFF=; }
 avail m3_time_in_stage.sortfree && { MEM_STAYS=$(peak_memory "$Q/m3_time_in_stage.sortfree.sql") || MEM_STAYS=; }
-raw "== memory (VmHWM growth in a fresh backend, bytes): count=$MEM_COUNT plain_funnel=$MEM_PLAIN align_funnel=$MEM_ALIGN handoff_summary=$MEM_HANDOFF stage_stays=$MEM_STAYS"
+avail m6_window_funnel && { MEM_WF=$(peak_memory "$Q/m6_window_funnel.align.sql") || MEM_WF=; }
+raw "== memory (VmHWM growth in a fresh backend, bytes): count=$MEM_COUNT plain_funnel=$MEM_PLAIN align_funnel=$MEM_ALIGN handoff_summary=$MEM_HANDOFF stage_stays=$MEM_STAYS window_funnel=$MEM_WF"
 
 # The memory budget (issue 18): each aggregate within the default budget
 # (work_mem x hash_mem_multiplier: it spills) and without one
 # (align.memory_budget = 4GB: it does not), serial; and PostgreSQL's own hash
 # aggregate by lead (the plain funnel forced to hash, no index) at the
-# default work_mem (it spills) and at 4GB (it does not).
+# default work_mem (it spills) and at 4GB (it does not).  window_funnel by
+# lead is PostgreSQL's hash aggregate too (its groups spill; a group's own
+# events spill only past the budget): hashed, at the default work_mem and
+# budget against 4GB of both.
 NOLIMIT="SET align.memory_budget = '4GB';"
 HASH='SET enable_sort = off; SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;'
 specs=("plain_spill|$W0 $HASH|$Q/m1_reached.plain.sql" "plain_nospill|$W0 $HASH SET work_mem = '4GB';|$Q/m1_reached.plain.sql")
@@ -348,6 +352,11 @@ for a in "funnel|m1_reached|m1_reached.align.sql" "handoff_summary|m4_handoff.so
     BUDGET_AGGS+=("$agg")
     specs+=("${agg}_spill|$W0|$Q/$file" "${agg}_nospill|$W0 $NOLIMIT|$Q/$file")
 done
+if avail m6_window_funnel; then
+    BUDGET_AGGS+=(window_funnel)
+    specs+=("window_funnel_spill|$W0 $HASH|$Q/m6_window_funnel.align.sql"
+            "window_funnel_nospill|$W0 $HASH SET work_mem = '4GB'; $NOLIMIT|$Q/m6_window_funnel.align.sql")
+fi
 ROTATE=1 time_group budget "${specs[@]}"
 HASH_MEM=$(align_psql -Atc 'SHOW hash_mem_multiplier' 2>/dev/null) || HASH_MEM=
 

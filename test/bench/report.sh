@@ -238,10 +238,12 @@ budget_report() {
         sp=$(median budget "${agg}_spill"); ns=$(median budget "${agg}_nospill")
         case $agg in
             funnel) mem=$MEM_ALIGN ;; handoff_summary) mem=$MEM_HANDOFF ;; stage_stays) mem=$MEM_STAYS ;;
+            window_funnel) mem=$MEM_WF ;;
         esac
         mem=$( [ -n "$mem" ] && [ -n "$MEM_COUNT" ] && awk -v m="$mem" -v c="$MEM_COUNT" 'BEGIN { printf "%.1f", (m - c) / 1048576 }')
         printf '%-50s %9s %9s %8sx %12s\n' "    $agg" "$sp" "$ns" "$(ratio "$sp" "$ns")" "${mem:-}"
     done
     echo "    (cost: spills / no limit, the time spilling adds; peak MB: VmHWM growth over count(*), MB;"
-    echo "     the plain hash aggregate's peak is its default plan's, which the planner may not hash)"
+    echo "     the plain hash aggregate's peak is its default plan's, which the planner may not hash;"
+    echo "     window_funnel by lead: hashed, work_mem and align.memory_budget 4GB for no limit)"
 }
