@@ -877,8 +877,8 @@ LadderMapping(const Funnel *f, const FunnelLadder *to, int nto, int *map)
 /*
  * f over the ladder "to" (the enum as it is now), in CurrentMemoryContext.
  * A stage added since f was built was passed by every lead that reached a
- * later stage, so it counts them; nobody entered it, so it has no known
- * times, exits or pairs.  Open leads keep their slots, moved.
+ * later stage, so it counts them; nobody entered it, so it has no entries,
+ * known times, exits or pairs.  Open leads keep their slots, moved.
  */
 Funnel *
 FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto)
@@ -900,6 +900,7 @@ FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto)
 		{
 			r->reached[p] = f->reached[old];
 			r->known[p] = f->known[old];
+			r->entered[p] = f->entered[old];
 			memcpy(r->exits[p], f->exits[old], sizeof(r->exits[p]));
 			above = f->reached[old];
 			old--;
@@ -1003,6 +1004,7 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 	{
 		AddCount(&dst->reached[s], src->reached[s]);
 		AddCount(&dst->known[s], src->known[s]);
+		AddCount(&dst->entered[s], src->entered[s]);
 		for (int o = 0; o < src->noutcomes; o++)
 			AddCount(&dst->exits[s][o], src->exits[s][o]);
 	}
@@ -1013,9 +1015,11 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 		const FunnelSketch *from = src->pairs[p];
 		FunnelSketch *to;
 
-		if (from == NULL || from->total == 0)
+		if (!SketchUsed(from))
 			continue;
 		to = FunnelPair(dst, p / n, p % n, true);
+		if (unlikely(pg_add_u64_overflow(to->earlier, from->earlier, &to->earlier)))
+			CountOverflow();
 		for (int b = 0; b < SKETCH_BUCKETS; b++)
 			if (from->counts[b] != 0 &&
 				unlikely(pg_add_u64_overflow(to->counts[b], from->counts[b],
@@ -1098,7 +1102,7 @@ FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
  * (inside the conversion window, if any, counted from its first known ladder
  * entry).  Its entry time at a stage is known if it entered that stage at a
  * known time.  It converts from a to b if both times are known and b is not
- * earlier.  An outcome is an exit at the highest entered stage not entered
+ * earlier; if b is earlier, the pair counts it as left out (earlier).  An outcome is an exit at the highest entered stage not entered
  * after the outcome's first time (a stage entered at an unknown time counts
  * as before it; an outcome at an unknown time is an exit at the top), and
  * an exit before the ladder when the lead had entered no stage by then.
@@ -1136,18 +1140,27 @@ CloseLead(Funnel *dst, const uint32 *slot)
 	for (int s = 0; s <= top; s++)
 	{
 		AddCount(&dst->reached[s], 1);
+		if (entered[s])
+			AddCount(&dst->entered[s], 1);
 		if (entered[s] && SLOT_IS_TIME(slot[s]))
 			AddCount(&dst->known[s], 1);
 	}
 
+	/* a pair's time, or the lead left out of it as having entered b first */
 	for (int a = 0; a < top; a++)
 	{
 		if (!entered[a] || !SLOT_IS_TIME(slot[a]))
 			continue;
 		for (int b = a + 1; b <= top; b++)
-			if (entered[b] && SLOT_IS_TIME(slot[b]) && slot[b] >= slot[a])
+		{
+			if (!entered[b] || !SLOT_IS_TIME(slot[b]))
+				continue;
+			if (slot[b] >= slot[a])
 				SketchAdd(FunnelPair(dst, a, b, true),
 						  (int64) slot[b] - (int64) slot[a], 1);
+			else
+				FunnelPair(dst, a, b, true)->earlier++;
+		}
 	}
 
 	for (int o = 0; o < dst->noutcomes; o++)

@@ -53,7 +53,7 @@
 #include "port/pg_bitutils.h"
 #include "utils/expandeddatum.h"
 
-#define FUNNEL_VERSION		2	/* written; version 1 (align 0.1.0) is still read */
+#define FUNNEL_VERSION		3	/* written; versions 1 (align 0.1.0) and 2 are still read */
 #define FUNNEL_MAX_STAGES	64	/* ladder stages: 8 for lead_stage, <= 64 for an enum */
 #define FUNNEL_MAX_OUTCOMES	3	/* recycled, disqualified, lost */
 
@@ -84,8 +84,16 @@
 typedef struct FunnelSketch
 {
 	uint64		total;			/* sum of counts */
+	uint64		earlier;		/* leads left out: entered "to" before "from" */
 	uint64		counts[SKETCH_BUCKETS];
 } FunnelSketch;
+
+/* True if a pair holds anything: durations, or leads left out as earlier. */
+static inline bool
+SketchUsed(const FunnelSketch *s)
+{
+	return s != NULL && (s->total != 0 || s->earlier != 0);
+}
 
 /*
  * The entry array grows in chunks that double: chunk 0 and 1 hold
@@ -161,6 +169,9 @@ typedef struct Funnel
 	/* closed part */
 	int64		reached[FUNNEL_MAX_STAGES];
 	int64		known[FUNNEL_MAX_STAGES];
+	int64		entered[FUNNEL_MAX_STAGES];	/* leads with an event at the stage
+											 * itself (not implied by a later
+											 * one), at a known time or not */
 	int64		exits[FUNNEL_MAX_STAGES][FUNNEL_MAX_OUTCOMES];
 	int64		exits_before[FUNNEL_MAX_OUTCOMES];	/* exits before any ladder stage */
 	FunnelSketch **pairs;		/* [from * nstages + to], from < to; NULL if empty */

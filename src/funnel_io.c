@@ -9,18 +9,21 @@
  * canonical (pairs and buckets in order, leads in entry order), so equal
  * funnels are equal bytes and text and binary round trips are exact.
  *
- * Flat layout, version 2, native byte order, 8-byte aligned:
+ * Flat layout, version 3, native byte order, 8-byte aligned:
  *	 FunnelFlat header (32 bytes)
  *	 ladder block (ladder_words * 8 bytes; enum funnels): uint32 type OID,
  *		uint32 value OIDs[nstages], the type name and the nstages labels as
  *		NUL-terminated strings, zero padding
- *	 int64	counts[nstages * (2 + noutcomes) + noutcomes]
- *		reached[], known[], exits[][], exits before the ladder[]
- *	 per non-empty pair: uint64 from | to << 8 | nbuckets << 16,
- *		then per non-empty bucket: uint64 bucket | count << 16
+ *	 int64	counts[nstages * (3 + noutcomes) + noutcomes]
+ *		reached[], known[], entered[], exits[][], exits before the ladder[]
+ *	 per non-empty pair: uint64 from | to << 8 | nbuckets << 16, uint64
+ *		leads left out as earlier, then per non-empty bucket: uint64
+ *		bucket | count << 16
  *	 uint32 leads[nleads * (2 + nslots)]	hash_lo, hash_hi, slots
- * Version 1 (align 0.1.0) has no ladder block (ladder_words is 0) and no
- * exits before the ladder; it is still read.
+ * Version 2 (unreleased) has no entered[] and no earlier word (a pair has
+ * at least one bucket): read with entered = known and nothing earlier.
+ * Version 1 (align 0.1.0) has besides no ladder block (ladder_words is 0)
+ * and no exits before the ladder.  Both are still read.
  */
 #include "postgres.h"
 
@@ -127,10 +130,11 @@ CheckLadder(const FunnelLadder *l, int n)
 /*
  * Checks the invariants every funnel built by align satisfies: counts are
  * non-negative, reached never grows up the ladder, known and exits never
- * exceed reached, a lead exits at most once per outcome (so one outcome's
- * exits over all stages never exceed the leads at the top: reached() of an
- * outcome cannot overflow), and a pair's sketch holds no more leads than
- * either end has known times.
+ * exceed reached (known never exceeds entered, which never exceeds
+ * reached), a lead exits at most once per outcome (so one outcome's exits
+ * over all stages never exceed the leads at the top: reached() of an
+ * outcome cannot overflow), and a pair's sketch, with the leads it left
+ * out as earlier, holds no more leads than either end has known times.
  */
 void
 FunnelValidate(const Funnel *f)
@@ -147,7 +151,8 @@ FunnelValidate(const Funnel *f)
 			Corrupt("exit counts out of range");
 	for (int s = 0; s < n; s++)
 	{
-		if (f->reached[s] < 0 || f->known[s] < 0 || f->known[s] > f->reached[s])
+		if (f->reached[s] < 0 || f->known[s] < 0 || f->known[s] > f->entered[s] ||
+			f->entered[s] > f->reached[s])
 			Corrupt("counts out of range");
 		if (s > 0 && f->reached[s] > f->reached[s - 1])
 			Corrupt("more leads reached a stage than the stage before it");
@@ -175,8 +180,8 @@ FunnelValidate(const Funnel *f)
 				Corrupt("a time-to-convert pair must go up the ladder");
 			for (int k = 0; k < SKETCH_BUCKETS; k++)
 				total += p->counts[k];
-			if (total != p->total ||
-				total > (uint64) f->known[a] || total > (uint64) f->known[b])
+			if (total != p->total || p->earlier > (uint64) f->known[b] ||
+				total + p->earlier > (uint64) f->known[a] || total + p->earlier > (uint64) f->known[b])
 				Corrupt("time-to-convert counts out of range");
 		}
 }
@@ -200,7 +205,7 @@ static Size
 FlatSize(const Funnel *f, int *npairs)
 {
 	int			n = f->nstages;
-	Size		words = n * (2 + f->noutcomes) + f->noutcomes + LadderWords(f);
+	Size		words = n * (3 + f->noutcomes) + f->noutcomes + LadderWords(f);
 
 	FunnelFlush((Funnel *) f);
 	*npairs = 0;
@@ -208,10 +213,10 @@ FlatSize(const Funnel *f, int *npairs)
 	{
 		const FunnelSketch *s = f->pairs[p];
 
-		if (s == NULL || s->total == 0)
+		if (!SketchUsed(s))
 			continue;
 		(*npairs)++;
-		words++;
+		words += 2;
 		for (int b = 0; b < SKETCH_BUCKETS; b++)
 			words += (s->counts[b] != 0);
 	}
@@ -280,6 +285,8 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 	for (int s = 0; s < n; s++)
 		*w++ = (uint64) f->known[s];
 	for (int s = 0; s < n; s++)
+		*w++ = (uint64) f->entered[s];
+	for (int s = 0; s < n; s++)
 		for (int o = 0; o < f->noutcomes; o++)
 			*w++ = (uint64) f->exits[s][o];
 	for (int o = 0; o < f->noutcomes; o++)
@@ -291,9 +298,10 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 		uint64	   *head;
 		uint64		nb = 0;
 
-		if (s == NULL || s->total == 0)
+		if (!SketchUsed(s))
 			continue;
 		head = w++;
+		*w++ = s->earlier;
 		for (int b = 0; b < SKETCH_BUCKETS; b++)
 		{
 			if (s->counts[b] == 0)
@@ -402,13 +410,16 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 		w += flat->ladder_words;
 		avail -= flat->ladder_words;
 	}
-	if (avail < (Size) n * (2 + f->noutcomes) + (flat->version >= 2 ? f->noutcomes : 0))
+	if (avail < (Size) n * (2 + (flat->version >= 3) + f->noutcomes) +
+		(flat->version >= 2 ? f->noutcomes : 0))
 		Corrupt("truncated counts");
-	avail -= n * (2 + f->noutcomes);
+	avail -= n * (2 + (flat->version >= 3) + f->noutcomes);
 	for (int s = 0; s < n; s++)
 		f->reached[s] = (int64) *w++;
 	for (int s = 0; s < n; s++)
 		f->known[s] = (int64) *w++;
+	for (int s = 0; s < n; s++)
+		f->entered[s] = flat->version >= 3 ? (int64) *w++ : f->known[s];
 	for (int s = 0; s < n; s++)
 		for (int o = 0; o < f->noutcomes; o++)
 			f->exits[s][o] = (int64) *w++;
@@ -424,25 +435,32 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	for (int p = 0; p < flat->npairs; p++)
 	{
 		uint64		head;
+		uint64		earlier = 0;
 		int			from,
 					to,
 					last = -1;
 		uint64		nb;
 		FunnelSketch *s;
 
-		if (avail < 1)
+		if (avail < 1 + (flat->version >= 3))
 			Corrupt("truncated time-to-convert pairs");
 		head = *w++;
 		avail--;
+		if (flat->version >= 3)
+		{
+			earlier = *w++;
+			avail--;
+		}
 		from = head & 0xFF;
 		to = (head >> 8) & 0xFF;
 		nb = head >> 16;
-		if (from >= n || to >= n || from >= to || nb < 1 || nb > SKETCH_BUCKETS ||
-			nb > avail)
+		if (from >= n || to >= n || from >= to || (nb < 1 && earlier == 0) ||
+			nb > SKETCH_BUCKETS || nb > avail || earlier > (uint64) PG_INT64_MAX)
 			Corrupt("bad time-to-convert pair");
 		if (FunnelPair(f, from, to, false) != NULL)
 			Corrupt("repeated time-to-convert pair");
 		s = FunnelPair(f, from, to, true);
+		s->earlier = earlier;
 		for (uint64 k = 0; k < nb; k++)
 		{
 			uint64		v = *w++;
@@ -773,6 +791,8 @@ funnel_out(PG_FUNCTION_ARGS)
 	AppendCounts(&buf, f->reached, n, 1);
 	appendStringInfoString(&buf, ", \"known\": ");
 	AppendCounts(&buf, f->known, n, 1);
+	appendStringInfoString(&buf, ", \"entered\": ");
+	AppendCounts(&buf, f->entered, n, 1);
 	for (int o = 0; o < f->noutcomes; o++)
 	{
 		appendStringInfo(&buf, ", \"%s\": ", outcome_names[o]);
@@ -802,6 +822,15 @@ funnel_out(PG_FUNCTION_ARGS)
 			}
 		appendStringInfoChar(&buf, ']');
 	}
+	appendStringInfoString(&buf, "}, \"earlier\": {");
+	first = true;
+	for (int p = 0; p < n * n; p++)
+		if (f->pairs[p] != NULL && f->pairs[p]->earlier != 0)
+		{
+			appendStringInfo(&buf, "%s\"%d-%d\": " UINT64_FORMAT, first ? "" : ", ",
+							 p / n + 1, p % n + 1, f->pairs[p]->earlier);
+			first = false;
+		}
 	appendStringInfoChar(&buf, '}');
 	if (f->nleads > 0)
 	{
@@ -948,6 +977,40 @@ ReadTimes(Funnel *f, JsonbValue *times)
 			s->counts[b] = (uint64) c;
 			s->total += (uint64) c;
 		}
+	}
+}
+
+/* Reads "earlier": {"from-to": leads, ...}, the leads each pair left out as having entered "to" first. */
+static void
+ReadEarlier(Funnel *f, JsonbValue *earlier)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (earlier == NULL || earlier->type != jbvBinary ||
+		!JsonContainerIsObject(earlier->val.binary.data))
+		Corrupt("\"earlier\" must be an object");
+	it = JsonbIteratorInit(earlier->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char		key[32];
+		int			from,
+					to;
+
+		if (tok != WJB_KEY)
+			continue;
+		if (v.val.string.len >= (int) sizeof(key))
+			Corrupt("bad \"earlier\" key");
+		memcpy(key, v.val.string.val, v.val.string.len);
+		key[v.val.string.len] = '\0';
+		if (!ParsePairKey(key, &from, &to) || from < 1 || to <= from || to > f->nstages)
+			Corrupt(psprintf("bad \"earlier\" key \"%s\": expected \"from-to\" with 1 <= from < to <= %d",
+							 key, f->nstages));
+		if (JsonbIteratorNext(&it, &v, true) != WJB_VALUE)
+			Corrupt("bad \"earlier\"");
+		FunnelPair(f, from - 1, to - 1, true)->earlier =
+			(uint64) JsonInt(&v, 1, PG_INT64_MAX, "earlier");
 	}
 }
 
@@ -1163,6 +1226,14 @@ funnel_in(PG_FUNCTION_ARGS)
 			   (flags & FUNNEL_ENUM) ? 0 : STAGE_OUTCOMES, within);
 	ReadCounts(root, "reached", f->reached, nstages, 1);
 	ReadCounts(root, "known", f->known, nstages, 1);
+	if (version >= 3)
+	{
+		ReadCounts(root, "entered", f->entered, nstages, 1);
+		ReadEarlier(f, JsonMember(root, "earlier"));
+		nkeys += 2;
+	}
+	else
+		memcpy(f->entered, f->known, sizeof(f->entered));
 	for (int o = 0; o < f->noutcomes; o++)
 		ReadCounts(root, outcome_names[o], &f->exits[0][o], nstages, FUNNEL_MAX_OUTCOMES);
 	if (version >= 2 && f->noutcomes > 0)
@@ -1214,7 +1285,7 @@ funnel_send(PG_FUNCTION_ARGS)
 	HashPos    *order;
 
 	for (int p = 0; p < n * n; p++)
-		npairs += (f->pairs[p] != NULL && f->pairs[p]->total != 0);
+		npairs += SketchUsed(f->pairs[p]);
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, FUNNEL_VERSION);
@@ -1237,6 +1308,8 @@ funnel_send(PG_FUNCTION_ARGS)
 	for (int s = 0; s < n; s++)
 		pq_sendint64(&buf, f->known[s]);
 	for (int s = 0; s < n; s++)
+		pq_sendint64(&buf, f->entered[s]);
+	for (int s = 0; s < n; s++)
 		for (int o = 0; o < f->noutcomes; o++)
 			pq_sendint64(&buf, f->exits[s][o]);
 	for (int o = 0; o < f->noutcomes; o++)
@@ -1247,13 +1320,14 @@ funnel_send(PG_FUNCTION_ARGS)
 		const FunnelSketch *s = f->pairs[p];
 		int			nb = 0;
 
-		if (s == NULL || s->total == 0)
+		if (!SketchUsed(s))
 			continue;
 		for (int b = 0; b < SKETCH_BUCKETS; b++)
 			nb += (s->counts[b] != 0);
 		pq_sendbyte(&buf, (uint8) (p / n));
 		pq_sendbyte(&buf, (uint8) (p % n));
 		pq_sendint16(&buf, (uint16) nb);
+		pq_sendint64(&buf, (int64) s->earlier);
 		for (int b = 0; b < SKETCH_BUCKETS; b++)
 			if (s->counts[b] != 0)
 			{
@@ -1371,6 +1445,8 @@ funnel_recv(PG_FUNCTION_ARGS)
 	for (int s = 0; s < n; s++)
 		f->known[s] = GetCount(msg);
 	for (int s = 0; s < n; s++)
+		f->entered[s] = version >= 3 ? GetCount(msg) : f->known[s];
+	for (int s = 0; s < n; s++)
 		for (int o = 0; o < noutcomes; o++)
 			f->exits[s][o] = GetCount(msg);
 	if (version >= 2)
@@ -1385,14 +1461,16 @@ funnel_recv(PG_FUNCTION_ARGS)
 		int			from = GetByte(msg);
 		int			to = GetByte(msg);
 		int			nb = GetInt(msg, 2);
+		int64		earlier = version >= 3 ? GetCount(msg) : 0;
 		int			last = -1;
 		FunnelSketch *s;
 
-		if (from >= n || to >= n || from >= to || nb < 1 || nb > SKETCH_BUCKETS)
+		if (from >= n || to >= n || from >= to || (nb < 1 && earlier == 0) || nb > SKETCH_BUCKETS)
 			Corrupt("bad time-to-convert pair");
 		if (FunnelPair(f, from, to, false) != NULL)
 			Corrupt("repeated time-to-convert pair");
 		s = FunnelPair(f, from, to, true);
+		s->earlier = (uint64) earlier;
 		for (int k = 0; k < nb; k++)
 		{
 			int			b = GetInt(msg, 2);
