@@ -145,15 +145,26 @@ RESET align.memory_budget;
 -- window_funnel: a group's events past half the budget go to PostgreSQL's
 -- sort, which spills in turn; every mode's answer is the in-memory one,
 -- and the default mode's is plain SQL's (the highest ladder stage within
--- the window after an event at the entry stage, the first event's)
+-- the window after an event at the entry stage, the first event's).  Times
+-- are whole hours, so that many events tie (ties go in ladder order); the
+-- four large groups (8000 events) climb to different stages.
+SELECT setseed(0.37);
 CREATE TABLE sp_wf AS
 SELECT lead_id,
-       timestamptz '2000-01-01' + (random() * CASE WHEN lead_id <= 4 THEN 20000 ELSE 60 END) * interval '1 day' AS at,
+       timestamptz '2000-01-01' + floor(random() * CASE WHEN lead_id <= 4 THEN 8000 ELSE 1500 END) * interval '1 hour' AS at,
        CASE WHEN random() < 0.05 THEN 'lost'
-            ELSE (ARRAY['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'])[1 + floor(6 * random() ^ 3)::int]
+            ELSE (ARRAY['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'])
+                 [1 + floor(CASE WHEN lead_id <= 4 THEN lead_id + 1 ELSE 6 END * random() ^ 3)::int]
        END::lead_stage AS stage
 FROM generate_series(1, 200) lead_id,
      LATERAL generate_series(1, CASE WHEN lead_id <= 4 THEN 8000 ELSE 20 END) k;
+-- and lead 201, whose answer hangs on one tie: 3000 'lead' events two days
+-- apart, then 'mql' and 'lead' at the same time (stored in that order): in
+-- ladder order the last 'lead' starts a chain that steps to 'mql'
+INSERT INTO sp_wf
+SELECT 201, timestamptz '2001-01-01' + k * interval '2 days', 'lead' FROM generate_series(1, 3000) k
+UNION ALL SELECT 201, timestamptz '2001-01-01' + 3001 * interval '2 days', 'mql'
+UNION ALL SELECT 201, timestamptz '2001-01-01' + 3001 * interval '2 days', 'lead';
 ANALYZE sp_wf;
 CREATE TEMP TABLE sp_wf_modes (mode text);
 INSERT INTO sp_wf_modes VALUES (''), ('strict'), ('strict_order'), ('strict_increase'),
@@ -164,18 +175,18 @@ FROM sp_wf e1
 JOIN (SELECT DISTINCT ON (lead_id) lead_id, stage AS entry
       FROM sp_wf WHERE stage_rank(stage) IS NOT NULL ORDER BY lead_id, at, stage) f
   ON f.lead_id = e1.lead_id AND e1.stage = f.entry
-JOIN sp_wf e2 ON e2.lead_id = e1.lead_id AND e2.at BETWEEN e1.at AND e1.at + interval '12 hours'
+JOIN sp_wf e2 ON e2.lead_id = e1.lead_id AND e2.at BETWEEN e1.at AND e1.at + interval '1 hour'
              AND stage_rank(e2.stage) IS NOT NULL AND e2.stage >= f.entry
 GROUP BY e1.lead_id;
 SET align.memory_budget = '1GB';
 CREATE TEMP TABLE sp_wf_memory AS
-SELECT lead_id, mode, window_funnel(interval '12 hours', at, stage, mode) AS furthest
+SELECT lead_id, mode, window_funnel(interval '1 hour', at, stage, mode) AS furthest
 FROM sp_wf, sp_wf_modes GROUP BY lead_id, mode;
 SELECT pg_stat_force_next_flush();
 SELECT pg_temp.temp_files() AS files_before \gset
-SELECT window_funnel(interval '12 hours', at, stage, 'strict_increase') AS one_group_in_memory
+SELECT window_funnel(interval '1 hour', at, stage, 'strict_increase') AS one_group_in_memory
 FROM sp_wf WHERE lead_id = 1 \gset
-SELECT window_funnel(interval '12 hours', at, stage) AS lead2_in_memory
+SELECT window_funnel(interval '1 hour', at, stage) AS lead2_in_memory
 FROM sp_wf WHERE lead_id = 2 \gset
 SELECT pg_stat_force_next_flush();
 SELECT pg_temp.temp_files() - :files_before AS in_memory_temp_files;
@@ -183,29 +194,41 @@ SET align.memory_budget = '16kB';
 -- one group, no sort or hash table of PostgreSQL's: the temporary files are the group's sort
 SELECT pg_stat_force_next_flush();
 SELECT pg_temp.temp_files() AS files_before \gset
-SELECT window_funnel(interval '12 hours', at, stage, 'strict_increase') = :'one_group_in_memory' AS same_one_group
+SELECT window_funnel(interval '1 hour', at, stage, 'strict_increase') = :'one_group_in_memory' AS same_one_group
 FROM sp_wf WHERE lead_id = 1;
 SELECT pg_stat_force_next_flush();
 SELECT pg_temp.temp_files() - :files_before > 0 AS window_funnel_wrote_temp_files;
--- sorted and hashed grouping at work_mem = 64kB
-SET work_mem = '64kB';
+-- a budget of 0 (every event goes to the sort, through a buffer of 4)
+SET align.memory_budget = 0;
+SELECT window_funnel(interval '1 hour', at, stage, 'strict_increase') = :'one_group_in_memory' AS same_budget_0
+FROM sp_wf WHERE lead_id = 1;
+SET align.memory_budget = '16kB';
+-- sorted and hashed grouping, with work_mem large enough that PostgreSQL's
+-- own sort and hash table stay in memory: the files are window_funnel's
+SET work_mem = '1GB';
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() AS files_before \gset
 SET enable_hashagg = off;
 CREATE TEMP TABLE sp_wf_sorted AS
-SELECT lead_id, mode, window_funnel(interval '12 hours', at, stage, mode) AS furthest
+SELECT lead_id, mode, window_funnel(interval '1 hour', at, stage, mode) AS furthest
 FROM sp_wf, sp_wf_modes GROUP BY lead_id, mode;
 RESET enable_hashagg;
 SET enable_sort = off;
 CREATE TEMP TABLE sp_wf_hashed AS
-SELECT lead_id, mode, window_funnel(interval '12 hours', at, stage, mode) AS furthest
+SELECT lead_id, mode, window_funnel(interval '1 hour', at, stage, mode) AS furthest
 FROM sp_wf, sp_wf_modes GROUP BY lead_id, mode;
 RESET enable_sort;
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() - :files_before >= 8 AS large_groups_wrote_temp_files;
 SELECT count(*) AS groups,
        count(*) FILTER (WHERE s.furthest IS NOT DISTINCT FROM m.furthest) AS same_sorted,
        count(*) FILTER (WHERE h.furthest IS NOT DISTINCT FROM m.furthest) AS same_hashed,
-       count(DISTINCT m.furthest) AS distinct_answers
+       count(DISTINCT m.furthest) AS distinct_answers,
+       count(DISTINCT m.furthest) FILTER (WHERE lead_id <= 4) AS distinct_large_group_answers
 FROM sp_wf_memory m JOIN sp_wf_sorted s USING (lead_id, mode) JOIN sp_wf_hashed h USING (lead_id, mode);
 SELECT count(*) AS leads, count(*) FILTER (WHERE s.furthest = p.furthest) AS same_as_plain_sql,
-       count(*) FILTER (WHERE s.lead_id <= 4 AND s.furthest = p.furthest) AS same_large_groups
+       count(*) FILTER (WHERE (s.lead_id <= 4 OR s.lead_id = 201) AND s.furthest = p.furthest) AS same_large_groups,
+       min(s.furthest) FILTER (WHERE s.lead_id = 201) AS lead_201
 FROM sp_wf_sorted s JOIN sp_wf_plain p USING (lead_id) WHERE s.mode = '';
 RESET work_mem;
 RESET align.memory_budget;
@@ -227,16 +250,16 @@ SELECT * FROM pg_temp.check('parallel, work_mem 64kB');
 SET align.memory_budget = '16kB';
 SELECT count(*) > 0 AS partial_plan
 FROM (SELECT 1 FROM pg_temp.plan_lines(
-          $$SELECT window_funnel(interval '12 hours', at, stage) FROM sp_wf WHERE lead_id = 2$$) l
+          $$SELECT window_funnel(interval '1 hour', at, stage) FROM sp_wf WHERE lead_id = 2$$) l
       WHERE l ~ 'Partial Aggregate') x;
 SELECT pg_stat_force_next_flush();
 SELECT pg_temp.temp_files() AS files_before \gset
-SELECT window_funnel(interval '12 hours', at, stage) = :'lead2_in_memory' AS same_combined
+SELECT window_funnel(interval '1 hour', at, stage) = :'lead2_in_memory' AS same_combined
 FROM sp_wf WHERE lead_id = 2;
 SELECT pg_stat_force_next_flush();
 SELECT pg_temp.temp_files() - :files_before > 0 AS combined_state_wrote_temp_files;
 SELECT count(*) AS leads, count(*) FILTER (WHERE s.furthest IS NOT DISTINCT FROM m.furthest) AS same
-FROM (SELECT lead_id, window_funnel(interval '12 hours', at, stage, 'strict_order') AS furthest
+FROM (SELECT lead_id, window_funnel(interval '1 hour', at, stage, 'strict_order') AS furthest
       FROM sp_wf GROUP BY lead_id) s
 JOIN sp_wf_memory m USING (lead_id) WHERE m.mode = 'strict_order';
 RESET align.memory_budget;
@@ -253,7 +276,7 @@ SET align.memory_budget = '16kB';
 SET temp_file_limit = '64kB';
 SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead_id, at, team, interval '6 hours') FROM sp_events$$) AS handoff_summary,
        pg_temp.sqlstate_of($$SELECT stage_stays(lead_id, at, stage) FROM sp_events$$) AS stage_stays,
-       pg_temp.sqlstate_of($$SELECT window_funnel(interval '12 hours', at, stage) FROM sp_wf WHERE lead_id = 3$$) AS window_funnel;
+       pg_temp.sqlstate_of($$SELECT window_funnel(interval '1 hour', at, stage) FROM sp_wf WHERE lead_id = 3$$) AS window_funnel;
 RESET temp_file_limit;
 -- statement_timeout cancels a spilling aggregate (57014), as in
 -- hardening.sql: retried once as a new statement if the timer never fired

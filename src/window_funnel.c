@@ -36,6 +36,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
@@ -541,7 +542,7 @@ window_funnel_final(PG_FUNCTION_ARGS)
 
 /* ---------- window_funnel_state: the state as a value ---------- */
 
-#define WF_FLAT_VERSION		1
+#define WF_FLAT_VERSION		2	/* 1: before the sort's number (unreleased) */
 
 /*
  * The value: the group's events with room for capacity of them (the
@@ -557,9 +558,10 @@ typedef struct WFFlat
 	int32		nevents;
 	int32		capacity;
 	int32		unused;
-	struct WFSort *sort;		/* past the budget: the events sorted so far
-								 * (set only by AddEvents; NULL in every
-								 * value made from input) */
+	uint64		sort_id;		/* past the budget: the number of the sort
+								 * that holds the group's other events (see
+								 * LiveSort); 0 in every value made from
+								 * input */
 	WFEvent		events[FLEXIBLE_ARRAY_MEMBER];
 } WFFlat;
 
@@ -571,14 +573,103 @@ typedef struct WFFlat
  */
 typedef struct WFSort
 {
+	uint64		id;				/* its number in live_sorts */
 	Tuplesortstate *sort;
 	TupleTableSlot *put;		/* virtual slot to add an event */
 	TupleTableSlot *get;		/* to read them back */
 	bool		sorted;			/* performed: read again by rescanning */
 } WFSort;
 
+/*
+ * The sorts of this backend's running aggregates, by number.  A value
+ * names its sort by number, never by address: a number that is not here
+ * (a value from disk, input, or another query) is refused, not followed.
+ * A sort leaves when it ends; an error frees sorts without their end
+ * callback, so those made in an aborted (sub)transaction leave with it.
+ */
+typedef struct LiveSortEntry
+{
+	uint64		id;
+	SubTransactionId subid;		/* made in this subtransaction */
+	WFSort	   *sort;
+} LiveSortEntry;
+
+static LiveSortEntry *live_sorts;
+static int	nlive_sorts;
+static int	maxlive_sorts;
+static uint64 next_sort_id = 1;
+static bool forget_registered;
+
 #define WF_FLAT_SIZE(cap)	(offsetof(WFFlat, events) + (Size) (cap) * sizeof(WFEvent))
 #define WF_FLAT_MAX_EVENTS	((int32) ((MaxAllocSize - offsetof(WFFlat, events)) / sizeof(WFEvent)))
+
+/* The running sort numbered id, or NULL. */
+static WFSort *
+LiveSort(uint64 id)
+{
+	for (int i = 0; i < nlive_sorts; i++)
+		if (live_sorts[i].id == id)
+			return live_sorts[i].sort;
+	return NULL;
+}
+
+/* Transaction callback: at its end, forgets every sort (their memory is gone). */
+static void
+ForgetSorts(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+		event == XACT_EVENT_PREPARE)
+		nlive_sorts = 0;
+}
+
+/* Subtransaction callback: an aborted one takes the sorts made in it (and in its children). */
+static void
+ForgetSubSorts(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid,
+			   void *arg)
+{
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	for (int i = nlive_sorts - 1; i >= 0; i--)
+		if (live_sorts[i].subid >= mySubid)
+			live_sorts[i] = live_sorts[--nlive_sorts];
+}
+
+/* Numbers a new sort and notes it as running. */
+static void
+AddLiveSort(WFSort *s)
+{
+	if (!forget_registered)
+	{
+		RegisterXactCallback(ForgetSorts, NULL);
+		RegisterSubXactCallback(ForgetSubSorts, NULL);
+		forget_registered = true;
+	}
+	if (nlive_sorts == maxlive_sorts)
+	{
+		maxlive_sorts = Max(maxlive_sorts * 2, 8);
+		live_sorts = live_sorts == NULL
+			? MemoryContextAlloc(TopMemoryContext, maxlive_sorts * sizeof(LiveSortEntry))
+			: repalloc(live_sorts, maxlive_sorts * sizeof(LiveSortEntry));
+	}
+	s->id = next_sort_id++;
+	live_sorts[nlive_sorts].id = s->id;
+	live_sorts[nlive_sorts].subid = GetCurrentSubTransactionId();
+	live_sorts[nlive_sorts].sort = s;
+	nlive_sorts++;
+}
+
+/* Forgets a sort that ended. */
+static void
+RemoveLiveSort(WFSort *s)
+{
+	for (int i = 0; i < nlive_sorts; i++)
+		if (live_sorts[i].id == s->id)
+		{
+			live_sorts[i] = live_sorts[--nlive_sorts];
+			return;
+		}
+}
 
 /* A new value with room for capacity events, in the current context. */
 static WFFlat *
@@ -610,11 +701,12 @@ FlatOf(Datum d)
 	WFFlat	   *f = (WFFlat *) PG_DETOAST_DATUM(d);
 
 	if (VARSIZE(f) < offsetof(WFFlat, events) || f->version != WF_FLAT_VERSION ||
-		(f->sort != NULL && f->sort->sort == NULL) ||
 		f->capacity < 0 || f->capacity > WF_FLAT_MAX_EVENTS || VARSIZE(f) != WF_FLAT_SIZE(f->capacity) ||
 		f->nevents < 0 || f->nevents > f->capacity || f->window_us < 0 ||
 		(f->modes & ~WF_MODES_ALL) != 0)
 		CorruptFlat("bad header");
+	if (f->sort_id != 0 && LiveSort(f->sort_id) == NULL)
+		CorruptFlat("its sorted events belong to another query");
 	return f;
 }
 
@@ -652,6 +744,7 @@ EndSort(Datum arg)
 	if (s->sort != NULL)
 		tuplesort_end(s->sort);
 	s->sort = NULL;
+	RemoveLiveSort(s);
 }
 
 /*
@@ -710,6 +803,7 @@ NewSort(FunctionCallInfo fcinfo)
 								   Max((int) (AlignMemoryBudget() / 2048), 64), NULL,
 								   TUPLESORT_RANDOMACCESS);
 	AggRegisterCallback(fcinfo, EndSort, PointerGetDatum(s));
+	AddLiveSort(s);
 	MemoryContextSwitchTo(old);
 	return s;
 }
@@ -732,38 +826,44 @@ SortPut(WFSort *s, const WFEvent *ev, int32 n)
 }
 
 /*
- * Adds n events to a group's value: in place while it has room.  Past half
- * the memory budget, the events go to the group's sort, and the value (cut
- * to half the budget, if a partial state came in larger) is a buffer in
- * front of it.  Returns the value (a new one when it grew or was cut).
+ * Adds n events to a group's value: in place while it has room.  When the
+ * value would grow past half the memory budget, the events go to the
+ * group's sort instead, and the value (cut to half the budget, if a partial
+ * state came in larger) is a buffer in front of it.  Returns the value (a
+ * new one when it grew or was cut).
  */
 static WFFlat *
 AddEvents(FunctionCallInfo fcinfo, WFFlat *f, const WFEvent *ev, int32 n)
 {
-	Size		half = AlignMemoryBudget() / 2;
+	/* at most half the budget, and well within what one value may hold */
+	Size		half = Min(AlignMemoryBudget() / 2, MaxAllocSize / 4);
 	int64		need = (int64) f->nevents + n;
+	WFSort	   *sort = f->sort_id != 0 ? LiveSort(f->sort_id) : NULL;
 
-	if (f->sort == NULL && WF_FLAT_SIZE(need) > half && MaySpill(fcinfo))
+	/* FlatRoom doubles the room: spill before that passes half the budget */
+	if (sort == NULL && need > f->capacity &&
+		WF_FLAT_SIZE(Max(need, (int64) f->capacity * 2)) > half && MaySpill(fcinfo))
 	{
-		WFSort	   *s = NewSort(fcinfo);
+		int64		room = half > WF_FLAT_SIZE(4) ?
+			(int64) ((half - offsetof(WFFlat, events)) / sizeof(WFEvent)) : 4;
 
-		SortPut(s, f->events, f->nevents);
+		sort = NewSort(fcinfo);
+		SortPut(sort, f->events, f->nevents);
 		f->nevents = 0;
-		if (WF_FLAT_SIZE(f->capacity) > half)
-			f = NewFlat(f->window_us, f->modes,
-						(int32) Max((half - offsetof(WFFlat, events)) / sizeof(WFEvent), 4));
-		f->sort = s;
+		if (f->capacity > room)
+			f = NewFlat(f->window_us, f->modes, (int32) room);
+		f->sort_id = sort->id;
 		need = n;
 	}
-	if (f->sort != NULL && f->sort->sorted)
+	if (sort != NULL && sort->sorted)
 		elog(ERROR, "window_funnel: an event after the group's final function");
-	if (f->sort != NULL && need > f->capacity)
+	if (sort != NULL && need > f->capacity)
 	{
-		SortPut(f->sort, f->events, f->nevents);
+		SortPut(sort, f->events, f->nevents);
 		f->nevents = 0;
 		if (n > f->capacity)
 		{
-			SortPut(f->sort, ev, n);
+			SortPut(sort, ev, n);
 			return f;
 		}
 	}
@@ -777,7 +877,7 @@ AddEvents(FunctionCallInfo fcinfo, WFFlat *f, const WFEvent *ev, int32 n)
 static int
 SortedFurthestSlot(WFFlat *f, int nstages)
 {
-	WFSort	   *s = f->sort;
+	WFSort	   *s = LiveSort(f->sort_id);
 	WFWalk		w;
 
 	if (!s->sorted)
@@ -894,7 +994,7 @@ window_funnel_state_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	f = FlatOf(PG_GETARG_DATUM(0));
-	if (f->sort != NULL)
+	if (f->sort_id != 0)
 		best = SortedFurthestSlot(f, map->nstages);
 	else
 	{
@@ -912,7 +1012,7 @@ window_funnel_state_final(PG_FUNCTION_ARGS)
 static void
 SendFlat(const WFFlat *f, StringInfo buf)
 {
-	if (f->sort != NULL)
+	if (f->sort_id != 0)
 		elog(ERROR, "window_funnel: a group's sorted events cannot be handed over");
 	pq_sendbyte(buf, WF_FLAT_VERSION);
 	pq_sendint64(buf, f->window_us);
