@@ -543,6 +543,7 @@ window_funnel_final(PG_FUNCTION_ARGS)
 /* ---------- window_funnel_state: the state as a value ---------- */
 
 #define WF_FLAT_VERSION		2	/* 1: before the sort's number (unreleased) */
+#define WF_PORTABLE_VERSION	1	/* of the text and binary form */
 
 /*
  * The value: the group's events with room for capacity of them (the
@@ -1014,7 +1015,7 @@ SendFlat(const WFFlat *f, StringInfo buf)
 {
 	if (f->sort_id != 0)
 		elog(ERROR, "window_funnel: a group's sorted events cannot be handed over");
-	pq_sendbyte(buf, WF_FLAT_VERSION);
+	pq_sendbyte(buf, WF_PORTABLE_VERSION);
 	pq_sendint64(buf, f->window_us);
 	pq_sendint32(buf, f->modes);
 	pq_sendint32(buf, f->nevents);
@@ -1034,7 +1035,7 @@ ReceiveFlat(StringInfo msg)
 	int			n;
 	WFFlat	   *f;
 
-	if (msg->len - msg->cursor < 17 || pq_getmsgbyte(msg) != WF_FLAT_VERSION)
+	if (msg->len - msg->cursor < 17 || pq_getmsgbyte(msg) != WF_PORTABLE_VERSION)
 		CorruptFlat("unsupported version");
 	window_us = pq_getmsgint64(msg);
 	modes = (int) pq_getmsgint(msg, 4);
