@@ -31,6 +31,7 @@ SQL_PARTS = \
 	src/plan_cost.sql \
 	src/stage.sql \
 	src/funnel.sql \
+	src/funnel_report.sql \
 	src/window_funnel_state.sql \
 	src/window_funnel.sql \
 	src/window.sql \
@@ -42,6 +43,9 @@ SQL_PARTS = \
 # then the declarations 0.2.0 added whole, from src/ as the install script.
 UPDATE_0_2_0_PARTS = \
 	upgrade/$(EXTENSION)--0.1.0--0.2.0.part.sql \
+	upgrade/$(EXTENSION)--0.1.0--0.2.0.funnel_steps.part.sql \
+	src/funnel_report.sql \
+	upgrade/$(EXTENSION)--0.1.0--0.2.0.funnel_steps_after.part.sql \
 	src/window_funnel_state.sql \
 	upgrade/$(EXTENSION)--0.1.0--0.2.0.window_funnel.part.sql \
 	src/handoff_state.sql \

@@ -185,21 +185,4 @@ COMMENT ON FUNCTION time_to_convert(funnel, lead_stage, lead_stage, float8) IS '
 COMMENT ON FUNCTION time_to_convert(funnel, anyenum, anyenum, float8) IS 'quantile of the time between two stages of a custom enum ladder (within 1 %)';
 COMMENT ON FUNCTION time_to_convert(funnel, text, text, float8) IS 'quantile of the time between two stages given as text (within 1 %)';
 
-CREATE FUNCTION funnel_steps(f funnel,
-    OUT stage lead_stage, OUT rank integer, OUT team text, OUT leads bigint,
-    OUT rate_from_previous float8, OUT rate_from_top float8,
-    OUT median_time_from_previous interval, OUT p90_time_from_previous interval,
-    OUT recycled bigint, OUT disqualified bigint, OUT lost bigint)
-    RETURNS SETOF record
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
-CREATE FUNCTION funnel_steps(f funnel, vocabulary anyenum,
-    OUT stage anyenum, OUT rank integer, OUT team text, OUT leads bigint,
-    OUT rate_from_previous float8, OUT rate_from_top float8,
-    OUT median_time_from_previous interval, OUT p90_time_from_previous interval,
-    OUT recycled bigint, OUT disqualified bigint, OUT lost bigint)
-    RETURNS SETOF record
-    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE ROWS 8;
-COMMENT ON FUNCTION funnel_steps(funnel) IS
-    'one row per ladder stage: leads, rates from previous and top, median and p90 time from previous, exits by outcome';
-COMMENT ON FUNCTION funnel_steps(funnel, anyenum) IS
-    'funnel_steps of a custom enum ladder: funnel_steps(f, NULL::my_stage)';
+-- funnel_steps and the accessors for reports and BI tools: src/funnel_report.sql

@@ -1,7 +1,8 @@
 /*
  * funnel_access.c
- *		Reading a funnel: reached, conversion, conversion_interval,
- *		time_to_convert and funnel_steps.
+ *		Reading a funnel: reached, conversion, conversion_interval and
+ *		conversion_bounds, time_to_convert (and _days), time_sample and
+ *		funnel_steps.
  *
  * Stages may be given as lead_stage, as a value of the enum the funnel was
  * built over, or as text (an unknown literal such as 'mql' resolves to the
@@ -247,49 +248,92 @@ NormalQuantile(double p)
 	return x - u / (1 + x * u / 2);
 }
 
-PG_FUNCTION_INFO_V1(funnel_conversion_interval);
-/* Wilson score interval {low, high} of conversion at the given confidence. */
-Datum
-funnel_conversion_interval(PG_FUNCTION_ARGS)
+/* Checks a confidence argument: strictly between 0 and 1. */
+static double
+CheckConfidence(double confidence)
 {
-	Funnel	   *f;
-	double		confidence = PG_GETARG_FLOAT8(3);
-	int			from,
-				to;
-	double		n,
-				p,
-				z,
-				z2,
-				centre,
-				half;
-	Datum		bounds[2];
-
 	if (isnan(confidence) || confidence <= 0.0 || confidence >= 1.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be between 0 and 1 (exclusive), not %g", confidence),
 				 errhint("0.95 gives the usual 95 %% interval.")));
-	f = PairArgs(fcinfo, &from, &to);
-	if (f->reached[from] == 0)
-		PG_RETURN_NULL();
-	n = (double) f->reached[from];
-	p = (double) f->reached[to] / n;
-	z = NormalQuantile(1.0 - (1.0 - confidence) / 2.0);
+	return confidence;
+}
+
+/*
+ * The Wilson score interval of k successes in n > 0 trials at the given
+ * confidence, into bounds[0] (low) and bounds[1] (high).
+ */
+static void
+WilsonBounds(double k, double n, double confidence, double *bounds)
+{
+	double		p = k / n;
+	double		z = NormalQuantile(1.0 - (1.0 - confidence) / 2.0);
+	double		z2,
+				centre,
+				half;
+
 	if (!isfinite(z))
 	{
 		/* a confidence so close to 1 that the quantile is infinite */
-		bounds[0] = Float8GetDatum(0.0);
-		bounds[1] = Float8GetDatum(1.0);
-		PG_RETURN_ARRAYTYPE_P(construct_array(bounds, 2, FLOAT8OID, sizeof(float8),
-											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		bounds[0] = 0.0;
+		bounds[1] = 1.0;
+		return;
 	}
 	z2 = z * z;
 	centre = (p + z2 / (2 * n)) / (1 + z2 / n);
 	half = z / (1 + z2 / n) * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-	bounds[0] = Float8GetDatum(Max(0.0, centre - half));
-	bounds[1] = Float8GetDatum(Min(1.0, centre + half));
-	PG_RETURN_ARRAYTYPE_P(construct_array(bounds, 2, FLOAT8OID, sizeof(float8),
+	/* all or none converted: the interval reaches 1 or 0 exactly, whatever the rounding */
+	bounds[0] = k <= 0 ? 0.0 : Max(0.0, centre - half);
+	bounds[1] = k >= n ? 1.0 : Min(1.0, centre + half);
+}
+
+PG_FUNCTION_INFO_V1(funnel_conversion_interval);
+/* Wilson score interval {low, high} of conversion at the given confidence. */
+Datum
+funnel_conversion_interval(PG_FUNCTION_ARGS)
+{
+	double		confidence = CheckConfidence(PG_GETARG_FLOAT8(3));
+	int			from,
+				to;
+	double		bounds[2];
+	Datum		d[2];
+	Funnel	   *f = PairArgs(fcinfo, &from, &to);
+
+	if (f->reached[from] == 0)
+		PG_RETURN_NULL();
+	WilsonBounds((double) f->reached[to], (double) f->reached[from], confidence, bounds);
+	d[0] = Float8GetDatum(bounds[0]);
+	d[1] = Float8GetDatum(bounds[1]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, 2, FLOAT8OID, sizeof(float8),
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+PG_FUNCTION_INFO_V1(funnel_conversion_bounds);
+/* The Wilson score interval of conversion as two columns, low and high: for BI tools. */
+Datum
+funnel_conversion_bounds(PG_FUNCTION_ARGS)
+{
+	double		confidence = CheckConfidence(PG_GETARG_FLOAT8(3));
+	int			from,
+				to;
+	double		bounds[2];
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	TupleDesc	desc;
+	Funnel	   *f = PairArgs(fcinfo, &from, &to);
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "conversion_bounds must return a row");
+	if (f->reached[from] == 0)
+		nulls[0] = nulls[1] = true;
+	else
+	{
+		WilsonBounds((double) f->reached[to], (double) f->reached[from], confidence, bounds);
+		values[0] = Float8GetDatum(bounds[0]);
+		values[1] = Float8GetDatum(bounds[1]);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
 /* An interval of secs seconds, with whole days split out like t2 - t1. */
@@ -305,6 +349,24 @@ SecondsToInterval(double secs)
 												 IntervalPGetDatum(&iv)));
 }
 
+/*
+ * Seconds as days for the numeric columns, to three significant digits: a
+ * time from the sketch is its bucket's representative, within 1 % of every
+ * duration in the bucket, so more digits say nothing, and groups whose
+ * times fall in one bucket show the same value.
+ */
+static double
+SecondsToDays(double secs)
+{
+	double		days = secs / SECS_PER_DAY;
+	double		scale;
+
+	if (days <= 0.0)
+		return 0.0;
+	scale = pow(10.0, 2.0 - floor(log10(days)));
+	return round(days * scale) / scale;
+}
+
 /* Checks a quantile fraction argument. */
 static double
 CheckFraction(double fraction)
@@ -317,38 +379,106 @@ CheckFraction(double fraction)
 	return fraction;
 }
 
-PG_FUNCTION_INFO_V1(funnel_time_to_convert);
 /*
- * The fraction-quantile of entered_at(to) - entered_at(from) over leads that
- * entered both at known times, to not earlier; within 1 % of the exact value
- * (percentile_disc over whole seconds).  NULL if no such lead.
+ * The fraction-quantile of entered_at(to) - entered_at(from), in seconds,
+ * over leads that entered both at known times, to not earlier; within 1 %
+ * of the exact value (percentile_disc over whole seconds).  -1 if no such
+ * lead.  For time_to_convert and time_to_convert_days.
  */
-Datum
-funnel_time_to_convert(PG_FUNCTION_ARGS)
+static double
+ConvertSeconds(FunctionCallInfo fcinfo)
 {
 	double		fraction = CheckFraction(PG_GETARG_FLOAT8(3));
 	int			from,
 				to;
-	double		secs;
 	Funnel	   *f = PairArgs(fcinfo, &from, &to);
 
 	if (from == to)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("time to convert needs two different stages")));
-	secs = SketchQuantile(FunnelPair(f, from, to, false), fraction);
+	return SketchQuantile(FunnelPair(f, from, to, false), fraction);
+}
+
+PG_FUNCTION_INFO_V1(funnel_time_to_convert);
+/* time_to_convert: see ConvertSeconds; NULL if no lead entered both stages at known times. */
+Datum
+funnel_time_to_convert(PG_FUNCTION_ARGS)
+{
+	double		secs = ConvertSeconds(fcinfo);
+
 	if (secs < 0)
 		PG_RETURN_NULL();
 	PG_RETURN_INTERVAL_P(SecondsToInterval(secs));
 }
 
+PG_FUNCTION_INFO_V1(funnel_time_to_convert_days);
+/* time_to_convert in days as float8, to three significant digits: for BI tools. */
+Datum
+funnel_time_to_convert_days(PG_FUNCTION_ARGS)
+{
+	double		secs = ConvertSeconds(fcinfo);
+
+	if (secs < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(SecondsToDays(secs));
+}
+
+/*
+ * The leads behind the time from stage a to a later stage b: those timed,
+ * those left out as having entered b first, and those left out for want of
+ * a time at either stage (an implied stage, or a NULL time): together, the
+ * leads that reached b.
+ */
+static void
+PairSample(const Funnel *f, int a, int b, int64 *timed, int64 *earlier, int64 *no_time)
+{
+	const FunnelSketch *p = FunnelPair((Funnel *) f, a, b, false);
+
+	*timed = p != NULL ? (int64) p->total : 0;
+	*earlier = p != NULL ? (int64) p->earlier : 0;
+	*no_time = f->reached[b] - *timed - *earlier;
+}
+
+PG_FUNCTION_INFO_V1(funnel_time_sample);
+/* The leads a time between two stages rests on: timed, left out as earlier, left out without a time. */
+Datum
+funnel_time_sample(PG_FUNCTION_ARGS)
+{
+	int			from,
+				to;
+	int64		n[3];
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	TupleDesc	desc;
+	Funnel	   *f = PairArgs(fcinfo, &from, &to);
+
+	if (from == to)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time to convert needs two different stages")));
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "time_sample must return a row");
+	PairSample(f, from, to, &n[0], &n[1], &n[2]);
+	for (int i = 0; i < 3; i++)
+		values[i] = Int64GetDatum(n[i]);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
+
 PG_FUNCTION_INFO_V1(funnel_steps);
 /*
  * One row per ladder stage: stage, rank, team, leads, rate from previous,
- * rate from top, median and p90 time from the previous stage, and exits by
- * outcome; first, when some leads had an outcome before entering any ladder
- * stage, a row of rank 0 with no stage that holds those exits.
- * funnel_steps(f, NULL::my_enum) reads an enum funnel.
+ * rate from top, median and p90 time from the previous stage, exits by
+ * outcome; then whether leads entered the stage itself (observed) or only
+ * passed it on the way to a later one, the previous stage those figures
+ * are from, the leads the times rest on (timed, and left out as earlier or
+ * without a time), the times in days, and the rate's 95 % Wilson bounds.
+ * First, when some leads had an outcome before entering any ladder stage,
+ * a row of rank 0 with no stage that holds those exits.  With
+ * observed_only, only observed stages, each measured from the previous
+ * observed one.  funnel_steps(f, NULL::my_enum) reads an enum funnel.  A
+ * definition of an older version (11 columns, no observed_only) gets its
+ * columns.
  */
 Datum
 funnel_steps(PG_FUNCTION_ARGS)
@@ -356,12 +486,17 @@ funnel_steps(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Funnel	   *f;
 	StageMap   *map;
-	bool		as_enum = PG_NARGS() > 1;
+	bool		as_enum = PG_NARGS() > 1 && get_fn_expr_argtype(fcinfo->flinfo, 1) != BOOLOID;
+	int			observed_arg = as_enum ? 2 : 1;
+	bool		observed_only;
 	bool		before = false;
+	int			prev = -1;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
+	observed_only = PG_NARGS() > observed_arg && !PG_ARGISNULL(observed_arg) &&
+		PG_GETARG_BOOL(observed_arg);
 	f = FunnelClosed(PG_GETARG_FUNNEL(0));
 	if (!as_enum && (f->flags & FUNNEL_ENUM) && !FunnelIsEmpty(f))
 		ereport(ERROR,
@@ -381,25 +516,23 @@ funnel_steps(PG_FUNCTION_ARGS)
 		before |= f->exits_before[o] != 0;
 	for (int s = before ? -1 : 0; s < f->nstages; s++)
 	{
-		Datum		values[11];
-		bool		nulls[11];
-		const FunnelSketch *pair = s > 0 ? FunnelPair(f, s - 1, s, false) : NULL;
-		double		median = SketchQuantile(pair, 0.5);
-		double		p90 = SketchQuantile(pair, 0.9);
+		Datum		values[20];
+		bool		nulls[20];
 
 		memset(nulls, 0, sizeof(nulls));
 		if (s < 0)
 		{
-			/* exits before the ladder: only the outcome columns */
-			for (int k = 0; k < 8; k++)
-				nulls[k] = true;
+			/* exits before the ladder: only the rank and the outcome columns */
+			for (int k = 0; k < 20; k++)
+				nulls[k] = k != 1 && (k < 8 || k > 10);
 			values[1] = Int32GetDatum(0);
-			nulls[1] = false;
 			for (int o = 0; o < FUNNEL_MAX_OUTCOMES; o++)
 				values[8 + o] = Int64GetDatum(f->exits_before[o]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 			continue;
 		}
+		if (observed_only && f->entered[s] == 0)
+			continue;
 		values[0] = as_enum ? ObjectIdGetDatum(map->by_pos[s]) : LeadStageGetDatum((LeadStage) (s + 1));
 		values[1] = Int32GetDatum(s + 1);
 		if (as_enum)
@@ -407,21 +540,10 @@ funnel_steps(PG_FUNCTION_ARGS)
 		else
 			values[2] = CStringGetTextDatum(LeadStageTeam((LeadStage) (s + 1)));
 		values[3] = Int64GetDatum(f->reached[s]);
-		if (s > 0 && f->reached[s - 1] > 0)
-			values[4] = Float8GetDatum((double) f->reached[s] / (double) f->reached[s - 1]);
-		else
-			nulls[4] = true;
 		if (f->reached[0] > 0)
 			values[5] = Float8GetDatum((double) f->reached[s] / (double) f->reached[0]);
 		else
 			nulls[5] = true;
-		if (median >= 0)
-		{
-			values[6] = IntervalPGetDatum(SecondsToInterval(median));
-			values[7] = IntervalPGetDatum(SecondsToInterval(p90));
-		}
-		else
-			nulls[6] = nulls[7] = true;
 		for (int o = 0; o < FUNNEL_MAX_OUTCOMES; o++)
 		{
 			if (o < f->noutcomes)
@@ -429,7 +551,49 @@ funnel_steps(PG_FUNCTION_ARGS)
 			else
 				nulls[8 + o] = true;
 		}
+		values[11] = BoolGetDatum(f->entered[s] > 0);
+		if (prev < 0)
+		{
+			/* nothing before the first stage: no rate, time or sample from it */
+			nulls[4] = nulls[6] = nulls[7] = true;
+			for (int k = 12; k < 20; k++)
+				nulls[k] = true;
+		}
+		else
+		{
+			const FunnelSketch *pair = FunnelPair(f, prev, s, false);
+			double		median = SketchQuantile(pair, 0.5);
+			double		p90 = SketchQuantile(pair, 0.9);
+			int64		sample[3];
+
+			values[12] = as_enum ? ObjectIdGetDatum(map->by_pos[prev])
+				: LeadStageGetDatum((LeadStage) (prev + 1));
+			PairSample(f, prev, s, &sample[0], &sample[1], &sample[2]);
+			for (int k = 0; k < 3; k++)
+				values[13 + k] = Int64GetDatum(sample[k]);
+			if (median >= 0)
+			{
+				values[6] = IntervalPGetDatum(SecondsToInterval(median));
+				values[7] = IntervalPGetDatum(SecondsToInterval(p90));
+				values[16] = Float8GetDatum(SecondsToDays(median));
+				values[17] = Float8GetDatum(SecondsToDays(p90));
+			}
+			else
+				nulls[6] = nulls[7] = nulls[16] = nulls[17] = true;
+			if (f->reached[prev] > 0)
+			{
+				double		bounds[2];
+
+				values[4] = Float8GetDatum((double) f->reached[s] / (double) f->reached[prev]);
+				WilsonBounds((double) f->reached[s], (double) f->reached[prev], 0.95, bounds);
+				values[18] = Float8GetDatum(bounds[0]);
+				values[19] = Float8GetDatum(bounds[1]);
+			}
+			else
+				nulls[4] = nulls[18] = nulls[19] = true;
+		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		prev = s;
 	}
 	return (Datum) 0;
 }

@@ -60,6 +60,11 @@ SELECT lead_id, at, stage, stage_rank(stage) AS rank, stage_team(stage) AS team,
 FROM stage_history
 WINDOW w AS (PARTITION BY lead_id ORDER BY at NULLS LAST, id);
 
+-- a view over funnel_steps: it must survive the update (0.2.0 added
+-- columns and an argument with a default)
+CREATE VIEW daily_steps AS
+SELECT day, s.* FROM daily_funnel, funnel_steps(f) s;
+
 CREATE VIEW lead_progress AS
 SELECT lead_id, window_funnel(interval '7 days', at, stage, 'strict_order') AS furthest
 FROM stage_history GROUP BY lead_id;

@@ -8,7 +8,12 @@ FROM daily_funnel;
 SELECT 'daily_funnel accessors', count(*),
        md5(string_agg(format('%s %s %s %s %s', reached(f, 'mql'), conversion(f, 'lead', 'sql'),
                              time_to_convert(f, 'subscriber', 'mql', 0.5), reached(f_enum, 'trial'::crm_stage),
-                             (SELECT string_agg(s::text, ';') FROM funnel_steps(f) s)), ',' ORDER BY day))
+                             -- the columns of 0.1.0's funnel_steps (0.2.0 added columns after them)
+                             (SELECT string_agg(format('%s', ROW(s.stage, s.rank, s.team, s.leads, s.rate_from_previous,
+                                                                 s.rate_from_top, s.median_time_from_previous,
+                                                                 s.p90_time_from_previous, s.recycled,
+                                                                 s.disqualified, s.lost)), ';')
+                              FROM funnel_steps(f) s)), ',' ORDER BY day))
 FROM daily_funnel;
 SELECT 'rollup',
        md5(rollup(f)::text), md5(rollup(f_enum)::text)
@@ -16,4 +21,5 @@ FROM daily_funnel;
 SELECT 'funnel_by_channel', count(*), md5(string_agg(format('%s', m), ',' ORDER BY channel)) FROM funnel_by_channel m;
 SELECT 'handoffs', count(*), md5(string_agg(format('%s', h), ',' ORDER BY lead_id, at, stage)) FROM handoffs h;
 SELECT 'lead_progress', count(*), md5(string_agg(format('%s', p), ',' ORDER BY lead_id)) FROM lead_progress p;
+SELECT 'funnel_steps view', count(*), md5(string_agg(format('%s', v), ',' ORDER BY day, rank)) FROM daily_steps v;
 SELECT 'index scan', count(*) FROM stage_history WHERE stage = 'mql';

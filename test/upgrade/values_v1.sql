@@ -1,19 +1,23 @@
 -- Reads back every stored align value of test/upgrade/stored.sql, like
 -- values.sql, but in a form that does not change from funnel format version
--- 1 (align 0.1.0) to version 2: test/upgrade.sh runs it against values the
+-- 1 (align 0.1.0) to version 3: test/upgrade.sh runs it against values the
 -- 0.1.0 library stored, under 0.1.0 and again after ALTER EXTENSION align
 -- UPDATE with the current library, and compares.  A funnel's text form
 -- changed by design (version 2 prints "version": 2, "before_ladder" for
--- lead_stage funnels, "ladder" and "labels" for enum funnels it builds), so
+-- lead_stage funnels, "ladder" and "labels" for enum funnels it builds;
+-- version 3 "entered" and "earlier"; funnel_steps has more columns), so
 -- funnels are compared as jsonb without those keys and through every
 -- accessor: reached() of every stage and outcome, conversion(),
--- conversion_interval() and time_to_convert() of every pair of ladder
+-- conversion_interval() (to 12 decimals: 0.2.0 gives a bound of exactly 1
+-- or 0 where 0.1.0's rounding gave 0.9999999999999999) and
+-- time_to_convert() of every pair of ladder
 -- stages, and the rows of funnel_steps(); enum funnels through the enum.
 -- Runs unchanged under 0.1.0 and the current version.  One md5 per source.
 
--- a funnel's document without the keys version 2 added
+-- a funnel's document without the keys versions 2 and 3 added
 CREATE FUNCTION pg_temp.doc(f funnel) RETURNS jsonb LANGUAGE sql
-AS $$ SELECT f::jsonb - ARRAY['version', 'before_ladder', 'ladder', 'labels'] $$;
+AS $$ SELECT f::jsonb - ARRAY['version', 'before_ladder', 'ladder', 'labels', 'entered', 'earlier'] $$;
+
 
 -- every accessor of a lead_stage funnel
 CREATE FUNCTION pg_temp.accessors(f funnel) RETURNS text LANGUAGE sql
@@ -26,10 +30,15 @@ SELECT concat_ws(' | ',
      FROM unnest(ARRAY['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer', 'evangelist',
                        'recycled', 'disqualified', 'lost']) WITH ORDINALITY AS u(s, i)),
     (SELECT string_agg(format('%s>%s=%s %s %s %s', a.s, b.s, conversion(f, a.s, b.s),
-                              conversion_interval(f, a.s, b.s), time_to_convert(f, a.s, b.s, 0.5),
+                              (SELECT array_agg(round(v::numeric, 12)) FROM unnest(conversion_interval(f, a.s, b.s)) v),
+                              time_to_convert(f, a.s, b.s, 0.5),
                               time_to_convert(f, a.s, b.s, 0.9)), ',' ORDER BY a.i, b.i)
      FROM ladder a JOIN ladder b ON a.i < b.i),
-    (SELECT string_agg(format('%s', st), ';') FROM funnel_steps(f) st))
+    -- the columns of 0.1.0's funnel_steps (0.2.0 added columns after them)
+    (SELECT string_agg(format('%s', ROW(st.stage, st.rank, st.team, st.leads, st.rate_from_previous, st.rate_from_top,
+                                       st.median_time_from_previous, st.p90_time_from_previous, st.recycled,
+                                       st.disqualified, st.lost)), ';')
+     FROM funnel_steps(f) st))
 $$;
 
 -- every accessor of a crm_stage funnel, read with the enum
@@ -39,10 +48,14 @@ WITH ladder(s, i) AS (SELECT s, i FROM unnest(enum_range(NULL::crm_stage)) WITH 
 SELECT concat_ws(' | ',
     (SELECT string_agg(format('%s=%s', s, reached(f, s)), ',' ORDER BY i) FROM ladder),
     (SELECT string_agg(format('%s>%s=%s %s %s %s', a.s, b.s, conversion(f, a.s, b.s),
-                              conversion_interval(f, a.s, b.s), time_to_convert(f, a.s, b.s, 0.5),
+                              (SELECT array_agg(round(v::numeric, 12)) FROM unnest(conversion_interval(f, a.s, b.s)) v),
+                              time_to_convert(f, a.s, b.s, 0.5),
                               time_to_convert(f, a.s, b.s, 0.9)), ',' ORDER BY a.i, b.i)
      FROM ladder a JOIN ladder b ON a.i < b.i),
-    (SELECT string_agg(format('%s', st), ';') FROM funnel_steps(f, NULL::crm_stage) st))
+    (SELECT string_agg(format('%s', ROW(st.stage, st.rank, st.team, st.leads, st.rate_from_previous, st.rate_from_top,
+                                       st.median_time_from_previous, st.p90_time_from_previous, st.recycled,
+                                       st.disqualified, st.lost)), ';')
+     FROM funnel_steps(f, NULL::crm_stage) st))
 $$;
 
 SELECT 'stage_history', count(*), md5(string_agg(format('%s %s %s %s %s', id, stage, stage_rank(stage), crm, path), ',' ORDER BY id))
@@ -67,4 +80,5 @@ SELECT 'funnel_by_channel', count(*),
 FROM funnel_by_channel;
 SELECT 'handoffs', count(*), md5(string_agg(format('%s', h), ',' ORDER BY lead_id, at, stage)) FROM handoffs h;
 SELECT 'lead_progress', count(*), md5(string_agg(format('%s', p), ',' ORDER BY lead_id)) FROM lead_progress p;
+SELECT 'funnel_steps view', count(*), md5(string_agg(format('%s', v), ',' ORDER BY day, rank)) FROM daily_steps v;
 SELECT 'index scan', count(*) FROM stage_history WHERE stage = 'mql';
