@@ -3,7 +3,8 @@
 # pg_regress suite (sql/, expected/) and the pgTAP suite (test/pgtap/) through
 # pg_prove, then the quick hardening checks (a 30 s fuzz run, dump/restore,
 # the upgrade path, hostile schemas, a non-superuser database owner
-# installing the trusted extension, 2000 SQLsmith queries), and the Citus
+# installing the trusted extension, 2000 SQLsmith queries), a scheduled
+# REFRESH ... CONCURRENTLY by pg_cron (test/cron.sh, 2 minutes), and the Citus
 # check (test/citus.sh: builds Citus from ../shared/vendor when that tarball
 # is there, about 2 minutes; SKIP otherwise).  Prints regression.diffs and
 # exits non-zero on any failure.
@@ -44,6 +45,12 @@ for t in "fuzz/fuzz.sh --seconds ${ALIGN_FUZZ_SECONDS:-30}" dump_restore.sh upgr
         status=1
     fi
 done
+
+# scheduled refresh (issue 13): its own cluster, with pg_cron preloaded
+say "cron.sh"
+if ! bash "$ALIGN_ROOT"/test/cron.sh; then
+    status=1
+fi
 
 # Citus (issue 12): its own private PostgreSQL copy and three servers
 say "citus.sh"
