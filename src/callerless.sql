@@ -17,7 +17,12 @@ AS $body$
 DECLARE
     s name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
                WHERE e.extname = 'align');
+    ns oid := (SELECT e.extnamespace FROM pg_extension e WHERE e.extname = 'align');
+    -- align's library, as its C functions name it
+    lib text := (SELECT probin FROM pg_proc
+                 WHERE oid = format('%I.align_creating_extension()', s)::regprocedure);
     creating boolean;
+    made_now boolean;
     sig text;
     made regprocedure;
     specs text[][];
@@ -74,25 +79,8 @@ BEGIN
                   FROM unnest(string_to_array(spec[3], ',')) WITH ORDINALITY AS u(t, n));
         sig := format('%I.%I(%s)', s, spec[1], array_to_string(types, ', '));
         made := to_regprocedure(sig);
-        IF made IS NOT NULL THEN
-            -- an aggregate of that signature exists: it must be one of these,
-            -- over align's own support functions; while the extension's own
-            -- script runs, one it made itself (else it is someone else's)
-            IF NOT EXISTS (
-                SELECT 1 FROM pg_aggregate a
-                WHERE a.aggfnoid = made
-                  AND (SELECT count(*) FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
-                       WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'e' AND e.extname = 'align'
-                         AND d.objid IN (a.aggtransfn, a.aggfinalfn, a.aggcombinefn)) = 3)
-               OR (creating AND NOT EXISTS (
-                SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
-                WHERE d.classid = 'pg_proc'::regclass AND d.objid = made AND d.deptype = 'e'
-                  AND e.extname = 'align')) THEN
-                RAISE EXCEPTION 'align_concrete_aggregates: % exists and is not an aggregate align declared', sig
-                    USING ERRCODE = 'duplicate_function',
-                          HINT = 'Drop or rename it, then run align_concrete_aggregates again.';
-            END IF;
-        ELSE
+        made_now := made IS NULL;
+        IF made_now THEN
             EXECUTE format('CREATE AGGREGATE %I.%I(%s) (SFUNC = %I.%I, STYPE = %I.%I, '
                            'FINALFUNC = %I.%I, %s COMBINEFUNC = %I.%I, PARALLEL = SAFE)',
                            s, spec[1],
@@ -104,6 +92,47 @@ BEGIN
                                   spec[1]));
             made := to_regprocedure(sig);
         END IF;
+        -- Found or just made, the aggregate must be the one this function
+        -- declares: its transition, final and combine functions align's own
+        -- C functions of those names (no one else can make a C function),
+        -- nothing else set.  CREATE AGGREGATE picks the support function
+        -- that best matches the argument types, so an overload someone
+        -- planted in align's schema (say handoff_state_trans(anyelement,
+        -- bigint, timestamptz, text, interval)) would otherwise be bound into
+        -- an aggregate everyone calls.  While the extension's own script
+        -- runs, an aggregate it did not just make must be the extension's.
+        IF NOT EXISTS (
+            SELECT 1 FROM pg_aggregate a
+            WHERE a.aggfnoid = made AND a.aggkind = 'n'
+              AND a.aggtranstype = format('%I.%I', s, spec[5])::regtype
+              AND a.aggserialfn = 0 AND a.aggdeserialfn = 0 AND a.aggmtransfn = 0
+              AND a.aggminvtransfn = 0 AND a.aggmfinalfn = 0 AND a.agginitval IS NULL
+              AND (SELECT count(*) FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+                   WHERE l.lanname = 'c' AND p.probin = lib AND p.pronamespace = ns
+                     AND (p.oid, p.proname) IN ((a.aggtransfn, spec[4]), (a.aggfinalfn, spec[6]),
+                                                (a.aggcombinefn, spec[8]))) = 3) THEN
+            IF made_now THEN
+                RAISE EXCEPTION 'align_concrete_aggregates: % would call a function that is not align''s own', sig
+                    USING ERRCODE = 'ambiguous_function',
+                          DETAIL = format('CREATE AGGREGATE chose %s, %s and %s.',
+                                          (SELECT aggtransfn::regprocedure FROM pg_aggregate WHERE aggfnoid = made),
+                                          (SELECT aggfinalfn::regprocedure FROM pg_aggregate WHERE aggfnoid = made),
+                                          (SELECT aggcombinefn::regprocedure FROM pg_aggregate WHERE aggfnoid = made)),
+                          HINT = format('Drop or rename the functions named %s, %s or %s in schema %s that align did not declare.',
+                                        spec[4], spec[6], spec[8], s);
+            END IF;
+            RAISE EXCEPTION 'align_concrete_aggregates: % exists and is not an aggregate align declared', sig
+                USING ERRCODE = 'duplicate_function',
+                      HINT = 'Drop or rename it, then run align_concrete_aggregates again.';
+        END IF;
+        IF creating AND NOT made_now AND NOT EXISTS (
+            SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+            WHERE d.classid = 'pg_proc'::regclass AND d.objid = made AND d.deptype = 'e'
+              AND e.extname = 'align') THEN
+            RAISE EXCEPTION 'align_concrete_aggregates: % exists and is not an aggregate align declared', sig
+                USING ERRCODE = 'duplicate_function',
+                      HINT = 'Drop or rename it, then run align_concrete_aggregates again.';
+        END IF;
         RETURN NEXT made;
     END LOOP;
 END
@@ -112,6 +141,11 @@ COMMENT ON FUNCTION align_concrete_aggregates(regtype, regtype, regtype) IS
     'declare funnel (and handoff_summary, stage_stays) over concrete lead, stage and owner types, as Citus needs; returns them';
 
 -- the concrete aggregates align ships: the common lead key and owner types
-SELECT count(*) FROM unnest(ARRAY['bigint', 'integer', 'smallint', 'numeric', 'text', 'uuid']::regtype[]) AS l,
-    unnest(ARRAY['text', 'bigint', 'integer', 'uuid']::regtype[]) AS o,
-    LATERAL align_concrete_aggregates(l, 'lead_stage', o);
+-- (every name qualified and every argument of its exact type: as a trusted
+-- extension this runs as the bootstrap superuser, in a schema the installing
+-- role may have filled with better-matching overloads, such as
+-- unnest(regtype[]) or align_concrete_aggregates(regtype, text, regtype))
+SELECT pg_catalog.count(*)
+FROM pg_catalog.unnest(ARRAY['bigint', 'integer', 'smallint', 'numeric', 'text', 'uuid']::pg_catalog.regtype[]) AS l,
+    pg_catalog.unnest(ARRAY['text', 'bigint', 'integer', 'uuid']::pg_catalog.regtype[]) AS o,
+    LATERAL @extschema@.align_concrete_aggregates(l, 'lead_stage'::pg_catalog.regtype, o);

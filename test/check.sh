@@ -2,7 +2,9 @@
 # Every test: builds and installs align, starts a throwaway cluster, runs the
 # pg_regress suite (sql/, expected/) and the pgTAP suite (test/pgtap/) through
 # pg_prove, then the quick hardening checks (a 30 s fuzz run, dump/restore,
-# the upgrade path, hostile schemas, 2000 SQLsmith queries), and the Citus
+# the upgrade path, hostile schemas, a non-superuser database owner
+# installing the trusted extension, 2000 SQLsmith queries), a scheduled
+# REFRESH ... CONCURRENTLY by pg_cron (test/cron.sh, 2 minutes), and the Citus
 # check (test/citus.sh: builds Citus from ../shared/vendor when that tarball
 # is there, about 2 minutes; SKIP otherwise).  Prints regression.diffs and
 # exits non-zero on any failure.
@@ -33,15 +35,22 @@ if ! pg_prove -d align_tap --ext .sql "$ALIGN_ROOT"/test/pgtap/; then
 fi
 
 # hardening (issue 6): quick fuzz, dump/restore, upgrade path, hostile
-# schemas, a short SQLsmith run; each prints its own PASS or FAIL line
+# schemas, trusted by a non-superuser (issue 13), a short SQLsmith run;
+# each prints its own PASS or FAIL line
 export ALIGN_USE_RUNNING=1
-for t in "fuzz/fuzz.sh --seconds ${ALIGN_FUZZ_SECONDS:-30}" dump_restore.sh upgrade.sh hostile.sh \
+for t in "fuzz/fuzz.sh --seconds ${ALIGN_FUZZ_SECONDS:-30}" dump_restore.sh upgrade.sh hostile.sh trusted.sh \
          "sqlsmith.sh --queries ${ALIGN_SQLSMITH_QUERIES:-2000}"; do
     say "${t%% *}"
     if ! bash "$ALIGN_ROOT"/test/$t; then
         status=1
     fi
 done
+
+# scheduled refresh (issue 13): its own cluster, with pg_cron preloaded
+say "cron.sh"
+if ! bash "$ALIGN_ROOT"/test/cron.sh; then
+    status=1
+fi
 
 # Citus (issue 12): its own private PostgreSQL copy and three servers
 say "citus.sh"

@@ -8,7 +8,13 @@
 -- state type, and their dependencies moved from the old support functions
 -- to the new; their pg_proc rows are touched so that cached plans are made
 -- again; then the old functions go.  test/upgrade.sh checks the result
--- against a fresh install, property by property.
+-- against a fresh install, property by property.  This runs as the
+-- bootstrap superuser when the extension's owner (any role with CREATE on
+-- the database: align is trusted) updates it, with align's schema, which
+-- that role may fill, on the search_path: every function and operator it
+-- calls is pg_catalog's by name (an overload such as format(text, text) or
+-- =(oid, regclass) planted there would otherwise be a better match), and it
+-- changes only aggregates that are the extension's own (test/trusted.sh).
 DO $update$
 DECLARE
     agg record;
@@ -16,34 +22,42 @@ DECLARE
     new_fns regprocedure[];
 BEGIN
     FOR agg IN
-        SELECT format('window_funnel(%s)', args)::regprocedure AS oid, args
-        FROM unnest(ARRAY['interval, timestamptz, lead_stage', 'interval, timestamptz, lead_stage, text',
+        SELECT pg_catalog.format('window_funnel(%s)', args)::pg_catalog.regprocedure AS oid, args
+        FROM pg_catalog.unnest(ARRAY['interval, timestamptz, lead_stage', 'interval, timestamptz, lead_stage, text',
                           'interval, timestamptz, anyenum', 'interval, timestamptz, anyenum, text']) AS args
     LOOP
-        old_fns := ARRAY[format('window_funnel_trans(internal, %s)', agg.args),
-                         format('window_funnel_final(internal, %s)', agg.args),
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid
+                       WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+                         AND d.objid OPERATOR(pg_catalog.=) agg.oid AND d.deptype OPERATOR(pg_catalog.=) 'e'
+                         AND e.extname OPERATOR(pg_catalog.=) 'align') THEN
+            RAISE EXCEPTION 'align update: % is not the extension''s own aggregate', agg.oid;
+        END IF;
+        old_fns := ARRAY[pg_catalog.format('window_funnel_trans(internal, %s)', agg.args),
+                         pg_catalog.format('window_funnel_final(internal, %s)', agg.args),
                          'window_funnel_combine(internal, internal)',
                          'window_funnel_serialize(internal)',
-                         'window_funnel_deserialize(bytea, internal)']::regprocedure[];
-        new_fns := ARRAY[format('window_funnel_trans(window_funnel_state, %s)', agg.args),
-                         format('window_funnel_final(window_funnel_state, %s)', agg.args),
-                         'window_funnel_combine(window_funnel_state, window_funnel_state)']::regprocedure[];
+                         'window_funnel_deserialize(bytea, internal)']::pg_catalog.regprocedure[];
+        new_fns := ARRAY[pg_catalog.format('window_funnel_trans(window_funnel_state, %s)', agg.args),
+                         pg_catalog.format('window_funnel_final(window_funnel_state, %s)', agg.args),
+                         'window_funnel_combine(window_funnel_state, window_funnel_state)']::pg_catalog.regprocedure[];
         UPDATE pg_catalog.pg_aggregate
         SET aggtransfn = new_fns[1], aggfinalfn = new_fns[2], aggcombinefn = new_fns[3],
             aggserialfn = 0, aggdeserialfn = 0,
-            aggtranstype = 'window_funnel_state'::regtype
-        WHERE aggfnoid = agg.oid;
+            aggtranstype = 'window_funnel_state'::pg_catalog.regtype
+        WHERE aggfnoid OPERATOR(pg_catalog.=) agg.oid;
         DELETE FROM pg_catalog.pg_depend
-        WHERE classid = 'pg_catalog.pg_proc'::regclass AND objid = agg.oid AND objsubid = 0
-          AND refclassid = 'pg_catalog.pg_proc'::regclass AND refobjid = ANY (old_fns);
+        WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+          AND objid OPERATOR(pg_catalog.=) agg.oid AND objsubid OPERATOR(pg_catalog.=) 0
+          AND refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+          AND refobjid OPERATOR(pg_catalog.=) ANY (old_fns);
         INSERT INTO pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
-        SELECT 'pg_catalog.pg_proc'::regclass, agg.oid, 0, 'pg_catalog.pg_proc'::regclass, fn, 0, 'n'
-        FROM unnest(new_fns) AS fn;
+        SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, agg.oid, 0, 'pg_catalog.pg_proc'::pg_catalog.regclass, fn, 0, 'n'
+        FROM pg_catalog.unnest(new_fns) AS fn;
         -- plans cached before the update (prepared statements, PL/pgSQL, in
         -- this session or another) carry the old state type: changing
         -- pg_aggregate sends no invalidation they listen to, but changing the
         -- aggregate's pg_proc row does, and they are planned again
-        UPDATE pg_catalog.pg_proc SET proname = proname WHERE oid = agg.oid;
+        UPDATE pg_catalog.pg_proc SET proname = proname WHERE oid OPERATOR(pg_catalog.=) agg.oid;
     END LOOP;
 END
 $update$;
