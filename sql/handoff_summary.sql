@@ -153,6 +153,9 @@ FROM hs_case;
 -- empty input, bad input
 SELECT (handoff_summary(lead, at, team, interval '1 hour')).* FROM hs_case WHERE false;
 SELECT handoff_summary(lead, at, team, interval '-1 hour') FROM hs_case;
+-- the errors about to_owner name the parameter
+SELECT handoff_summary(lead, at, team, '1 hour', NULL::text) FROM hs_case;
+SELECT handoff_summary(lead, at, team, '1 hour', CASE WHEN lead = 1 THEN 'sales' ELSE 'marketing' END) FROM hs_case;
 SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, NULL) FROM hs_case$$) AS null_sla,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '1 hour', NULL::text) FROM hs_case$$) AS null_into,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, CASE WHEN lead = 1 THEN interval '1 hour' ELSE '2 hours' END) FROM hs_case$$) AS varying_sla,

@@ -841,7 +841,7 @@ HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 		if (st->sla_us != sla_us || st->has_into != has_into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("handoff_summary sla and into must be the same for every row of a group")));
+					 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
 	}
 	if (has_into)
 	{
@@ -850,7 +850,7 @@ HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 		if (!c->into_const && PG_ARGISNULL(5))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("handoff_summary into must not be NULL"),
+					 errmsg("handoff_summary to_owner must not be NULL"),
 					 errhint("Leave the argument out to count handoffs to every owner.")));
 		into = c->into_const ? ConstIntoNumber(c, st) : OwnerNumber(c, st, PG_GETARG_DATUM(5));
 		if (st->into < 0)
@@ -858,7 +858,7 @@ HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 		else if (st->into != into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("handoff_summary sla and into must be the same for every row of a group")));
+					 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return st;
@@ -945,7 +945,7 @@ HSCombine(HSState *a, const HSState *b)
 		(a->has_into && b->into >= 0 && a->into != map[b->into]))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("handoff_summary sla and into must be the same for every row of a group")));
+				 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
 	target.st = a;
 	target.owner_map = map;
 	ForEachEvent(b, AppendTo, &target);

@@ -107,13 +107,13 @@ ParseModes(text *mode)
 			*--end = '\0';
 		if (*tok == '\0')
 			continue;
-		if (strcmp(tok, "strict") == 0)
+		if (pg_strcasecmp(tok, "strict") == 0)
 			modes |= WF_STRICT;
-		else if (strcmp(tok, "strict_increase") == 0)
+		else if (pg_strcasecmp(tok, "strict_increase") == 0)
 			modes |= WF_STRICT_INCREASE;
-		else if (strcmp(tok, "strict_deduplication") == 0)
+		else if (pg_strcasecmp(tok, "strict_deduplication") == 0)
 			modes |= WF_STRICT_DEDUPLICATION;
-		else if (strcmp(tok, "strict_order") == 0)
+		else if (pg_strcasecmp(tok, "strict_order") == 0)
 			modes |= WF_STRICT_ORDER;
 		else
 			ereport(ERROR,
