@@ -142,7 +142,9 @@ StageArg(FunctionCallInfo fcinfo, const Funnel *f, const StageMap *map, int argn
 
 /*
  * The funnel a two-stage accessor reads (see ReadFunnel) and the ladder
- * slots of its (from, to) pair, from not after to.
+ * slots of its (from, to) pair.  The rule of every pair accessor: to is not
+ * below from on the ladder; to below from is an error (22023), the same
+ * stage twice is the trivial pair (conversion 1, a time of 0).
  */
 static Funnel *
 PairArgs(FunctionCallInfo fcinfo, int *from, int *to)
@@ -321,7 +323,8 @@ PG_FUNCTION_INFO_V1(funnel_time_to_convert);
 /*
  * The fraction-quantile of entered_at(to) - entered_at(from) over leads that
  * entered both at known times, to not earlier; within 1 % of the exact value
- * (percentile_disc over whole seconds).  NULL if no such lead.
+ * (percentile_disc over whole seconds), 0 for the same stage twice.  NULL if
+ * no such lead.
  */
 Datum
 funnel_time_to_convert(PG_FUNCTION_ARGS)
@@ -332,10 +335,13 @@ funnel_time_to_convert(PG_FUNCTION_ARGS)
 	double		secs;
 	Funnel	   *f = PairArgs(fcinfo, &from, &to);
 
+	/* the same stage twice: every lead that entered it at a known time took 0 s */
 	if (from == to)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("time to convert needs two different stages")));
+	{
+		if (f->known[from] == 0)
+			PG_RETURN_NULL();
+		PG_RETURN_INTERVAL_P(SecondsToInterval(0));
+	}
 	secs = SketchQuantile(FunnelPair(f, from, to, false), fraction);
 	if (secs < 0)
 		PG_RETURN_NULL();
