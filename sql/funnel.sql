@@ -288,7 +288,8 @@ SELECT (SELECT funnel(lead, stage, at ORDER BY at, lead) FROM fx)::text = f::tex
 FROM fx_f;
 
 -- ---------------------------------------------------------------------------
--- Time bounds: 1931-12-13 20:45:53 .. 2068-01-19 03:14:06 UTC (whole seconds).
+-- Time bounds: 1931-12-13 20:45:53 .. 2068-01-19 03:14:06 UTC (whole seconds),
+-- align's one time range (sql/time_range.sql: every function).
 SET timezone = 'UTC';
 SELECT t, pg_temp.sqlstate_of(format($q$SELECT funnel(1, 'mql'::lead_stage, %L::timestamptz)$q$, t))
 FROM unnest(ARRAY['1931-12-13 20:45:53', '1931-12-13 20:45:52.999999', '1900-01-01',

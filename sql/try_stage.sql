@@ -128,7 +128,7 @@ ORDER BY label;
 ALTER TYPE opp_stage ADD VALUE 'Negotiation' BEFORE 'Closed Won';
 SELECT try_stage('negotiation', NULL::opp_stage) AS added;
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel
-FROM pg_proc p WHERE p.proname = 'try_stage' ORDER BY 1::text;
+FROM pg_proc p WHERE p.proname = 'try_stage' ORDER BY p.oid::regprocedure::text;
 
 -- Bad ladders: a clear error (42804) saying what the second argument takes
 SELECT try_stage('mql', NULL);

@@ -862,10 +862,7 @@ HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return st;
-	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("handoff_summary times must be finite")));
+	(void) CheckTime(PG_GETARG_TIMESTAMPTZ(2), "handoff_summary() at");
 	/* a NULL owner is kept: it takes part in time order but never in a handoff */
 	owner = PG_ARGISNULL(3) ? 0 : (uint64) OwnerNumber(c, st, PG_GETARG_DATUM(3)) + 1;
 	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
@@ -1795,11 +1792,8 @@ StaysAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 		CorruptState("a handoff_summary state given to stage_stays");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		return st;
-	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("stage_stays times must be finite")));
-	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2),
+	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)),
+			 CheckTime(PG_GETARG_TIMESTAMPTZ(2), "stage_stays() at"),
 			 (uint64) PG_GETARG_LEAD_STAGE(3));
 	return st;
 }

@@ -272,7 +272,7 @@ window_funnel_trans(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	slot = StageMapSlot(map, PG_GETARG_DATUM(3));
 	if (slot >= 0)
-		AddEvent(st, aggcxt, PG_GETARG_TIMESTAMPTZ(2), slot);
+		AddEvent(st, aggcxt, CheckTime(PG_GETARG_TIMESTAMPTZ(2), "window_funnel() at"), slot);
 	PG_RETURN_POINTER(st);
 }
 
@@ -848,7 +848,7 @@ window_funnel_state_trans(PG_FUNCTION_ARGS)
 	{
 		WFEvent		ev;
 
-		ev.at = PG_GETARG_TIMESTAMPTZ(2);
+		ev.at = CheckTime(PG_GETARG_TIMESTAMPTZ(2), "window_funnel() at");
 		ev.slot = slot;
 		if (likely(f->nevents < f->capacity))
 			f->events[f->nevents++] = ev;
