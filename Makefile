@@ -8,6 +8,7 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).
 MODULE_big = align
 OBJS = \
 	src/stage.o \
+	src/try_stage.o \
 	src/settings.o \
 	src/plan_cost.o \
 	src/memory.o \
@@ -30,6 +31,7 @@ SQL_PARTS = \
 	src/header.sql \
 	src/plan_cost.sql \
 	src/stage.sql \
+	src/try_stage.sql \
 	src/funnel.sql \
 	src/funnel_report.sql \
 	src/window_funnel_state.sql \
@@ -49,7 +51,8 @@ UPDATE_0_2_0_PARTS = \
 	src/window_funnel_state.sql \
 	upgrade/$(EXTENSION)--0.1.0--0.2.0.window_funnel.part.sql \
 	src/handoff_state.sql \
-	src/callerless.sql
+	src/callerless.sql \
+	src/try_stage.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the

@@ -63,6 +63,32 @@ FROM hand_f;
 INSERT INTO oracle_events SELECT * FROM hand;
 SELECT * FROM pg_temp.check_funnel((SELECT f FROM hand_f), NULL);
 
+-- pairs of stages, one rule for every pair accessor: to not below from.  The
+-- same stage twice is the trivial pair: conversion 1 (NULL when nobody
+-- reached it), its Wilson interval, and a time of exactly 0 for the leads
+-- that entered it at a known time (NULL when none did), from the oracle.
+SELECT o.rank, l.stage,
+       conversion(f, l.stage, l.stage) AS conv,
+       conversion(f, l.stage, l.stage) IS NOT DISTINCT FROM
+           CASE WHEN o.reached > 0 THEN 1.0::float8 END AS conv_ok,
+       conversion_interval(f, l.stage, l.stage) AS ci,
+       CASE WHEN o.reached = 0 THEN conversion_interval(f, l.stage, l.stage) IS NULL
+            ELSE (SELECT bool_and(abs(got - want) < 1e-12)
+                  FROM unnest(conversion_interval(f, l.stage, l.stage),
+                              pg_temp.wilson(o.reached, o.reached, 1.959963984540054)) u(got, want))
+       END AS ci_ok,
+       time_to_convert(f, l.stage, l.stage, 0.5) AS median,
+       time_to_convert(f, l.stage, l.stage, 1) IS NOT DISTINCT FROM
+           CASE WHEN o.known > 0 THEN interval '0' END AS time_ok
+FROM hand_f, lead_stages() l JOIN pg_temp.oracle_stages(NULL) o USING (rank)
+ORDER BY o.rank;
+-- to below from: the same error (22023) from every pair accessor
+SELECT stmt, pg_temp.sqlstate_of(format('SELECT %s FROM hand_f', stmt)) AS sqlstate
+FROM unnest(ARRAY[$$conversion(f, 'sql', 'mql')$$,
+                  $$conversion_interval(f, 'sql', 'mql')$$,
+                  $$time_to_convert(f, 'sql', 'mql', 0.5)$$]) AS stmt;
+SELECT time_to_convert(f, 'customer', 'lead', 0.5) FROM hand_f;
+
 -- ties: two stages at the same second convert in exactly 0 s
 SELECT time_to_convert(funnel(lead, stage, at), 'mql', 'sql', 0.5) AS zero,
        time_to_convert(funnel(lead, stage, at), 'mql', 'sql', 0.5) = interval '0' AS is_zero
@@ -262,7 +288,8 @@ SELECT (SELECT funnel(lead, stage, at ORDER BY at, lead) FROM fx)::text = f::tex
 FROM fx_f;
 
 -- ---------------------------------------------------------------------------
--- Time bounds: 1931-12-13 20:45:53 .. 2068-01-19 03:14:06 UTC (whole seconds).
+-- Time bounds: 1931-12-13 20:45:53 .. 2068-01-19 03:14:06 UTC (whole seconds),
+-- align's one time range (sql/time_range.sql: every function).
 SET timezone = 'UTC';
 SELECT t, pg_temp.sqlstate_of(format($q$SELECT funnel(1, 'mql'::lead_stage, %L::timestamptz)$q$, t))
 FROM unnest(ARRAY['1931-12-13 20:45:53', '1931-12-13 20:45:52.999999', '1900-01-01',

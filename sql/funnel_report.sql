@@ -141,8 +141,9 @@ FROM funnel_steps((SELECT funnel(lead_id, (ARRAY['contact', 'won']::fr_deal[])[1
 SELECT stage, previous_stage FROM funnel_steps((SELECT funnel(lead_id, (ARRAY['contact', 'won']::fr_deal[])[1 + (stage = 'customer')::int], at)
                    FROM fr_crm), NULL::fr_deal, true);
 
--- errors: the same stage twice has no time to sample
-SELECT time_sample(f, 'mql', 'mql') FROM fr_funnel;
+-- the same stage twice: its time (0) rests on the leads that entered it at a
+-- known time; errors
+SELECT (time_sample(f, 'mql', 'mql')).timed_leads = (SELECT count(*) FROM fr_first WHERE r = 3 AND t IS NOT NULL) AS same_stage_rests_on_known FROM fr_funnel;
 SELECT conversion_bounds(f, 'mql', 'sql', 1.5) FROM fr_funnel;
 SELECT time_to_convert_days(f, 'sql', 'mql', 0.5) FROM fr_funnel;
 DROP TABLE fr_events, fr_funnel;

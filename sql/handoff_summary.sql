@@ -153,6 +153,9 @@ FROM hs_case;
 -- empty input, bad input
 SELECT (handoff_summary(lead, at, team, interval '1 hour')).* FROM hs_case WHERE false;
 SELECT handoff_summary(lead, at, team, interval '-1 hour') FROM hs_case;
+-- the errors about to_owner name the parameter
+SELECT handoff_summary(lead, at, team, '1 hour', NULL::text) FROM hs_case;
+SELECT handoff_summary(lead, at, team, '1 hour', CASE WHEN lead = 1 THEN 'sales' ELSE 'marketing' END) FROM hs_case;
 SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, NULL) FROM hs_case$$) AS null_sla,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '1 hour', NULL::text) FROM hs_case$$) AS null_into,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, CASE WHEN lead = 1 THEN interval '1 hour' ELSE '2 hours' END) FROM hs_case$$) AS varying_sla,
@@ -176,19 +179,16 @@ SELECT handoff_summary(lead, at, team, '1 hour -1 day') FROM hs_rule;
 
 -- Issue 11, bug 9: times 4713 BC and 294276 AD are 9.4e18 microseconds
 -- apart, more than an interval holds; the gap wrapped around to -104300493
--- days (and met the SLA).  It is an error (22008) in handoff_summary and in
--- stage_stays; a gap just inside the range is exact (timestamptz -
--- timestamptz is exact when it does not overflow, see sql/window.sql).
+-- days (and met the SLA).  Since issue 13 both times are outside align's one
+-- time range: an error (22008) in handoff_summary and in stage_stays, at
+-- the first such row (sql/time_range.sql checks the range's edges).
 CREATE TEMP TABLE hs_extreme (lead int, at timestamptz, team text, stage lead_stage);
 INSERT INTO hs_extreme VALUES (1, '4713-01-01 00:00+00 BC', 'marketing', 'mql'), (1, '294276-12-31 00:00+00', 'sales', 'sql'),
                               (2, '4713-01-01 00:00+00 BC', 'marketing', 'mql'), (2, '280000-01-01 00:00+00', 'sales', 'sql');
 SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '1 day') FROM hs_extreme$$) AS summary,
        pg_temp.sqlstate_of($$SELECT stage_stays(lead, at, stage) FROM hs_extreme$$) AS stays;
 SELECT handoff_summary(lead, at, team, '1 day') FROM hs_extreme;
-SELECT s.*, s.median_gap = timestamptz '280000-01-01 00:00+00' - timestamptz '4713-01-01 00:00+00 BC' AS exact
-FROM (SELECT (handoff_summary(lead, at, team, '1 day')).* FROM hs_extreme WHERE lead = 2) s;
-SELECT s.*, s.median_stay = timestamptz '280000-01-01 00:00+00' - timestamptz '4713-01-01 00:00+00 BC' AS exact
-FROM (SELECT (unnest(stage_stays(lead, at, stage))).* FROM hs_extreme WHERE lead = 2) s;
+SELECT stage_stays(lead, at, stage) FROM hs_extreme WHERE lead = 2;
 
 -- many owners per call site, some long, a different owner mix in each group
 -- (the transition remembers recent owners by value and where it last found

@@ -169,6 +169,24 @@ SELECT pg_temp.sqlstate_of($$SELECT window_funnel(NULL, at, stage) FROM wf_case$
        pg_temp.sqlstate_of($$SELECT window_funnel('1 day', at, stage, '') FROM wf_case$$) AS empty_mode;
 SELECT window_funnel('7 days', at, stage) IS NULL AS empty_input FROM wf_case WHERE false;
 
+-- modes ignore case and surrounding white space, as stage labels do: every
+-- spelling gives, lead by lead, what the lower-case mode gives (checked
+-- against the oracle above); a misspelt mode is still an error
+SELECT m.spelling, count(*) AS leads,
+       count(*) FILTER (WHERE a.furthest IS DISTINCT FROM b.furthest) AS differ,
+       count(*) FILTER (WHERE a.furthest IS DISTINCT FROM
+                        window_funnel_any.furthest) AS differ_from_default
+FROM unnest(ARRAY['STRICT', 'Strict_Order', ' strict_INCREASE ', E'\tStrict_Deduplication',
+                  'strict_order, STRICT_INCREASE']) WITH ORDINALITY m(spelling, n)
+JOIN LATERAL (SELECT lead_id, window_funnel('10 days', at, stage, m.spelling) AS furthest
+              FROM wf_events GROUP BY lead_id) a ON true
+JOIN LATERAL (SELECT lead_id, window_funnel('10 days', at, stage, lower(btrim(m.spelling, E' \t'))) AS furthest
+              FROM wf_events GROUP BY lead_id) b USING (lead_id)
+JOIN (SELECT lead_id, window_funnel('10 days', at, stage) AS furthest
+      FROM wf_events GROUP BY lead_id) window_funnel_any USING (lead_id)
+GROUP BY m.spelling, m.n ORDER BY m.n;
+SELECT window_funnel('7 days', at, stage, 'Strict, STRICT_ORDR') FROM wf_case;
+
 -- one interval rule (issue 11): a window is its total as PostgreSQL orders
 -- intervals (a month 30 days, a day 24 hours), so '1 day -1 hour' is 23
 -- hours; only a negative total is an error.  subscriber at 00:00, lead at

@@ -45,8 +45,17 @@ extern const char *LeadStageName(LeadStage code);
 /* Team that owns a stage ("marketing", "sales", "success"), or NULL. */
 extern const char *LeadStageTeam(LeadStage code);
 
+/* Longest matching key of a stage label; longer input cannot be a stage. */
+#define STAGE_LABEL_MAX 64
+
 /* Parses CRM text into a stage code; raises 22P02 on anything unknown. */
 extern LeadStage LeadStageParse(const char *str, const char *typname);
+
+/* The stage code CRM text names, or 0 if none: LeadStageParse that never fails. */
+extern LeadStage LeadStageLookup(const char *str);
+
+/* The matching key of CRM text: trimmed, lower-cased, without spaces, "_", "-". */
+extern bool StageLabelKey(const char *str, char *buf);
 
 /* A large array in cxt, on huge pages when it is big; *alloc is what to pfree. */
 extern void *AllocLarge(MemoryContext cxt, Size size, void **alloc);

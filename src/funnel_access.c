@@ -143,7 +143,9 @@ StageArg(FunctionCallInfo fcinfo, const Funnel *f, const StageMap *map, int argn
 
 /*
  * The funnel a two-stage accessor reads (see ReadFunnel) and the ladder
- * slots of its (from, to) pair, from not after to.
+ * slots of its (from, to) pair.  The rule of every pair accessor: to is not
+ * below from on the ladder; to below from is an error (22023), the same
+ * stage twice is the trivial pair (conversion 1, a time of 0).
  */
 static Funnel *
 PairArgs(FunctionCallInfo fcinfo, int *from, int *to)
@@ -382,8 +384,9 @@ CheckFraction(double fraction)
 /*
  * The fraction-quantile of entered_at(to) - entered_at(from), in seconds,
  * over leads that entered both at known times, to not earlier; within 1 %
- * of the exact value (percentile_disc over whole seconds).  -1 if no such
- * lead.  For time_to_convert and time_to_convert_days.
+ * of the exact value (percentile_disc over whole seconds), 0 for the same
+ * stage twice.  -1 if no such lead.  For time_to_convert and
+ * time_to_convert_days.
  */
 static double
 ConvertSeconds(FunctionCallInfo fcinfo)
@@ -393,10 +396,9 @@ ConvertSeconds(FunctionCallInfo fcinfo)
 				to;
 	Funnel	   *f = PairArgs(fcinfo, &from, &to);
 
+	/* the same stage twice: every lead that entered it at a known time took 0 s */
 	if (from == to)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("time to convert needs two different stages")));
+		return f->known[from] == 0 ? -1.0 : 0.0;
 	return SketchQuantile(FunnelPair(f, from, to, false), fraction);
 }
 
@@ -425,7 +427,7 @@ funnel_time_to_convert_days(PG_FUNCTION_ARGS)
 }
 
 /*
- * The leads behind the time from stage a to a later stage b: those timed,
+ * The leads behind the time from stage a to stage b (a <= b): those timed,
  * those left out as having entered b first, and those left out for want of
  * a time at either stage (an implied stage, or a NULL time): together, the
  * leads that reached b.
@@ -433,9 +435,10 @@ funnel_time_to_convert_days(PG_FUNCTION_ARGS)
 static void
 PairSample(const Funnel *f, int a, int b, int64 *timed, int64 *earlier, int64 *no_time)
 {
-	const FunnelSketch *p = FunnelPair((Funnel *) f, a, b, false);
+	const FunnelSketch *p = a < b ? FunnelPair((Funnel *) f, a, b, false) : NULL;
 
-	*timed = p != NULL ? (int64) p->total : 0;
+	/* the same stage twice: its time of 0 rests on the leads that entered it at a known time */
+	*timed = a == b ? f->known[a] : p != NULL ? (int64) p->total : 0;
 	*earlier = p != NULL ? (int64) p->earlier : 0;
 	*no_time = f->reached[b] - *timed - *earlier;
 }
@@ -453,10 +456,6 @@ funnel_time_sample(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Funnel	   *f = PairArgs(fcinfo, &from, &to);
 
-	if (from == to)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("time to convert needs two different stages")));
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "time_sample must return a row");
 	PairSample(f, from, to, &n[0], &n[1], &n[2]);

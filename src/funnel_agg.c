@@ -119,25 +119,16 @@ WindowSeconds(const Interval *iv, const char *what)
 		/ USECS_PER_SEC;
 }
 
-/* A slot value for an event time: seconds since 2000 plus the bias. */
+/* A slot value for an event time: seconds since 2000 plus the bias; checked against the range. */
 static inline uint32
 EncodeTime(TimestampTz t)
 {
 	int64		secs;
 
-	if (TIMESTAMP_NOT_FINITE(t))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("funnel event time must be finite"),
-				 errhint("Use NULL for an unknown time.")));
-	secs = t / USECS_PER_SEC - (t % USECS_PER_SEC < 0);
-	secs += SLOT_BIAS;
-	if (secs < 1 || secs >= (int64) SLOT_UNKNOWN)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("funnel event time out of range: %s", timestamptz_to_str(t)),
-				 errhint("A funnel accepts times from 1931-12-13 20:45:53 to 2068-01-19 03:14:06 UTC; "
-						 "use NULL for an unknown time.")));
+	/* align's time range (interval_rule.h) is what a slot holds */
+	t = CheckTime(t, "funnel() at");
+	secs = t / USECS_PER_SEC - (t % USECS_PER_SEC < 0) + SLOT_BIAS;
+	Assert(secs >= 1 && secs < (int64) SLOT_UNKNOWN);
 	return (uint32) secs;
 }
 

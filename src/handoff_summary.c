@@ -841,7 +841,7 @@ HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 		if (st->sla_us != sla_us || st->has_into != has_into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("handoff_summary sla and into must be the same for every row of a group")));
+					 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
 	}
 	if (has_into)
 	{
@@ -850,7 +850,7 @@ HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 		if (!c->into_const && PG_ARGISNULL(5))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("handoff_summary into must not be NULL"),
+					 errmsg("handoff_summary to_owner must not be NULL"),
 					 errhint("Leave the argument out to count handoffs to every owner.")));
 		into = c->into_const ? ConstIntoNumber(c, st) : OwnerNumber(c, st, PG_GETARG_DATUM(5));
 		if (st->into < 0)
@@ -858,14 +858,11 @@ HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 		else if (st->into != into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("handoff_summary sla and into must be the same for every row of a group")));
+					 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return st;
-	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("handoff_summary times must be finite")));
+	(void) CheckTime(PG_GETARG_TIMESTAMPTZ(2), "handoff_summary() at");
 	/* a NULL owner is kept: it takes part in time order but never in a handoff */
 	owner = PG_ARGISNULL(3) ? 0 : (uint64) OwnerNumber(c, st, PG_GETARG_DATUM(3)) + 1;
 	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
@@ -945,7 +942,7 @@ HSCombine(HSState *a, const HSState *b)
 		(a->has_into && b->into >= 0 && a->into != map[b->into]))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("handoff_summary sla and into must be the same for every row of a group")));
+				 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
 	target.st = a;
 	target.owner_map = map;
 	ForEachEvent(b, AppendTo, &target);
@@ -1795,11 +1792,8 @@ StaysAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 		CorruptState("a handoff_summary state given to stage_stays");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		return st;
-	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("stage_stays times must be finite")));
-	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2),
+	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)),
+			 CheckTime(PG_GETARG_TIMESTAMPTZ(2), "stage_stays() at"),
 			 (uint64) PG_GETARG_LEAD_STAGE(3));
 	return st;
 }

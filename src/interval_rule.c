@@ -2,7 +2,8 @@
  * interval_rule.c
  *		The one rule by which align reads an interval argument (funnel's and
  *		window_funnel's window, handoff_summary's and sla_breached's sla),
- *		and the errors of the checked time difference (interval_rule.h).
+ *		and the errors of the time range and of the checked time difference
+ *		(interval_rule.h).
  *
  * The rule: an interval is its total as PostgreSQL orders intervals (a month
  * counts 30 days, a day 24 hours, as in interval comparison, so '1 month' =
@@ -72,6 +73,18 @@ MicrosecondsInterval(int64 us)
 	iv.time = us;
 	return DatumGetIntervalP(DirectFunctionCall1(interval_justify_hours,
 												 IntervalPGetDatum(&iv)));
+}
+
+/* The error of CheckTime (interval_rule.h): t, given as what, is outside align's time range. */
+void
+ReportTimeRange(TimestampTz t, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("time out of range in %s: %s", what, timestamptz_to_str(t)),
+			 errdetail("Every align function reads times from 1931-12-13 20:45:53 UTC "
+					   "up to 2068-01-19 03:14:07 UTC."),
+			 errhint("Use NULL for an unknown time.")));
 }
 
 /*

@@ -1,7 +1,8 @@
 /*
  * interval_rule.h
  *		How align reads an interval argument (a conversion window, an SLA),
- *		one rule for every function, and measures the time between two rows.
+ *		one rule for every function, the one range of times every function
+ *		accepts, and how it measures the time between two rows.
  */
 #ifndef ALIGN_INTERVAL_RULE_H
 #define ALIGN_INTERVAL_RULE_H
@@ -17,6 +18,25 @@ extern int64 IntervalArgMicroseconds(const Interval *iv, const char *what,
 extern Interval *MicrosecondsInterval(int64 us);
 extern void ReportTimeDifference(TimestampTz earlier, TimestampTz later,
 								 const char *fname) pg_attribute_noreturn();
+extern void ReportTimeRange(TimestampTz t, const char *what) pg_attribute_noreturn();
+
+/*
+ * align's one time range, for every function that takes a time: what a
+ * funnel's 4-byte slot holds (seconds since 2000 plus SLOT_BIAS, funnel.h),
+ * 1931-12-13 20:45:53 UTC up to 2068-01-19 03:14:07 UTC (excluded).
+ * Infinite times are outside it.
+ */
+#define ALIGN_TIME_MIN		((TimestampTz) -PG_INT32_MAX * USECS_PER_SEC)
+#define ALIGN_TIME_END		((TimestampTz) PG_INT32_MAX * USECS_PER_SEC)
+
+/* t, if inside align's time range; else an error (22008) naming what (e.g. "funnel() at"). */
+static inline TimestampTz
+CheckTime(TimestampTz t, const char *what)
+{
+	if (unlikely(t < ALIGN_TIME_MIN || t >= ALIGN_TIME_END))
+		ReportTimeRange(t, what);
+	return t;
+}
 
 /* An IntervalSpan's total, days * USECS_PER_DAY + usecs, in *us; false if beyond int64. */
 static inline bool

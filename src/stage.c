@@ -27,9 +27,6 @@
 
 PG_MODULE_MAGIC;
 
-/* Longest normalised label we accept; longer input cannot be a stage. */
-#define STAGE_LABEL_MAX 64
-
 /* How much of bad input an error message quotes. */
 #define STAGE_ERROR_QUOTE 80
 
@@ -137,31 +134,50 @@ ReportBadStage(const char *str, const char *typname)
 			 errhint(STAGE_HINT)));
 }
 
-/* Parses CRM text into a stage code; raises 22P02 on anything unknown. */
-LeadStage
-LeadStageParse(const char *str, const char *typname)
+/*
+ * The matching key of CRM text in buf (STAGE_LABEL_MAX + 1 bytes): without
+ * surrounding white space, lower-cased, without spaces, "_" and "-"; false
+ * if that is empty or longer than STAGE_LABEL_MAX.
+ */
+bool
+StageLabelKey(const char *str, char *buf)
 {
 	const char *start = str;
 	const char *end = str + strlen(str);
-	char		normalised[STAGE_LABEL_MAX + 1];
 
 	while (start < end && isspace((unsigned char) *start))
 		start++;
 	while (end > start && isspace((unsigned char) end[-1]))
 		end--;
+	return start < end && NormaliseLabel(start, end - start, buf) && buf[0] != '\0';
+}
+
+/* The stage code CRM text names (a name or an alias, see StageLabelKey), or 0 if none. */
+LeadStage
+LeadStageLookup(const char *str)
+{
+	char		key[STAGE_LABEL_MAX + 1];
 
 	if (nspellings == 0)
 		InitSpellings();
-	if (start < end && NormaliseLabel(start, end - start, normalised) &&
-		normalised[0] != '\0')
+	if (StageLabelKey(str, key))
 	{
 		for (int i = 0; i < nspellings; i++)
-			if (spellings[i].text[0] == normalised[0] &&
-				strcmp(spellings[i].text, normalised) == 0)
+			if (spellings[i].text[0] == key[0] && strcmp(spellings[i].text, key) == 0)
 				return spellings[i].code;
 	}
-	ReportBadStage(str, typname);
-	pg_unreachable();
+	return 0;
+}
+
+/* Parses CRM text into a stage code; raises 22P02 on anything unknown. */
+LeadStage
+LeadStageParse(const char *str, const char *typname)
+{
+	LeadStage	code = LeadStageLookup(str);
+
+	if (code == 0)
+		ReportBadStage(str, typname);
+	return code;
 }
 
 /* Checks that a code read from outside is a valid stage. */

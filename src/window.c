@@ -220,13 +220,16 @@ StepOwner(FunctionCallInfo fcinfo, WindowObject winobj, HandoffState *state,
 	return step;
 }
 
-/* Reads a timestamptz argument of the current row; *isnull says if it is NULL. */
+/*
+ * Reads a timestamptz argument of the current row, checked against align's
+ * time range (an error names it as what); *isnull says if it is NULL.
+ */
 static TimestampTz
-CurrentTime(WindowObject winobj, int argno, bool *isnull)
+CurrentTime(WindowObject winobj, int argno, bool *isnull, const char *what)
 {
 	Datum		value = WinGetFuncArgCurrent(winobj, argno, isnull);
 
-	return *isnull ? 0 : DatumGetTimestampTz(value);
+	return *isnull ? 0 : CheckTime(DatumGetTimestampTz(value), what);
 }
 
 /*
@@ -276,7 +279,7 @@ IsLastOwnedRow(WindowObject winobj, TimestampTz at)
 										   &isnull, &isout);
 		if (!isnull)
 		{
-			TimestampTz t = DatumGetTimestampTz(next_at);
+			TimestampTz t = CheckTime(DatumGetTimestampTz(next_at), "sla_breached() at");
 
 			if (t < prev)
 				ReportOutOfOrder("sla_breached", prev, t);
@@ -332,7 +335,7 @@ handoff_gap(PG_FUNCTION_ARGS)
 	OwnerType  *type = GetOwnerType(fcinfo, ARG_OWNER, "handoff_gap");
 	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
 	bool		at_null;
-	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null);
+	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null, "handoff_gap() at");
 	HandoffStep step;
 
 	CheckTimeOrder("handoff_gap", &state->order, at_null, at);
@@ -373,7 +376,7 @@ time_in_stage(PG_FUNCTION_ARGS)
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	TimeOrder  *order = WinGetPartitionLocalMemory(winobj, sizeof(TimeOrder));
 	bool		at_null;
-	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null);
+	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null, "time_in_stage() at");
 	bool		next_null;
 	bool		isout;
 	Datum		next;
@@ -389,7 +392,7 @@ time_in_stage(PG_FUNCTION_ARGS)
 
 		if (at_null || next_null)
 			PG_RETURN_NULL();
-		next_at = DatumGetTimestampTz(next);
+		next_at = CheckTime(DatumGetTimestampTz(next), "time_in_stage() at");
 		if (next_at < at)
 			ReportOutOfOrder("time_in_stage", at, next_at);
 		PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeDifference(at, next_at, "time_in_stage()")));
@@ -400,7 +403,8 @@ time_in_stage(PG_FUNCTION_ARGS)
 	if (PG_NARGS() > ARG_TIS_AS_OF && !at_null)
 	{
 		bool		as_of_null;
-		TimestampTz as_of = CurrentTime(winobj, ARG_TIS_AS_OF, &as_of_null);
+		TimestampTz as_of = CurrentTime(winobj, ARG_TIS_AS_OF, &as_of_null,
+									   "time_in_stage() as_of");
 
 		if (!as_of_null && as_of >= at)
 			PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeDifference(at, as_of, "time_in_stage()")));
@@ -421,7 +425,7 @@ sla_breached(PG_FUNCTION_ARGS)
 	OwnerType  *type = GetOwnerType(fcinfo, ARG_OWNER, "sla_breached");
 	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
 	bool		at_null;
-	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null);
+	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null, "sla_breached() at");
 	bool		sla_null;
 	int64		sla;
 	HandoffStep step;
@@ -437,7 +441,8 @@ sla_breached(PG_FUNCTION_ARGS)
 	if (PG_NARGS() > ARG_SLA_AS_OF && step.owned && !at_null)
 	{
 		bool		as_of_null;
-		TimestampTz as_of = CurrentTime(winobj, ARG_SLA_AS_OF, &as_of_null);
+		TimestampTz as_of = CurrentTime(winobj, ARG_SLA_AS_OF, &as_of_null,
+									   "sla_breached() as_of");
 
 		/* the wait still open at as_of, if this is the last owned row */
 		if (!as_of_null && as_of >= at && IsLastOwnedRow(winobj, at))

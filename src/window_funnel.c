@@ -108,13 +108,13 @@ ParseModes(text *mode)
 			*--end = '\0';
 		if (*tok == '\0')
 			continue;
-		if (strcmp(tok, "strict") == 0)
+		if (pg_strcasecmp(tok, "strict") == 0)
 			modes |= WF_STRICT;
-		else if (strcmp(tok, "strict_increase") == 0)
+		else if (pg_strcasecmp(tok, "strict_increase") == 0)
 			modes |= WF_STRICT_INCREASE;
-		else if (strcmp(tok, "strict_deduplication") == 0)
+		else if (pg_strcasecmp(tok, "strict_deduplication") == 0)
 			modes |= WF_STRICT_DEDUPLICATION;
-		else if (strcmp(tok, "strict_order") == 0)
+		else if (pg_strcasecmp(tok, "strict_order") == 0)
 			modes |= WF_STRICT_ORDER;
 		else
 			ereport(ERROR,
@@ -273,7 +273,7 @@ window_funnel_trans(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	slot = StageMapSlot(map, PG_GETARG_DATUM(3));
 	if (slot >= 0)
-		AddEvent(st, aggcxt, PG_GETARG_TIMESTAMPTZ(2), slot);
+		AddEvent(st, aggcxt, CheckTime(PG_GETARG_TIMESTAMPTZ(2), "window_funnel() at"), slot);
 	PG_RETURN_POINTER(st);
 }
 
@@ -949,7 +949,7 @@ window_funnel_state_trans(PG_FUNCTION_ARGS)
 	{
 		WFEvent		ev;
 
-		ev.at = PG_GETARG_TIMESTAMPTZ(2);
+		ev.at = CheckTime(PG_GETARG_TIMESTAMPTZ(2), "window_funnel() at");
 		ev.slot = slot;
 		if (likely(f->nevents < f->capacity))
 			f->events[f->nevents++] = ev;

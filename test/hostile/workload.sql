@@ -33,6 +33,8 @@ SELECT 'Marketing Qualified Lead'::public.lead_stage, 'sqo'::text::public.lead_s
        'mql'::public.lead_stage OPERATOR(public.<) 'sql', 'mql'::public.lead_stage OPERATOR(public.<=) 'sql',
        'mql'::public.lead_stage OPERATOR(public.>) 'sql', 'mql'::public.lead_stage OPERATOR(public.>=) 'sql';
 SELECT pg_catalog.array_agg(s) FROM public.lead_stages() s;
+SELECT public.try_stage('Closed Won'), public.try_stage(' sqo ', NULL::public.lead_stage),
+       public.try_stage('Churned'), public.try_stage('SIGN-UP', NULL::public.crm_stage);
 SET enable_seqscan = off;
 SELECT pg_catalog.count(*) FROM public.ev WHERE stage OPERATOR(public.=) 'mql';
 SELECT pg_catalog.count(*) FROM public.ev WHERE stage OPERATOR(public.<) 'mql';
