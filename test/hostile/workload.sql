@@ -68,8 +68,18 @@ SELECT public.reached(f, 'mql'), public.reached(f, 'mql'::public.lead_stage), pu
        public.time_to_convert(f, 'lead', 'sql', 0.5), public.time_to_convert(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage, 0.9),
        public.time_to_convert(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage, 0.5)
 FROM public.stored;
+SELECT public.time_sample(f, 'lead', 'sql'), public.time_sample(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage),
+       public.time_sample(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage),
+       public.conversion_bounds(f, 'lead', 'sql'), public.conversion_bounds(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage, 0.9),
+       public.conversion_bounds(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage),
+       public.time_to_convert_days(f, 'lead', 'sql', 0.5),
+       public.time_to_convert_days(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage, 0.9),
+       public.time_to_convert_days(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage, 0.5)
+FROM public.stored;
 SELECT s.* FROM public.stored, public.funnel_steps(f) s;
+SELECT s.* FROM public.stored, public.funnel_steps(f, true) s;
 SELECT s.* FROM public.stored, public.funnel_steps(fe, NULL::public.crm_stage) s;
+SELECT s.* FROM public.stored, public.funnel_steps(fe, NULL::public.crm_stage, true) s;
 SELECT public.rollup(x)::text FROM (SELECT f FROM public.stored UNION ALL SELECT f FROM public.stored) v(x);
 SELECT public.funnel_final(f) FROM public.stored;
 
