@@ -140,6 +140,20 @@ FROM funnel_steps((SELECT funnel(lead_id, (ARRAY['contact', 'won']::fr_deal[])[1
                    FROM fr_crm), NULL::fr_deal, observed_only => false);
 SELECT stage, previous_stage FROM funnel_steps((SELECT funnel(lead_id, (ARRAY['contact', 'won']::fr_deal[])[1 + (stage = 'customer')::int], at)
                    FROM fr_crm), NULL::fr_deal, true);
+-- without its enum, an enum funnel names its stages by the labels it carries
+-- (stage, team and previous_stage NULL); every other column as with the enum
+CREATE TEMP TABLE fr_deal_f AS
+SELECT funnel(lead_id, (ARRAY['contact', 'won']::fr_deal[])[1 + (stage = 'customer')::int], at) AS f FROM fr_crm;
+SELECT rank, stage, label, leads, observed, timed_leads FROM funnel_steps((SELECT f FROM fr_deal_f));
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE a.label = b.stage::text AND a.leads = b.leads AND a.observed = b.observed
+                        AND a.rate_from_previous IS NOT DISTINCT FROM b.rate_from_previous
+                        AND a.timed_leads IS NOT DISTINCT FROM b.timed_leads
+                        AND a.median_days_from_previous IS NOT DISTINCT FROM b.median_days_from_previous
+                        AND a.previous_stage IS NULL AND a.stage IS NULL) AS same_as_with_the_enum
+FROM funnel_steps((SELECT f FROM fr_deal_f)) a JOIN funnel_steps((SELECT f FROM fr_deal_f), NULL::fr_deal) b USING (rank);
+-- a lead_stage funnel's labels are its stage names
+SELECT bool_and(label = stage::text) AS labels_are_names FROM funnel_steps((SELECT f FROM fr_funnel)) WHERE rank > 0;
 
 -- the same stage twice: its time (0) rests on the leads that entered it at a
 -- known time; errors

@@ -471,7 +471,9 @@ PG_FUNCTION_INFO_V1(funnel_steps);
  * outcome; then whether leads entered the stage itself (observed) or only
  * passed it on the way to a later one, the previous stage those figures
  * are from, the leads the times rest on (timed, and left out as earlier or
- * without a time), the times in days, and the rate's 95 % Wilson bounds.
+ * without a time), the times in days, the rate's 95 % Wilson bounds, and
+ * the stage's label (its enum label, for an enum funnel read without its
+ * enum: then stage and previous_stage are NULL).
  * First, when some leads had an outcome before entering any ladder stage,
  * a row of rank 0 with no stage that holds those exits.  With
  * observed_only, only observed stages, each measured from the previous
@@ -489,6 +491,7 @@ funnel_steps(PG_FUNCTION_ARGS)
 	int			observed_arg = as_enum ? 2 : 1;
 	bool		observed_only;
 	bool		before = false;
+	bool		by_label = false;
 	int			prev = -1;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -497,13 +500,17 @@ funnel_steps(PG_FUNCTION_ARGS)
 	observed_only = PG_NARGS() > observed_arg && !PG_ARGISNULL(observed_arg) &&
 		PG_GETARG_BOOL(observed_arg);
 	f = FunnelClosed(PG_GETARG_FUNNEL(0));
-	if (!as_enum && (f->flags & FUNNEL_ENUM) && !FunnelIsEmpty(f))
+	/* an enum funnel read without its enum: named by the labels it carries */
+	by_label = !as_enum && (f->flags & FUNNEL_ENUM) && !FunnelIsEmpty(f);
+	if (by_label && f->ladder == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("this funnel was built over an enum"),
-				 errhint("Name the enum: funnel_steps(f, NULL::%s).",
-						 f->ladder != NULL ? f->ladder->type_name : "my_stage")));
-	f = OnLadder(fcinfo, f, as_enum ? get_fn_expr_argtype(fcinfo->flinfo, 1) : InvalidOid, &map);
+				 errmsg("this funnel was built over an enum by align 0.1.0, which did not keep its labels"),
+				 errhint("Name the enum: funnel_steps(f, NULL::my_stage).")));
+	if (by_label)
+		map = NULL;
+	else
+		f = OnLadder(fcinfo, f, as_enum ? get_fn_expr_argtype(fcinfo->flinfo, 1) : InvalidOid, &map);
 	if (as_enum && map == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -515,14 +522,14 @@ funnel_steps(PG_FUNCTION_ARGS)
 		before |= f->exits_before[o] != 0;
 	for (int s = before ? -1 : 0; s < f->nstages; s++)
 	{
-		Datum		values[20];
-		bool		nulls[20];
+		Datum		values[21];
+		bool		nulls[21];
 
 		memset(nulls, 0, sizeof(nulls));
 		if (s < 0)
 		{
 			/* exits before the ladder: only the rank and the outcome columns */
-			for (int k = 0; k < 20; k++)
+			for (int k = 0; k < 21; k++)
 				nulls[k] = k != 1 && (k < 8 || k > 10);
 			values[1] = Int32GetDatum(0);
 			for (int o = 0; o < FUNNEL_MAX_OUTCOMES; o++)
@@ -532,12 +539,17 @@ funnel_steps(PG_FUNCTION_ARGS)
 		}
 		if (observed_only && f->entered[s] == 0)
 			continue;
-		values[0] = as_enum ? ObjectIdGetDatum(map->by_pos[s]) : LeadStageGetDatum((LeadStage) (s + 1));
+		if (by_label)
+			nulls[0] = true;
+		else
+			values[0] = as_enum ? ObjectIdGetDatum(map->by_pos[s]) : LeadStageGetDatum((LeadStage) (s + 1));
 		values[1] = Int32GetDatum(s + 1);
-		if (as_enum)
+		if (as_enum || by_label)
 			nulls[2] = true;
 		else
 			values[2] = CStringGetTextDatum(LeadStageTeam((LeadStage) (s + 1)));
+		values[20] = CStringGetTextDatum(f->ladder != NULL ? f->ladder->labels[s]
+										 : LeadStageName((LeadStage) (s + 1)));
 		values[3] = Int64GetDatum(f->reached[s]);
 		if (f->reached[0] > 0)
 			values[5] = Float8GetDatum((double) f->reached[s] / (double) f->reached[0]);
@@ -565,8 +577,11 @@ funnel_steps(PG_FUNCTION_ARGS)
 			double		p90 = SketchQuantile(pair, 0.9);
 			int64		sample[3];
 
-			values[12] = as_enum ? ObjectIdGetDatum(map->by_pos[prev])
-				: LeadStageGetDatum((LeadStage) (prev + 1));
+			if (by_label)
+				nulls[12] = true;
+			else
+				values[12] = as_enum ? ObjectIdGetDatum(map->by_pos[prev])
+					: LeadStageGetDatum((LeadStage) (prev + 1));
 			PairSample(f, prev, s, &sample[0], &sample[1], &sample[2]);
 			for (int k = 0; k < 3; k++)
 				values[13 + k] = Int64GetDatum(sample[k]);

@@ -13,7 +13,7 @@ CREATE FUNCTION funnel_steps(f funnel, observed_only boolean DEFAULT false,
     OUT observed boolean, OUT previous_stage lead_stage,
     OUT timed_leads bigint, OUT left_out_earlier bigint, OUT left_out_no_time bigint,
     OUT median_days_from_previous float8, OUT p90_days_from_previous float8,
-    OUT rate_low float8, OUT rate_high float8)
+    OUT rate_low float8, OUT rate_high float8, OUT label text)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
 CREATE FUNCTION funnel_steps(f funnel, vocabulary anyenum, observed_only boolean DEFAULT false,
@@ -24,11 +24,11 @@ CREATE FUNCTION funnel_steps(f funnel, vocabulary anyenum, observed_only boolean
     OUT observed boolean, OUT previous_stage anyenum,
     OUT timed_leads bigint, OUT left_out_earlier bigint, OUT left_out_no_time bigint,
     OUT median_days_from_previous float8, OUT p90_days_from_previous float8,
-    OUT rate_low float8, OUT rate_high float8)
+    OUT rate_low float8, OUT rate_high float8, OUT label text)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE ROWS 8;
 COMMENT ON FUNCTION funnel_steps(funnel, boolean) IS
-    'one row per ladder stage: leads, rates from the previous stage and the top, median and p90 time from the previous stage with the leads they rest on, exits by outcome; observed_only: only stages with events, each from the previous one';
+    'one row per ladder stage: leads, rates from the previous stage and the top, median and p90 time from the previous stage with the leads they rest on, exits by outcome, the stage''s label (an enum funnel names its stages by the labels it carries); observed_only: only stages with events, each from the previous one';
 COMMENT ON FUNCTION funnel_steps(funnel, anyenum, boolean) IS
     'funnel_steps of a custom enum ladder: funnel_steps(f, NULL::my_stage)';
 
