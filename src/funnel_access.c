@@ -548,7 +548,8 @@ funnel_steps(PG_FUNCTION_ARGS)
 			nulls[2] = true;
 		else
 			values[2] = CStringGetTextDatum(LeadStageTeam((LeadStage) (s + 1)));
-		values[20] = CStringGetTextDatum(f->ladder != NULL ? f->ladder->labels[s]
+		values[20] = CStringGetTextDatum(as_enum ? map->ladder.labels[s]
+										 : by_label ? f->ladder->labels[s]
 										 : LeadStageName((LeadStage) (s + 1)));
 		values[3] = Int64GetDatum(f->reached[s]);
 		if (f->reached[0] > 0)

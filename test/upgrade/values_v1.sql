@@ -80,5 +80,10 @@ SELECT 'funnel_by_channel', count(*),
 FROM funnel_by_channel;
 SELECT 'handoffs', count(*), md5(string_agg(format('%s', h), ',' ORDER BY lead_id, at, stage)) FROM handoffs h;
 SELECT 'lead_progress', count(*), md5(string_agg(format('%s', p), ',' ORDER BY lead_id)) FROM lead_progress p;
-SELECT 'funnel_steps view', count(*), md5(string_agg(format('%s', v), ',' ORDER BY day, rank)) FROM daily_steps v;
+-- (the view keeps the columns funnel_steps had when it was made: 0.1.0's, or all of them)
+SELECT 'funnel_steps view', count(*),
+       md5(string_agg(format('%s', ROW(v.day, v.stage, v.rank, v.team, v.leads, v.rate_from_previous, v.rate_from_top,
+                                       v.median_time_from_previous, v.p90_time_from_previous, v.recycled,
+                                       v.disqualified, v.lost)), ',' ORDER BY day, rank))
+FROM daily_steps v;
 SELECT 'index scan', count(*) FROM stage_history WHERE stage = 'mql';
