@@ -12,11 +12,15 @@
  * counts the values per 16-bit digit of their (order-preserving, unsigned)
  * key, finds the digit that holds rank k, and the next pass looks only at
  * values with that prefix, until they fit the budget (they are then
- * collected and quickselected) or share all 64 bits.  At most four passes.
+ * collected and quickselected) or share all 64 bits.  At most four passes,
+ * and no pass over digits every value shares: the spool keeps the least
+ * and greatest key, and the first pass counts the highest digit in which
+ * they differ (durations in microseconds share their top 16 bits or more).
  */
 #include "postgres.h"
 
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 
 #include "spill.h"
 #include "spool.h"
@@ -33,6 +37,8 @@ struct Spool
 	int64		capacity;		/* of values: at most budget / 8 */
 	BufFile    *file;			/* values written out, NULL while none */
 	int64		nfile;			/* values in the file */
+	uint64		minkey;			/* the least and greatest Key() so far */
+	uint64		maxkey;
 };
 
 /* The order-preserving unsigned key of a value. */
@@ -49,6 +55,7 @@ SpoolCreate(Size budget)
 	Spool	   *s = palloc0(sizeof(Spool));
 
 	s->budget = Max(budget, 1024);
+	s->minkey = PG_UINT64_MAX;
 	return s;
 }
 
@@ -91,6 +98,8 @@ SpoolAdd(Spool *s, int64 v)
 	}
 	s->values[s->nvalues++] = v;
 	s->count++;
+	s->minkey = Min(s->minkey, Key(v));
+	s->maxkey = Max(s->maxkey, Key(v));
 }
 
 /* See spool.h. */
@@ -233,9 +242,15 @@ SpoolSelect(Spool *s, int64 k)
 		SelectNth(s->values, s->nvalues, k);
 		return s->values[k];
 	}
+	if (s->minkey == s->maxkey)
+		return (int64) (s->minkey ^ ((uint64) 1 << 63));
 	memset(&p, 0, sizeof(p));
 	p.counts = palloc(SPOOL_DIGITS * sizeof(int64));
-	for (p.shift = 64 - SPOOL_DIGIT_BITS; p.shift >= 0; p.shift -= SPOOL_DIGIT_BITS)
+	/* start at the digit holding the highest bit in which the keys differ */
+	p.shift = pg_leftmost_one_pos64(s->minkey ^ s->maxkey) / SPOOL_DIGIT_BITS * SPOOL_DIGIT_BITS;
+	if (p.shift + SPOOL_DIGIT_BITS < 64)
+		p.prefix = s->minkey & ~((((uint64) 1) << (p.shift + SPOOL_DIGIT_BITS)) - 1);
+	for (; p.shift >= 0; p.shift -= SPOOL_DIGIT_BITS)
 	{
 		int64		digit = 0;
 		int64		result;
