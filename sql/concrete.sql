@@ -7,6 +7,7 @@
 SET TimeZone = 'UTC';
 
 \i sql/include/sqlstate_of.sql
+\i sql/include/plain_stats.sql
 
 SELECT setseed(0.57);
 CREATE TABLE cc_events AS
@@ -32,6 +33,14 @@ FROM (SELECT team, at - lag(at) OVER w AS gap, lag(team) OVER w AS prev_team
       WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) x
 WHERE prev_team IS NOT NULL AND prev_team <> team;
 
+-- the same gaps, for whole values (every column of handoff_stats)
+CREATE TEMP VIEW cc_plain_stats AS
+SELECT pg_temp.plain_handoff_stats(array_agg(gap), interval '10 hours') AS stats
+FROM (SELECT team, at - lag(at) OVER w AS gap, lag(team) OVER w AS prev_team
+      FROM cc_events WHERE team IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) x
+WHERE prev_team IS NOT NULL AND prev_team <> team;
+
 -- the concrete aggregate is the one a bigint lead and a text owner resolve to
 SELECT p.oid::regprocedure AS resolved, a.aggtranstype::regtype AS state
 FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid
@@ -52,6 +61,11 @@ SELECT count(*) AS shards, bool_and(state_text ~ '^[A-Za-z0-9+/]+=*$') AS base64
 SELECT (m).handoffs = p.handoffs AS same_count, (m).median_gap = p.median AS same_median,
        (m).p90_gap = p.p90 AS same_p90, (m).sla_met = p.met AS same_sla, (m).handoffs
 FROM (SELECT cc_merge(state_text::handoff_state) AS m FROM cc_states) s, cc_plain p;
+-- every column, the quantiles as percentile_disc and percentile_cont, as
+-- intervals and in hours (computed by the final function from the rows the
+-- states carry: the state format did not change)
+SELECT s.m::text = p.stats::text AS merged_states_every_column, (s.m).median_gap_hours, (s.m).p90_gap_cont
+FROM (SELECT cc_merge(state_text::handoff_state) AS m FROM cc_states) s, cc_plain_stats p;
 -- the whole aggregate gives the same
 SELECT (h).handoffs = p.handoffs AS same_count, (h).median_gap = p.median AS same_median
 FROM (SELECT handoff_summary(lead_id, at, team, interval '10 hours') AS h FROM cc_events) s, cc_plain p;
@@ -64,12 +78,14 @@ CREATE AGGREGATE cc_stays_partial(text, timestamptz, lead_stage) (
     SFUNC = stays_state_trans, STYPE = handoff_state);
 CREATE AGGREGATE cc_stays_merge(handoff_state) (
     SFUNC = handoff_state_combine, STYPE = handoff_state, FINALFUNC = stays_state_final);
-SELECT s.stage, s.stays = p.stays AS same_stays, s.median_stay = p.median AS same_median, s.stays
+SELECT s.stage, s.stays = p.stays AS same_stays, s.median_stay = p.median AS same_median,
+       s::text = p.stats::text AS same_every_column, s.stays
 FROM unnest((SELECT cc_stays_merge(st::text::handoff_state)
              FROM (SELECT cc_stays_partial(lead_id::text, at, stage) AS st
                    FROM cc_events GROUP BY floor(part * 3)) x)) s
 JOIN (SELECT stage, count(*) AS stays,
-             justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY stay)) AS median
+             justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY stay)) AS median,
+             pg_temp.plain_stay_stats(stage, array_agg(stay)) AS stats
       FROM (SELECT stage, lead(at) OVER w - at AS stay
             FROM cc_events WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x
       WHERE stay IS NOT NULL GROUP BY stage) p USING (stage)
@@ -148,15 +164,12 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET align.partial_merge_cost = 0;
 SELECT (SELECT handoff_summary(lead_id, at, team, interval '10 hours') FROM cc_accents)::text
-     = (SELECT (handoffs, median, p90, met)::handoff_stats::text
-        FROM (SELECT count(*) AS handoffs,
-                     justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)) AS median,
-                     justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)) AS p90,
-                     avg((gap <= interval '10 hours')::int)::float8 AS met
+     = (SELECT pg_temp.plain_handoff_stats(array_agg(gap), interval '10 hours')::text
+        FROM (SELECT gap
               FROM (SELECT team, at - lag(at) OVER w AS gap, lag(team) OVER w AS prev_team
                     FROM cc_accents WHERE team IS NOT NULL
                     WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) x
-              WHERE prev_team IS NOT NULL AND prev_team <> team) p) AS parallel_latin1_as_plain;
+              WHERE prev_team IS NOT NULL AND prev_team <> team) g) AS parallel_latin1_as_plain;
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
@@ -254,7 +267,7 @@ SELECT pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('anyelement')$$) A
        pg_temp.sqlstate_of($$SELECT align_concrete_aggregates(NULL)$$) AS null_lead,
        pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('no_such_type')$$) AS no_type;
 
-DROP VIEW cc_plain;
+DROP VIEW cc_plain, cc_plain_stats;
 DROP TABLE cc_events, cc_states, cc_deals, cc_wf, cc_accents, cc_day_state;
 DROP AGGREGATE cc_wf_partial(interval, timestamptz, lead_stage, text), cc_wf_merge(window_funnel_state),
     cc_partial(bigint, timestamptz, text, interval), cc_merge(handoff_state),

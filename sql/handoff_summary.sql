@@ -4,6 +4,7 @@
 SET TimeZone = 'UTC';
 
 \i sql/include/sqlstate_of.sql
+\i sql/include/plain_stats.sql
 
 -- generated streams: several owners, NULL owners, NULL times, ties, single-row
 -- leads, rows shuffled
@@ -88,15 +89,12 @@ INSERT INTO hs_keys VALUES (1, 7, '2026-03-01 09:00', 'marketing', 'mql'),
                            (-1, 8, '2026-03-01 09:30', 'sales', 'lead'),
                            (4294967295, 8, '2026-03-01 11:00', 'marketing', 'sal');
 CREATE TEMP VIEW hs_keys_plain AS
-SELECT (SELECT ROW(count(*), justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)),
-                   justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)),
-                   avg((gap <= interval '1 day')::int)::float8)::handoff_stats
+SELECT (SELECT pg_temp.plain_handoff_stats(array_agg(gap), interval '1 day')
         FROM (SELECT team, lag(team) OVER w AS prev, at - lag(at) OVER w AS gap
               FROM hs_keys WINDOW w AS (PARTITION BY lead ORDER BY at)) x
         WHERE prev <> team) AS summary,
-       (SELECT array_agg(ROW(stage, n, med, p90)::stage_stay_stats ORDER BY stage)
-        FROM (SELECT stage, count(*) AS n, justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY d)) AS med,
-                     justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY d)) AS p90
+       (SELECT array_agg(st ORDER BY stage)
+        FROM (SELECT stage, pg_temp.plain_stay_stats(stage, array_agg(d)) AS st
               FROM (SELECT stage, lead(at) OVER (PARTITION BY lead ORDER BY at, stage) - at AS d FROM hs_keys) x
               WHERE d IS NOT NULL GROUP BY stage) y) AS stays;
 SELECT * FROM hs_keys_plain;
@@ -386,17 +384,15 @@ DECLARE
 BEGIN
     EXECUTE format('SELECT %s::text FROM hs_owners', agg) INTO summary;
     EXECUTE format($q$
-        SELECT ROW(count(*), justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)),
-                   justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)),
-                   avg((NOT breached)::int)::float8)::handoff_stats::text
+        SELECT CASE WHEN avg((NOT breached)::int)::float8
+                         IS NOT DISTINCT FROM (pg_temp.plain_handoff_stats(array_agg(gap), '4 hours')).sla_met
+                    THEN pg_temp.plain_handoff_stats(array_agg(gap), '4 hours')::text END
         FROM (SELECT %1$s AS owner, handoff_gap(at, %1$s) OVER w AS gap,
                      sla_breached(at, %1$s, '4 hours') OVER w AS breached
               FROM hs_owners WINDOW w AS (PARTITION BY lead_id ORDER BY at, %1$s)) x
         WHERE gap IS NOT NULL AND %2$s$q$, x, keep) INTO win;
     EXECUTE format($q$
-        SELECT ROW(count(*), justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)),
-                   justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY gap)),
-                   avg((gap <= interval '4 hours')::int)::float8)::handoff_stats::text
+        SELECT pg_temp.plain_handoff_stats(array_agg(gap), '4 hours')::text
         FROM (SELECT owner, lag(owner) OVER w AS prev, at - lag(at) OVER w AS gap
               FROM (SELECT lead_id, at, %1$s AS owner FROM hs_owners) r
               WHERE owner IS NOT NULL WINDOW w AS (PARTITION BY lead_id ORDER BY at, owner)) x

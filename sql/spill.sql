@@ -10,6 +10,7 @@
 SET TimeZone = 'UTC';
 
 \i sql/include/sqlstate_of.sql
+\i sql/include/plain_stats.sql
 
 SELECT setseed(0.61);
 CREATE TABLE sp_events AS
@@ -37,10 +38,20 @@ WHERE prev_team IS NOT NULL AND prev_team <> team;
 CREATE TEMP TABLE sp_plain_stays AS
 SELECT stage, count(*) AS stays,
        justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY stay)) AS median,
-       justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY stay)) AS p90
+       justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY stay)) AS p90,
+       pg_temp.plain_stay_stats(stage, array_agg(stay)) AS every_column
 FROM (SELECT stage, lead(at) OVER (PARTITION BY lead_id ORDER BY at, stage) - at AS stay
       FROM sp_events) x
 WHERE stay IS NOT NULL GROUP BY stage;
+-- every column of handoff_stats (the quantiles also in hours and as
+-- percentile_cont, which needs two neighbouring order statistics of the
+-- spilled gaps)
+CREATE TEMP TABLE sp_plain_hs_every_column AS
+SELECT pg_temp.plain_handoff_stats(array_agg(gap), interval '6 hours') AS every_column
+FROM (SELECT team, at - lag(at) OVER w AS gap, lag(team) OVER w AS prev_team
+      FROM sp_events WHERE team IS NOT NULL
+      WINDOW w AS (PARTITION BY lead_id ORDER BY at, team)) x
+WHERE prev_team IS NOT NULL AND prev_team <> team;
 
 -- the temporary files this database wrote so far: the backend reports its
 -- statistics when a statement ends, forced by pg_stat_force_next_flush()
@@ -52,7 +63,9 @@ CREATE FUNCTION pg_temp.plan_lines(query text) RETURNS SETOF text LANGUAGE plpgs
 BEGIN
     RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query;
 END $$;
-CREATE FUNCTION pg_temp.check(label text) RETURNS TABLE (budget text, same_handoffs boolean, same_stays boolean)
+CREATE FUNCTION pg_temp.check(label text)
+RETURNS TABLE (budget text, same_handoffs boolean, same_stays boolean,
+               handoffs_every_column boolean, stays_every_column boolean)
 LANGUAGE plpgsql AS $$
 BEGIN
     RETURN QUERY
@@ -62,6 +75,13 @@ BEGIN
             FROM (SELECT handoff_summary(lead_id, at, team, interval '6 hours') AS h FROM sp_events) s,
                  sp_plain_hs p),
            (SELECT bool_and(s.stays = p.stays AND s.median_stay = p.median AND s.p90_stay = p.p90)
+                   AND count(*) = (SELECT count(*) FROM sp_plain_stays)
+            FROM unnest((SELECT stage_stays(lead_id, at, stage) FROM sp_events)) s
+            JOIN sp_plain_stays p USING (stage)),
+           (SELECT h::text = p.every_column::text
+            FROM (SELECT handoff_summary(lead_id, at, team, interval '6 hours') AS h FROM sp_events) s,
+                 sp_plain_hs_every_column p),
+           (SELECT bool_and(s::text = p.every_column::text)
                    AND count(*) = (SELECT count(*) FROM sp_plain_stays)
             FROM unnest((SELECT stage_stays(lead_id, at, stage) FROM sp_events)) s
             JOIN sp_plain_stays p USING (stage));

@@ -181,8 +181,6 @@ CREATE FUNCTION time_to_convert(f funnel, from_stage anyenum, to_stage anyenum,
 CREATE FUNCTION time_to_convert(f funnel, from_stage text, to_stage text,
                                 fraction float8) RETURNS interval
     AS 'MODULE_PATHNAME', 'funnel_time_to_convert' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION time_to_convert(funnel, lead_stage, lead_stage, float8) IS 'quantile of the time from entering one stage to entering a later one (within 1 %)';
-COMMENT ON FUNCTION time_to_convert(funnel, anyenum, anyenum, float8) IS 'quantile of the time between two stages of a custom enum ladder (within 1 %)';
-COMMENT ON FUNCTION time_to_convert(funnel, text, text, float8) IS 'quantile of the time between two stages given as text (within 1 %)';
+-- their comments (which quantile): src/quantiles.sql
 
 -- funnel_steps and the accessors for reports and BI tools: src/funnel_report.sql

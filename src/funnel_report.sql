@@ -28,7 +28,7 @@ CREATE FUNCTION funnel_steps(f funnel, vocabulary anyenum, observed_only boolean
     RETURNS SETOF record
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE ROWS 8;
 COMMENT ON FUNCTION funnel_steps(funnel, boolean) IS
-    'one row per ladder stage: leads, rates from the previous stage and the top, median and p90 time from the previous stage with the leads they rest on, exits by outcome, the stage''s label (an enum funnel names its stages by the labels it carries); observed_only: only stages with events, each from the previous one';
+    'one row per ladder stage: leads, rates from the previous stage and the top, median and p90 time from the previous stage (percentile_disc, from a sketch within 1 %) with the leads they rest on, exits by outcome, the stage''s label (an enum funnel names its stages by the labels it carries); observed_only: only stages with events, each from the previous one';
 COMMENT ON FUNCTION funnel_steps(funnel, anyenum, boolean) IS
     'funnel_steps of a custom enum ladder: funnel_steps(f, NULL::my_stage)';
 
@@ -76,6 +76,6 @@ CREATE FUNCTION time_to_convert_days(f funnel, from_stage text, to_stage text,
                                      fraction float8) RETURNS float8
     AS 'MODULE_PATHNAME', 'funnel_time_to_convert_days' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION time_to_convert_days(funnel, lead_stage, lead_stage, float8) IS
-    'time_to_convert in days as float8, to three significant digits (the sketch is within 1 %)';
+    'time_to_convert in days as float8 (percentile_disc), to three significant digits (the sketch is within 1 %)';
 COMMENT ON FUNCTION time_to_convert_days(funnel, anyenum, anyenum, float8) IS 'time_to_convert_days on a custom enum ladder';
 COMMENT ON FUNCTION time_to_convert_days(funnel, text, text, float8) IS 'time_to_convert_days, stages given as text';

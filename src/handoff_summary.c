@@ -11,7 +11,8 @@
  * time, owner key), grouped by a bucket of the lead hash once there are
  * many, and at the end sorts one bucket at a time by lead, time and owner
  * and walks each lead's rows exactly as handoff_gap and sla_breached do.
- * Quantiles are exact (percentile_disc).  Rows may come in any order, and
+ * Quantiles are exact: percentile_disc's (the columns of 0.1.0) and
+ * percentile_cont's, each as an interval and in hours.  Rows may come in any order, and
  * partial states combine by concatenation, so it is correct in parallel
  * plans.
  *
@@ -1673,14 +1674,96 @@ WalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), voi
 	pfree(t_alloc);
 }
 
-/* The value percentile_disc(fraction) picks from a spool's values, as an interval. */
-static Datum
-SpoolQuantile(Spool *values, double fraction)
-{
-	int64		n = SpoolCount(values);
-	int64		rank = Max((int64) ceil(fraction * (double) n), 1);
+/*
+ * The quantiles handoff_stats and stage_stay_stats return, for the median
+ * and the p90 of a spool's durations, in the order the types declare them:
+ * after the two percentile_disc intervals (columns of 0.1.0), the same in
+ * hours, then the percentile_cont intervals, then those in hours.
+ */
+#define HS_QUANTILE_FORMS	8
 
-	return IntervalPGetDatum(MicrosecondsInterval(SpoolSelect(values, rank - 1)));
+/* A few order statistics of a spool already selected: rank -> value. */
+typedef struct RankMemo
+{
+	int			n;
+	int64		rank[6];
+	int64		value[6];
+} RankMemo;
+
+/*
+ * The k-th smallest of a spool's values (0-based), remembered in memo: the
+ * quantiles share ranks (the median's percentile_cont often starts at its
+ * percentile_disc), and a spilled spool's selection reads its file.
+ */
+static int64
+SpoolRank(Spool *values, int64 k, RankMemo *memo)
+{
+	for (int i = 0; i < memo->n; i++)
+		if (memo->rank[i] == k)
+			return memo->value[i];
+	Assert(memo->n < lengthof(memo->rank));
+	memo->rank[memo->n] = k;
+	memo->value[memo->n] = SpoolSelect(values, k);
+	return memo->value[memo->n++];
+}
+
+/*
+ * Fills out[] (HS_QUANTILE_FORMS values) with the median and p90 of a
+ * spool's values (microseconds; at least one), exactly:
+ *  - percentile_disc: the value of rank ceil(fraction x n) (1-based), as
+ *    PostgreSQL's percentile_disc picks it;
+ *  - percentile_cont: PostgreSQL's interpolation between the values of
+ *    0-based ranks floor and ceil of fraction x (n - 1), lo + (hi - lo) x
+ *    the fractional part; as an interval rounded to the microsecond, in
+ *    hours interpolated between the two values in hours as float8
+ *    percentile_cont does;
+ *  - hours: MicrosecondsHours, no other rounding.
+ * The selections are exact over spilled values too (SpoolSelect), within
+ * the spool's memory budget.
+ */
+static void
+SpoolQuantiles(Spool *values, Datum *out)
+{
+	static const double fractions[2] = {0.5, 0.9};
+	int64		n = SpoolCount(values);
+	RankMemo	memo = {0};
+
+	Assert(n > 0);
+	for (int q = 0; q < 2; q++)
+	{
+		double		fraction = fractions[q];
+		int64		disc = SpoolRank(values, Max((int64) ceil(fraction * (double) n), 1) - 1, &memo);
+		double		row = fraction * (double) (n - 1);
+		int64		lo = SpoolRank(values, (int64) floor(row), &memo);
+		int64		hi = SpoolRank(values, (int64) ceil(row), &memo);
+		double		proportion = row - floor(row);
+		double		lo_hours = MicrosecondsHours(lo);
+		int64		cont = lo + (int64) rint((double) (hi - lo) * proportion);
+
+		out[q] = IntervalPGetDatum(MicrosecondsInterval(disc));
+		out[2 + q] = Float8GetDatum(MicrosecondsHours(disc));
+		out[4 + q] = IntervalPGetDatum(MicrosecondsInterval(cont));
+		out[6 + q] = Float8GetDatum(lo_hours + proportion * (MicrosecondsHours(hi) - lo_hours));
+	}
+}
+
+/*
+ * A tuple of the composite type tupdesc from values[known] (nulls
+ * alike), filling as many attributes as the type has now: a database
+ * updated to 0.2.0 has every column, one still at 0.1.0 (the new library
+ * with the old catalog, before ALTER EXTENSION align UPDATE) only the
+ * first four.  Any other shape is an error naming the type.
+ */
+static HeapTuple
+FormStatsTuple(TupleDesc tupdesc, Datum *values, bool *nulls, int known)
+{
+	if (tupdesc->natts != known && tupdesc->natts != 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("type %s has %d attributes, not %d (0.2.0) or 4 (0.1.0)",
+						format_type_be(tupdesc->tdtypeid), tupdesc->natts, known),
+				 errhint("Run ALTER EXTENSION align UPDATE.")));
+	return heap_form_tuple(tupdesc, values, nulls);
 }
 
 /* What handoff_summary_final collects while walking the leads. */
@@ -1726,14 +1809,15 @@ WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
 /*
  * The result of handoff_summary over st (NULL: no rows): groups rows by
  * lead, walks each lead in time order and returns (handoffs, median_gap,
- * p90_gap, sla_met).  Empty: (0, NULL, NULL, NULL).
+ * p90_gap, sla_met, then the quantiles in their other forms: see
+ * SpoolQuantiles).  Empty: 0 handoffs, every other column NULL.
  */
 Datum
 HandoffSummaryResult(FunctionCallInfo fcinfo, HSState *st)
 {
 	TupleDesc	tupdesc;
-	Datum		values[4];
-	bool		nulls[4] = {false, true, true, true};
+	Datum		values[4 + HS_QUANTILE_FORMS - 2];
+	bool		nulls[lengthof(values)];
 	HandoffWalk w = {st, 0, NULL, 0};
 	int64		ngaps = 0;
 
@@ -1753,17 +1837,22 @@ HandoffSummaryResult(FunctionCallInfo fcinfo, HSState *st)
 		ngaps = SpoolCount(w.gaps);
 	}
 
+	memset(nulls, ngaps == 0, sizeof(nulls));
+	nulls[0] = false;
 	values[0] = Int64GetDatum(ngaps);
 	if (ngaps > 0)
 	{
-		values[1] = SpoolQuantile(w.gaps, 0.5);
-		values[2] = SpoolQuantile(w.gaps, 0.9);
+		Datum		q[HS_QUANTILE_FORMS];
+
+		SpoolQuantiles(w.gaps, q);
+		values[1] = q[0];
+		values[2] = q[1];
 		values[3] = Float8GetDatum((double) w.met / (double) ngaps);
-		nulls[1] = nulls[2] = nulls[3] = false;
+		memcpy(values + 4, q + 2, (HS_QUANTILE_FORMS - 2) * sizeof(Datum));
 	}
 	if (w.gaps != NULL)
 		SpoolFree(w.gaps);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(FormStatsTuple(tupdesc, values, nulls, lengthof(values))));
 }
 
 PG_FUNCTION_INFO_V1(handoff_summary_final);
@@ -1874,16 +1963,15 @@ StageStaysResult(FunctionCallInfo fcinfo, HSState *st)
 	tupdesc = BlessTupleDesc(tupdesc);
 	for (int s = 1; s <= STAGE_COUNT; s++)
 	{
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
+		Datum		values[2 + HS_QUANTILE_FORMS];
+		bool		nulls[lengthof(values)] = {0};
 
 		if (w.stays[s] == NULL)
 			continue;
 		values[0] = LeadStageGetDatum((LeadStage) s);
 		values[1] = Int64GetDatum(SpoolCount(w.stays[s]));
-		values[2] = SpoolQuantile(w.stays[s], 0.5);
-		values[3] = SpoolQuantile(w.stays[s], 0.9);
-		elems[nelems++] = HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+		SpoolQuantiles(w.stays[s], values + 2);
+		elems[nelems++] = HeapTupleGetDatum(FormStatsTuple(tupdesc, values, nulls, lengthof(values)));
 		SpoolFree(w.stays[s]);
 	}
 	get_typlenbyvalalign(elem_type, &typlen, &typbyval, &typalign);

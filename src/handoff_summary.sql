@@ -8,8 +8,7 @@ CREATE TYPE handoff_stats AS (
     p90_gap interval,
     sla_met float8
 );
-COMMENT ON TYPE handoff_stats IS
-    'handoff_summary result: handoffs, median and p90 gap (percentile_disc), share within the SLA';
+-- 0.2.0 adds columns, and the comment: src/quantiles.sql
 
 CREATE FUNCTION handoff_summary_trans(internal, "any", timestamptz, anyelement, interval) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -45,10 +44,9 @@ CREATE AGGREGATE handoff_summary(lead "any", at timestamptz, owner anyelement, s
     SERIALFUNC = handoff_summary_serialize, DESERIALFUNC = handoff_summary_deserialize,
     PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE handoff_summary("any", timestamptz, anyelement, interval) IS
-    'speed to lead without a sort: handoffs, median and p90 gap, share within the SLA, over any row order';
 COMMENT ON AGGREGATE handoff_summary("any", timestamptz, anyelement, interval, anyelement) IS
     'handoff_summary counting only handoffs to one owner (e.g. into sales)';
+-- handoff_summary(lead, at, owner, sla)'s comment (which quantile): src/quantiles.sql
 
 -- stage_stays: time in stage without a sort
 
@@ -58,8 +56,7 @@ CREATE TYPE stage_stay_stats AS (
     median_stay interval,
     p90_stay interval
 );
-COMMENT ON TYPE stage_stay_stats IS
-    'stage_stays element: completed stays in a stage, median and p90 (percentile_disc)';
+-- 0.2.0 adds columns, and the comment: src/quantiles.sql
 
 CREATE FUNCTION stage_stays_trans(internal, "any", timestamptz, lead_stage) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -75,5 +72,4 @@ CREATE AGGREGATE stage_stays(lead "any", at timestamptz, stage lead_stage) (
     SERIALFUNC = handoff_summary_serialize, DESERIALFUNC = handoff_summary_deserialize,
     PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE stage_stays("any", timestamptz, lead_stage) IS
-    'time in stage without a sort: per stage, completed stays with median and p90, over any row order';
+-- stage_stays' comment (which quantile): src/quantiles.sql

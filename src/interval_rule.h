@@ -62,4 +62,17 @@ TimeDifference(TimestampTz earlier, TimestampTz later, const char *fname)
 	return diff;
 }
 
+/*
+ * A duration in microseconds as hours, the plain number every exact
+ * duration align returns also comes as (handoff_gap_hours, the _hours
+ * columns of handoff_stats and stage_stay_stats): the quotient rounded
+ * once, to float8 (durations are below 2^53 microseconds, so exact
+ * before the division).
+ */
+static inline double
+MicrosecondsHours(int64 us)
+{
+	return (double) us / (double) USECS_PER_HOUR;
+}
+
 #endif							/* ALIGN_INTERVAL_RULE_H */

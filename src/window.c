@@ -1,7 +1,8 @@
 /*
  * window.c
  *		The handoff-gap window functions: handoff_gap, time_in_stage,
- *		sla_breached and handoff_count, used as
+ *		sla_breached and handoff_count, and handoff_gap_hours and
+ *		time_in_stage_hours (the same durations as float8 hours), used as
  *		f(...) OVER (PARTITION BY lead ORDER BY at).
  *
  * Each function makes one pass over its partition in window order, keeping
@@ -326,27 +327,75 @@ JudgeWait(bool wait_null, int64 wait, bool sla_null, int64 sla)
 	return wait > sla ? VERDICT_TRUE : VERDICT_FALSE;
 }
 
+/*
+ * The names a duration function gives in its errors: the interval form
+ * (handoff_gap) or the hours form (handoff_gap_hours), so that an error
+ * names the function the query called.
+ */
+typedef struct DurationNames
+{
+	const char *fname;			/* "handoff_gap" */
+	const char *call;			/* "handoff_gap()" */
+	const char *at;				/* "handoff_gap() at" */
+	const char *as_of;			/* "time_in_stage() as_of", or NULL */
+} DurationNames;
+
+static const DurationNames GapNames[2] = {
+	{"handoff_gap", "handoff_gap()", "handoff_gap() at", NULL},
+	{"handoff_gap_hours", "handoff_gap_hours()", "handoff_gap_hours() at", NULL}
+};
+static const DurationNames StayNames[2] = {
+	{"time_in_stage", "time_in_stage()", "time_in_stage() at", "time_in_stage() as_of"},
+	{"time_in_stage_hours", "time_in_stage_hours()", "time_in_stage_hours() at",
+	"time_in_stage_hours() as_of"}
+};
+
+/*
+ * handoff_gap's step: on the first row of a new owner, the time since the
+ * previous owner's last row in *gap (microseconds) and true; else false.
+ */
+static bool
+HandoffGapStep(FunctionCallInfo fcinfo, const DurationNames *names, int64 *gap)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	OwnerType  *type = GetOwnerType(fcinfo, ARG_OWNER, names->fname);
+	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
+	bool		at_null;
+	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null, names->at);
+	HandoffStep step;
+
+	CheckTimeOrder(names->fname, &state->order, at_null, at);
+	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at, names->call);
+
+	/* no earlier row is needed again: let the tuplestore forget them */
+	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+
+	*gap = step.gap;
+	return !step.gap_null;
+}
+
 PG_FUNCTION_INFO_V1(handoff_gap);
 /* Window function: on the first row of a new owner, the time since the previous owner's last row. */
 Datum
 handoff_gap(PG_FUNCTION_ARGS)
 {
-	WindowObject winobj = PG_WINDOW_OBJECT();
-	OwnerType  *type = GetOwnerType(fcinfo, ARG_OWNER, "handoff_gap");
-	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
-	bool		at_null;
-	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null, "handoff_gap() at");
-	HandoffStep step;
+	int64		gap;
 
-	CheckTimeOrder("handoff_gap", &state->order, at_null, at);
-	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at, "handoff_gap()");
-
-	/* no earlier row is needed again: let the tuplestore forget them */
-	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
-
-	if (step.gap_null)
+	if (!HandoffGapStep(fcinfo, &GapNames[0], &gap))
 		PG_RETURN_NULL();
-	PG_RETURN_INTERVAL_P(MicrosecondsInterval(step.gap));
+	PG_RETURN_INTERVAL_P(MicrosecondsInterval(gap));
+}
+
+PG_FUNCTION_INFO_V1(handoff_gap_hours);
+/* Window function: handoff_gap in hours (float8), for tools that cannot read an interval. */
+Datum
+handoff_gap_hours(PG_FUNCTION_ARGS)
+{
+	int64		gap;
+
+	if (!HandoffGapStep(fcinfo, &GapNames[1], &gap))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(MicrosecondsHours(gap));
 }
 
 PG_FUNCTION_INFO_V1(handoff_count);
@@ -368,20 +417,23 @@ handoff_count(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32((int32) state->handoffs);
 }
 
-PG_FUNCTION_INFO_V1(time_in_stage);
-/* Window function: time until the next row; on the last row, until as_of if given. */
-Datum
-time_in_stage(PG_FUNCTION_ARGS)
+/*
+ * time_in_stage's step: the time until the next row, or on the last row
+ * until as_of (if given and not before at), in *stay (microseconds) and
+ * true; false when there is none (NULL).
+ */
+static bool
+TimeInStageStep(FunctionCallInfo fcinfo, const DurationNames *names, int64 *stay)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	TimeOrder  *order = WinGetPartitionLocalMemory(winobj, sizeof(TimeOrder));
 	bool		at_null;
-	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null, "time_in_stage() at");
+	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null, names->at);
 	bool		next_null;
 	bool		isout;
 	Datum		next;
 
-	CheckTimeOrder("time_in_stage", order, at_null, at);
+	CheckTimeOrder(names->fname, order, at_null, at);
 
 	/* like lead(): read the next row and move the mark there */
 	next = WinGetFuncArgInPartition(winobj, ARG_AT, 1, WINDOW_SEEK_CURRENT,
@@ -391,11 +443,12 @@ time_in_stage(PG_FUNCTION_ARGS)
 		TimestampTz next_at;
 
 		if (at_null || next_null)
-			PG_RETURN_NULL();
-		next_at = CheckTime(DatumGetTimestampTz(next), "time_in_stage() at");
+			return false;
+		next_at = CheckTime(DatumGetTimestampTz(next), names->at);
 		if (next_at < at)
-			ReportOutOfOrder("time_in_stage", at, next_at);
-		PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeDifference(at, next_at, "time_in_stage()")));
+			ReportOutOfOrder(names->fname, at, next_at);
+		*stay = TimeDifference(at, next_at, names->call);
+		return true;
 	}
 
 	/* the last row of the partition: until as_of, if given and not before at */
@@ -403,13 +456,39 @@ time_in_stage(PG_FUNCTION_ARGS)
 	if (PG_NARGS() > ARG_TIS_AS_OF && !at_null)
 	{
 		bool		as_of_null;
-		TimestampTz as_of = CurrentTime(winobj, ARG_TIS_AS_OF, &as_of_null,
-									   "time_in_stage() as_of");
+		TimestampTz as_of = CurrentTime(winobj, ARG_TIS_AS_OF, &as_of_null, names->as_of);
 
 		if (!as_of_null && as_of >= at)
-			PG_RETURN_INTERVAL_P(MicrosecondsInterval(TimeDifference(at, as_of, "time_in_stage()")));
+		{
+			*stay = TimeDifference(at, as_of, names->call);
+			return true;
+		}
 	}
-	PG_RETURN_NULL();
+	return false;
+}
+
+PG_FUNCTION_INFO_V1(time_in_stage);
+/* Window function: time until the next row; on the last row, until as_of if given. */
+Datum
+time_in_stage(PG_FUNCTION_ARGS)
+{
+	int64		stay;
+
+	if (!TimeInStageStep(fcinfo, &StayNames[0], &stay))
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(MicrosecondsInterval(stay));
+}
+
+PG_FUNCTION_INFO_V1(time_in_stage_hours);
+/* Window function: time_in_stage in hours (float8), for tools that cannot read an interval. */
+Datum
+time_in_stage_hours(PG_FUNCTION_ARGS)
+{
+	int64		stay;
+
+	if (!TimeInStageStep(fcinfo, &StayNames[1], &stay))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(MicrosecondsHours(stay));
 }
 
 PG_FUNCTION_INFO_V1(sla_breached);

@@ -123,7 +123,9 @@ SELECT lead, at, public.handoff_gap(at, owner) OVER w, public.time_in_stage(at) 
        public.time_in_stage(at, timestamptz '2027-01-01') OVER w,
        public.sla_breached(at, owner, interval '1 hour') OVER w,
        public.sla_breached(at, owner, interval '1 hour', timestamptz '2027-01-01') OVER w,
-       public.handoff_count(owner) OVER w
+       public.handoff_count(owner) OVER w,
+       public.handoff_gap_hours(at, owner) OVER w, public.time_in_stage_hours(at) OVER w,
+       public.time_in_stage_hours(at, timestamptz '2027-01-01') OVER w
 FROM public.ev WINDOW w AS (PARTITION BY lead ORDER BY at) ORDER BY lead, at LIMIT 5;
 
 -- the sort-free aggregates, serial and through a parallel plan (shared serialize/deserialize)

@@ -69,7 +69,8 @@ SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text
                 'every align aggregate with an internal state can serialize it');
 SELECT set_eq($$SELECT p.proname::text FROM align_functions f JOIN pg_proc p ON p.oid = f.oid
                 WHERE f.prokind = 'w'$$,
-              ARRAY['handoff_gap', 'time_in_stage', 'sla_breached', 'handoff_count'],
+              ARRAY['handoff_gap', 'time_in_stage', 'sla_breached', 'handoff_count',
+                    'handoff_gap_hours', 'time_in_stage_hours'],
               'the handoff-gap functions are WINDOW functions');
 SELECT set_eq($$SELECT DISTINCT p.proname::text FROM align_functions f JOIN pg_proc p ON p.oid = f.oid
                 WHERE f.prokind = 'a'$$,

@@ -40,6 +40,11 @@ WITH members AS (
                   t.typarray::regtype, t.typcollation <> 0, obj_description(t.oid, 'pg_type'))
     FROM members m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
     UNION ALL
+    SELECT format('attribute %s.%s at %s: %s, dropped %s', t.oid::regtype, a.attname, a.attnum,
+                  a.atttypid::regtype, a.attisdropped)
+    FROM members m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
+    JOIN pg_attribute a ON a.attrelid = t.typrelid AND a.attnum > 0
+    UNION ALL
     SELECT format('enum value %s.%s at %s', t.oid::regtype, e.enumlabel,
                   rank() OVER (PARTITION BY t.oid ORDER BY e.enumsortorder))
     FROM members m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid

@@ -84,3 +84,45 @@ SELECT 'text COPY of 0.1.0 reads as the stored funnels',
        AND bool_and(t.f::text = d.f::text AND t.f_within::text = d.f_within::text
                     AND t.f_enum::text = d.f_enum::text AND t.f_counts::text = d.f_counts::text)
 FROM daily_funnel_txt t JOIN daily_funnel d USING (day);
+
+-- handoff_summary and stage_stays stored by 0.1.0 (four columns on disk):
+-- after the update they read with the new columns NULL, and once refreshed
+-- the new columns are the quantiles in hours and as percentile_cont,
+-- against plain SQL over the same gaps and stays
+SELECT 'handoff_report stored by 0.1.0: the new columns NULL until refreshed',
+       bool_and((s).handoffs > 0 AND (s).median_gap_hours IS NULL AND (s).p90_gap_cont IS NULL
+                AND (SELECT bool_and(u.median_stay IS NOT NULL AND u.median_stay_hours IS NULL) FROM unnest(stays) u))
+FROM handoff_report;
+REFRESH MATERIALIZED VIEW handoff_report;
+SELECT 'handoff_report refreshed: every column as plain SQL',
+       bool_and((h.s).handoffs = p.n AND (h.s).median_gap = p.disc50 AND (h.s).p90_gap = p.disc90
+                AND (h.s).median_gap_hours = extract(epoch FROM p.disc50)::float8 / 3600
+                AND (h.s).p90_gap_hours = extract(epoch FROM p.disc90)::float8 / 3600
+                AND (h.s).median_gap_cont = p.cont50 AND (h.s).p90_gap_cont = p.cont90
+                AND (h.s).median_gap_cont_hours = p.cont50_hours AND (h.s).p90_gap_cont_hours = p.cont90_hours)
+       AND count(*) = 3
+FROM handoff_report h
+JOIN (SELECT channel, count(*) AS n,
+             percentile_disc(0.5) WITHIN GROUP (ORDER BY gap) AS disc50,
+             percentile_disc(0.9) WITHIN GROUP (ORDER BY gap) AS disc90,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS cont50,
+             percentile_cont(0.9) WITHIN GROUP (ORDER BY gap) AS cont90,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM gap)::float8 / 3600) AS cont50_hours,
+             percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM gap)::float8 / 3600) AS cont90_hours
+      FROM (SELECT channel, owner, lag(owner) OVER w AS prev, at - lag(at) OVER w AS gap
+            FROM stage_history WHERE at IS NOT NULL AND owner IS NOT NULL
+            WINDOW w AS (PARTITION BY lead_id ORDER BY at, owner)) x
+      WHERE prev <> owner GROUP BY channel) p USING (channel);
+SELECT 'handoff_report refreshed: stays as plain SQL',
+       bool_and(u.stays = p.n AND u.median_stay = p.disc50 AND u.p90_stay_hours = extract(epoch FROM p.disc90)::float8 / 3600
+                AND u.median_stay_cont = p.cont50 AND u.p90_stay_cont = p.cont90)
+       AND count(*) = (SELECT count(*) FROM handoff_report h, unnest(h.stays))
+FROM handoff_report h CROSS JOIN LATERAL unnest(h.stays) u
+JOIN (SELECT channel, stage, count(*) AS n,
+             percentile_disc(0.5) WITHIN GROUP (ORDER BY stay) AS disc50,
+             percentile_disc(0.9) WITHIN GROUP (ORDER BY stay) AS disc90,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY stay) AS cont50,
+             percentile_cont(0.9) WITHIN GROUP (ORDER BY stay) AS cont90
+      FROM (SELECT channel, stage, lead(at) OVER (PARTITION BY lead_id ORDER BY at, stage) - at AS stay
+            FROM stage_history WHERE at IS NOT NULL) x
+      WHERE stay IS NOT NULL GROUP BY channel, stage) p ON p.channel = h.channel AND p.stage = u.stage;

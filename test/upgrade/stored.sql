@@ -1,7 +1,7 @@
 -- Objects that keep align values on disk, for test/dump_restore.sh and
 -- test/upgrade.sh: lead_stage columns (plain, array, enum alongside, with a
 -- default, a check and btree and hash indexes), stored funnels (lead_stage
--- and enum, with and without a window), a materialized view and a view over
+-- and enum, with and without a window), materialized views and views over
 -- the aggregates, accessors and window functions.  Deterministic.
 SET client_min_messages = warning;
 
@@ -64,6 +64,20 @@ WINDOW w AS (PARTITION BY lead_id ORDER BY at NULLS LAST, id);
 -- columns and an argument with a default)
 CREATE VIEW daily_steps AS
 SELECT day, s.* FROM daily_funnel, funnel_steps(f) s;
+
+-- handoff_summary and stage_stays stored (their composite types gained
+-- columns in 0.2.0: a stored value keeps its columns, the new ones read
+-- NULL until the view is refreshed) and in views that spread them into
+-- columns (which keep the columns they had)
+CREATE MATERIALIZED VIEW handoff_report AS
+SELECT channel, handoff_summary(lead_id, at, owner, interval '1 day') AS s,
+       stage_stays(lead_id, at, stage) AS stays
+FROM stage_history GROUP BY channel;
+CREATE VIEW handoff_columns AS
+SELECT channel, (s).* FROM (SELECT channel, handoff_summary(lead_id, at, owner, interval '1 day') AS s
+                            FROM stage_history GROUP BY channel) x;
+CREATE VIEW stay_columns AS
+SELECT (unnest(stage_stays(lead_id, at, stage))).* FROM stage_history;
 
 CREATE VIEW lead_progress AS
 SELECT lead_id, window_funnel(interval '7 days', at, stage, 'strict_order') AS furthest

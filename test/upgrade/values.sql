@@ -20,6 +20,18 @@ SELECT 'rollup',
 FROM daily_funnel;
 SELECT 'funnel_by_channel', count(*), md5(string_agg(format('%s', m), ',' ORDER BY channel)) FROM funnel_by_channel m;
 SELECT 'handoffs', count(*), md5(string_agg(format('%s', h), ',' ORDER BY lead_id, at, stage)) FROM handoffs h;
+-- handoff_summary and stage_stays: the columns of 0.1.0 (0.2.0 added more)
+SELECT 'handoff_report', count(*),
+       md5(string_agg(format('%s %s %s %s %s %s', channel, (s).handoffs, (s).median_gap, (s).p90_gap, (s).sla_met,
+                             (SELECT string_agg(format('%s %s %s %s', u.stage, u.stays, u.median_stay, u.p90_stay), ';')
+                              FROM unnest(stays) u)), ',' ORDER BY channel))
+FROM handoff_report;
+SELECT 'handoff_columns', count(*),
+       md5(string_agg(format('%s %s %s %s %s', channel, handoffs, median_gap, p90_gap, sla_met), ',' ORDER BY channel))
+FROM handoff_columns v;
+SELECT 'stay_columns', count(*),
+       md5(string_agg(format('%s %s %s %s', stage, stays, median_stay, p90_stay), ',' ORDER BY stage))
+FROM stay_columns v;
 SELECT 'lead_progress', count(*), md5(string_agg(format('%s', p), ',' ORDER BY lead_id)) FROM lead_progress p;
 -- (the view keeps the columns funnel_steps had when it was made: 0.1.0's, or all of them)
 SELECT 'funnel_steps view', count(*),
