@@ -39,6 +39,7 @@ SQL_PARTS = \
 	src/window.sql \
 	src/handoff_summary.sql \
 	src/handoff_state.sql \
+	src/enum_stays.sql \
 	src/callerless.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
@@ -51,6 +52,7 @@ UPDATE_0_2_0_PARTS = \
 	src/window_funnel_state.sql \
 	upgrade/$(EXTENSION)--0.1.0--0.2.0.window_funnel.part.sql \
 	src/handoff_state.sql \
+	src/enum_stays.sql \
 	src/callerless.sql \
 	src/try_stage.sql
 
