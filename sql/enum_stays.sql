@@ -10,11 +10,11 @@ SET TimeZone = 'UTC';
 
 -- A Salesforce-like ladder built with ADD VALUE BEFORE/AFTER, so that its
 -- sort order is not the order of its OIDs
-CREATE TYPE opp_stage AS ENUM ('Prospect', 'Proposal', 'Closed Won');
-ALTER TYPE opp_stage ADD VALUE 'Qualified' BEFORE 'Proposal';
-ALTER TYPE opp_stage ADD VALUE 'Negotiation' AFTER 'Proposal';
-ALTER TYPE opp_stage ADD VALUE 'Closed Lost' AFTER 'Closed Won';
-SELECT enum_range(NULL::opp_stage) AS ladder;
+CREATE TYPE es_stage AS ENUM ('Prospect', 'Proposal', 'Closed Won');
+ALTER TYPE es_stage ADD VALUE 'Qualified' BEFORE 'Proposal';
+ALTER TYPE es_stage ADD VALUE 'Negotiation' AFTER 'Proposal';
+ALTER TYPE es_stage ADD VALUE 'Closed Lost' AFTER 'Closed Won';
+SELECT enum_range(NULL::es_stage) AS ladder;
 
 -- 3000 leads, 1 to 8 rows each in random order, stages in any order, times
 -- whole hours (many ties), a few NULL leads, stages and times
@@ -22,7 +22,7 @@ SELECT setseed(0.71);
 CREATE TABLE es_events AS
 SELECT CASE WHEN random() < 0.005 THEN NULL ELSE lead_id END AS lead_id,
        CASE WHEN random() < 0.01 THEN NULL
-            ELSE (enum_range(NULL::opp_stage))[1 + floor(random() * 6)::int] END AS stage,
+            ELSE (enum_range(NULL::es_stage))[1 + floor(random() * 6)::int] END AS stage,
        CASE WHEN random() < 0.01 THEN NULL
             ELSE timestamptz '2026-01-01' + date_trunc('hour', k * interval '2 days' * random()) END AS at
 FROM generate_series(1, 3000) lead_id, generate_series(0, (random() * 7)::int) k
@@ -35,7 +35,7 @@ RETURNS TABLE (stage text, rank int, stays bigint, median interval, p90 interval
 LANGUAGE plpgsql AS $$
 BEGIN
     RETURN QUERY EXECUTE format($q$
-        SELECT stage::text, array_position(enum_range(NULL::opp_stage), stage), count(*),
+        SELECT stage::text, array_position(enum_range(NULL::es_stage), stage), count(*),
                justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY d)),
                justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY d))
         FROM (SELECT stage, lead(at) OVER w - at AS d
@@ -61,7 +61,7 @@ SELECT a.stage, a.rank, a.stays, a.median_stay, a.p90_stay,
 FROM unnest((SELECT stage_stays(lead_id, at, stage) FROM es_events)) a FULL JOIN es_plain p USING (stage)
 ORDER BY p.rank;
 -- the label casts back to the enum
-SELECT bool_and(s.stage::opp_stage = (enum_range(NULL::opp_stage))[s.rank]) AS label_is_the_rank
+SELECT bool_and(s.stage::es_stage = (enum_range(NULL::es_stage))[s.rank]) AS label_is_the_rank
 FROM unnest((SELECT stage_stays(lead_id, at, stage) FROM es_events)) s;
 -- other lead key types, and an empty input
 SELECT pg_temp.same_as_plain(stage_stays(lead_id::text, at, stage)) AS text_keys,
@@ -73,7 +73,7 @@ SELECT count(*) AS group_stages, count(*) FILTER (WHERE a.stays = p.stays AND a.
                                                      AND a.p90_stay = p.p90 AND a.rank = p.rank) AS same
 FROM (SELECT lead_id % 4 AS g, (unnest(stage_stays(lead_id, at, stage))).*
       FROM es_events GROUP BY 1) a
-FULL JOIN (SELECT g, stage::text AS stage, array_position(enum_range(NULL::opp_stage), stage) AS rank,
+FULL JOIN (SELECT g, stage::text AS stage, array_position(enum_range(NULL::es_stage), stage) AS rank,
                   count(*) AS stays,
                   justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY d)) AS median,
                   justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY d)) AS p90
@@ -129,14 +129,14 @@ FROM es_big;
 -- Citus: align_concrete_aggregates declares stage_stays over a concrete
 -- lead type and the enum, with a handoff_state; it is the aggregate a
 -- bigint lead resolves to, and gives the same answer
-SELECT * FROM align_concrete_aggregates('bigint', 'opp_stage') ORDER BY 1::text;
+SELECT * FROM align_concrete_aggregates('bigint', 'es_stage') ORDER BY 1::text;
 SELECT a.aggtranstype::regtype AS state, a.aggfinalfn::regproc AS final
-FROM pg_aggregate a WHERE a.aggfnoid = 'stage_stays(bigint, timestamptz, opp_stage)'::regprocedure;
+FROM pg_aggregate a WHERE a.aggfnoid = 'stage_stays(bigint, timestamptz, es_stage)'::regprocedure;
 SELECT pg_temp.same_as_plain(stage_stays(lead_id::bigint, at, stage)) AS concrete_same FROM es_events;
 -- partial states as Citus makes them: each "shard" a random part of the
 -- rows (a lead's rows on several), its state through text, merged by the
 -- combine function and read by the final function
-CREATE AGGREGATE es_partial(bigint, timestamptz, opp_stage) (
+CREATE AGGREGATE es_partial(bigint, timestamptz, es_stage) (
     SFUNC = stays_state_trans, STYPE = handoff_state);
 CREATE AGGREGATE es_merge(handoff_state) (
     SFUNC = handoff_state_combine, STYPE = handoff_state, FINALFUNC = enum_stays_state_final);
@@ -166,20 +166,23 @@ SELECT stmt, pg_temp.sqlstate_of(stmt)
 FROM unnest(ARRAY[
     $$SELECT stays_state_final(es_partial(lead_id, at, stage)) FROM es_events$$,
     $$SELECT enum_stays_state_final(es_ls_partial(lead_id, at, 'mql')) FROM es_events$$,
-    $$SELECT enum_stays_state_final(pg_temp.renamed(state_text, 'public.opp_stage', 'pg_catalog.bytea')::handoff_state) FROM es_states WHERE shard = 0$$,
-    $$SELECT enum_stays_state_final(pg_temp.renamed(state_text, 'public.opp_stage', 'public.opp_stagx')::handoff_state) FROM es_states WHERE shard = 0$$,
+    $$SELECT enum_stays_state_final(pg_temp.renamed(state_text, 'public.es_stage', 'pg_catalog.int8')::handoff_state) FROM es_states WHERE shard = 0$$,
+    $$SELECT enum_stays_state_final(pg_temp.renamed(state_text, 'public.es_stage', 'public.es_stagx')::handoff_state) FROM es_states WHERE shard = 0$$,
     $$SELECT stage_stays(1, now(), 'v1'::es_big65)$$,
     $$SELECT stage_stays(1, now(), s) FROM (SELECT 'v1'::es_big65 AS s WHERE false) e$$
 ]) AS stmt;
 SELECT enum_stays_state_final(es_ls_partial(lead_id, at, 'mql')) FROM es_events;
 SELECT stage_stays(1, now(), 'v1'::es_big65);
-ALTER TYPE opp_stage RENAME VALUE 'Proposal' TO 'Quote';
+ALTER TYPE es_stage RENAME VALUE 'Proposal' TO 'Quote';
 SELECT es_merge(state_text::handoff_state) FROM es_states;
-ALTER TYPE opp_stage RENAME VALUE 'Quote' TO 'Proposal';
+ALTER TYPE es_stage RENAME VALUE 'Quote' TO 'Proposal';
 SELECT pg_temp.same_as_plain(es_merge(state_text::handoff_state)) AS renamed_back FROM es_states;
-ALTER TYPE opp_stage ADD VALUE 'Churned' BEFORE 'Closed Won';
+ALTER TYPE es_stage ADD VALUE 'Churned' BEFORE 'Closed Won';
 SELECT pg_temp.sqlstate_of($$SELECT es_merge(state_text::handoff_state) FROM es_states$$) AS after_add_value;
 SELECT es_merge(state_text::handoff_state) FROM es_states;
 
+SET client_min_messages = warning;
 DROP TABLE es_events;
 DROP TYPE es_big65;
+DROP TYPE es_stage CASCADE;
+RESET client_min_messages;

@@ -142,3 +142,8 @@ SELECT reached('{"version": 1, "vocabulary": "enum", "stages": 5, "within_second
 SELECT reached(f, 'closed won') AS exact_lower, reached(f, 'Closed_Won') AS exact_upper,
        reached(f, ' Paid ') AS paid, reached(f, NULL::text) AS null_stage
 FROM ct_twin;
+
+SET client_min_messages = warning;
+DROP TABLE ct_events, ct_f CASCADE;
+DROP TYPE crm_stage, twin_stage CASCADE;
+RESET client_min_messages;
