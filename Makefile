@@ -41,6 +41,7 @@ SQL_PARTS = \
 	src/handoff_state.sql \
 	src/quantiles.sql \
 	src/window_hours.sql \
+	src/enum_stays.sql \
 	src/callerless.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
@@ -55,6 +56,7 @@ UPDATE_0_2_0_PARTS = \
 	src/handoff_state.sql \
 	src/quantiles.sql \
 	src/window_hours.sql \
+	src/enum_stays.sql \
 	src/callerless.sql \
 	src/try_stage.sql
 

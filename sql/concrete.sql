@@ -109,8 +109,9 @@ SELECT pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
        pg_temp.sqlstate_of(format('SELECT %L::handoff_state',
                           encode(set_byte(decode(state_text, 'base64'), 1, ascii('r')), 'base64'))) AS raw_owners
 FROM cc_states WHERE shard = 0;
--- hand-made states: version 4, portable, sla 0, no into, encoding UTF8,
--- owner type pg_catalog.text, collation pg_catalog."default", one owner
+-- hand-made states: version 5, portable, sla 0, no into, encoding UTF8,
+-- owner type pg_catalog.text, collation pg_catalog."default", no stage
+-- ladder (stage_stays' enum: ''), one owner
 -- 'a', one row of owner 2 (there is none); without a collation for text
 -- owners; an owner type that does not exist; and, well formed, one row of
 -- owner 1.  Strings are a length and the bytes; a row is a varint of
@@ -120,8 +121,8 @@ CREATE FUNCTION pg_temp.str(s text) RETURNS bytea LANGUAGE sql AS $$
     SELECT int4send(octet_length(convert_to(s, 'UTF8'))) || convert_to(s, 'UTF8') $$;
 CREATE FUNCTION pg_temp.hs(type text, coll text, owners text[], row_owner bigint) RETURNS text
 LANGUAGE sql AS $$
-    SELECT encode('\x0470'::bytea || int8send(0) || '\x00'::bytea || int4send(-1)
-                  || pg_temp.str('UTF8') || pg_temp.str(type) || pg_temp.str(coll)
+    SELECT encode('\x0570'::bytea || int8send(0) || '\x00'::bytea || int4send(-1)
+                  || pg_temp.str('UTF8') || pg_temp.str(type) || pg_temp.str(coll) || pg_temp.str('')
                   || int4send(cardinality(owners))
                   || coalesce((SELECT string_agg(pg_temp.str(o), ''::bytea) FROM unnest(owners) o), ''::bytea)
                   || int8send(1) || set_byte('\x00'::bytea, 0, (row_owner * 2 + 1)::int)
@@ -137,13 +138,13 @@ SELECT handoff_state_final(pg_temp.hs('pg_catalog.text', 'pg_catalog."default"',
 -- of eleven bytes, a time delta past 2^63
 SELECT pg_temp.sqlstate_of(format('SELECT %L::handoff_state', encode(
            substring(decode(pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 1), 'base64')
-                     FROM 1 FOR 75) || int8send(1) || '\x0200'::bytea, 'base64'))) AS no_lead,
+                     FROM 1 FOR 79) || int8send(1) || '\x0200'::bytea, 'base64'))) AS no_lead,
        pg_temp.sqlstate_of(format('SELECT %L::handoff_state', encode(
            substring(decode(pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 1), 'base64')
-                     FROM 1 FOR 75) || int8send(1) || '\xffffffffffffffffffff01'::bytea, 'base64'))) AS long_varint,
+                     FROM 1 FOR 79) || int8send(1) || '\xffffffffffffffffffff01'::bytea, 'base64'))) AS long_varint,
        pg_temp.sqlstate_of(format('SELECT %L::handoff_state', encode(
            substring(decode(pg_temp.hs('pg_catalog.text', 'pg_catalog."default"', ARRAY['a'], 1), 'base64')
-                     FROM 1 FOR 75) || int8send(2) || '\x03'::bytea || int8send(1) || '\x0e'::bytea
+                     FROM 1 FOR 79) || int8send(2) || '\x03'::bytea || int8send(1) || '\x0e'::bytea
            || '\x02ffffffffffffffff7f'::bytea, 'base64'))) AS huge_delta;
 
 -- the portable form does not depend on the session: owners outside ASCII

@@ -111,18 +111,15 @@ FROM unnest(ARRAY[
     $$SELECT funnel_steps(funnel(1, 'v1'::big64, now()), NULL::big65)$$
 ]) AS stmt;
 
--- wrong vocabulary: lead_stage or text stages on an enum funnel, enum stages
--- on a lead_stage funnel, an enum of another length, funnel_steps without
--- (or with the wrong) enum: all 42804 (datatype_mismatch)
+-- wrong vocabulary: lead_stage stages on an enum funnel, enum stages on a
+-- lead_stage funnel, an enum of another length, funnel_steps without (or
+-- with the wrong) enum: all 42804 (datatype_mismatch); text stages on an
+-- enum funnel name its labels (sql/enum_text_stages.sql)
 CREATE TYPE other_stage AS ENUM ('a', 'b', 'c');
 CREATE TEMP TABLE ls_f AS SELECT funnel(1, 'mql'::lead_stage, now()) AS f;
 SELECT stmt, pg_temp.sqlstate_of(stmt)
 FROM unnest(ARRAY[
-    $$SELECT reached(f, 'paid') FROM dx_f$$,
     $$SELECT reached(f, 'mql'::lead_stage) FROM dx_f$$,
-    $$SELECT conversion(f, 'visit', 'paid') FROM dx_f$$,
-    $$SELECT conversion_interval(f, 'visit'::text, 'paid'::text) FROM dx_f$$,
-    $$SELECT time_to_convert(f, 'visit', 'paid', 0.5) FROM dx_f$$,
     $$SELECT reached(f, 'b'::other_stage) FROM dx_f$$,
     $$SELECT conversion(f, 'a'::other_stage, 'b'::other_stage) FROM dx_f$$,
     $$SELECT funnel_steps(f) FROM dx_f$$,
@@ -135,7 +132,6 @@ FROM unnest(ARRAY[
     $$SELECT time_to_convert(f, 'paid'::deal_stage, 'paid'::deal_stage, 0.5) FROM dx_f$$,
     $$SELECT rollup(f) FROM (SELECT f FROM dx_f UNION ALL SELECT f FROM ls_f) u$$
 ]) AS stmt;
-SELECT reached(f, 'paid') FROM dx_f;
 SELECT funnel_steps(f) FROM dx_f;
 SELECT reached(f, 'b'::other_stage) FROM dx_f;
 SELECT rollup(f) FROM (SELECT f FROM dx_f UNION ALL SELECT f FROM ls_f) u;

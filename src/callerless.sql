@@ -59,11 +59,12 @@ BEGIN
               'funnel_event_trans', 'funnel', 'funnel_final', 'FINALFUNC_EXTRA,', 'funnel_combine'],
         ARRAY['funnel', 'lead,stage,at,within', format('%s,%s,%s,%s', lead::oid, stage::oid, 'timestamptz'::regtype::oid, 'interval'::regtype::oid),
               'funnel_event_within_trans', 'funnel', 'funnel_final', 'FINALFUNC_EXTRA,', 'funnel_combine']];
-    IF stage = format('%I.lead_stage', s)::regtype THEN
-        specs := specs || ARRAY[
-            ARRAY['stage_stays', 'lead,at,stage', format('%s,%s,%s', lead::oid, 'timestamptz'::regtype::oid, stage::oid),
-                  'stays_state_trans', 'handoff_state', 'stays_state_final', '', 'handoff_state_combine']];
-    END IF;
+    specs := specs || ARRAY[
+        ARRAY['stage_stays', 'lead,at,stage', format('%s,%s,%s', lead::oid, 'timestamptz'::regtype::oid, stage::oid),
+              'stays_state_trans', 'handoff_state',
+              CASE WHEN stage = format('%I.lead_stage', s)::regtype THEN 'stays_state_final'
+                   ELSE 'enum_stays_state_final' END,
+              '', 'handoff_state_combine']];
     IF owner IS NOT NULL THEN
         specs := specs || ARRAY[
             ARRAY['handoff_summary', 'lead,at,owner,sla', format('%s,%s,%s,%s', lead::oid, 'timestamptz'::regtype::oid, owner::oid, 'interval'::regtype::oid),

@@ -6,7 +6,10 @@
  *
  * Stages may be given as lead_stage, as a value of the enum the funnel was
  * built over, or as text (an unknown literal such as 'mql' resolves to the
- * text overload and is parsed like lead_stage input).
+ * text overload): on a lead_stage funnel text is parsed like lead_stage
+ * input, on an enum funnel it names one of the labels the funnel keeps of
+ * its enum (as written, else ignoring case, spaces, "_" and "-", as
+ * try_stage does), so that it needs no catalog and stays immutable.
  */
 #include "postgres.h"
 
@@ -14,6 +17,7 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -28,6 +32,13 @@
 static void pg_attribute_noreturn()
 WrongVocabulary(const Funnel *f, Oid argtype)
 {
+	if ((f->flags & FUNNEL_ENUM) && argtype == TEXTOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("this funnel was built over an enum of %d stages by align 0.1.0, "
+						"which did not keep the enum's labels: it cannot read a stage given as text",
+						f->nstages),
+				 errhint("Pass the stage as a value of that enum, e.g. 'Closed Won'::my_stage.")));
 	if (f->flags & FUNNEL_ENUM)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -35,7 +46,8 @@ WrongVocabulary(const Funnel *f, Oid argtype)
 						f->ladder != NULL ? psprintf("enum %s", f->ladder->type_name)
 						: psprintf("an enum of %d stages", f->nstages),
 						format_type_be(argtype)),
-				 errhint("Pass the stage as a value of that enum, e.g. 'Closed Won'::my_stage.")));
+				 errhint("Pass the stage as a value of that enum, e.g. 'Closed Won'::my_stage, "
+						 "or as text naming one of its labels, e.g. 'Closed Won'.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
 			 errmsg("this funnel was built over lead_stage, not over %s",
@@ -91,6 +103,9 @@ OnLadder(FunctionCallInfo fcinfo, Funnel *f, Oid stage_type, StageMap **map)
 	}
 	if (f->flags & FUNNEL_ENUM)
 	{
+		/* text names a label of the funnel's own ladder (StageArg) */
+		if (stage_type == TEXTOID && f->ladder != NULL)
+			return f;
 		if (!FunnelIsEmpty(f))
 			WrongVocabulary(f, stage_type);
 		empty = palloc(sizeof(Funnel));
@@ -107,6 +122,48 @@ ReadFunnel(FunctionCallInfo fcinfo, Oid stage_type, StageMap **map)
 	return OnLadder(fcinfo, FunnelClosed(PG_GETARG_FUNNEL(0)), stage_type, map);
 }
 
+/* The labels of an enum funnel's ladder, for a message: "MQL", "SQL", "Closed Won". */
+static char *
+LadderLabelList(const Funnel *f)
+{
+	StringInfoData list;
+
+	initStringInfo(&list);
+	for (int s = 0; s < f->nstages; s++)
+		appendStringInfo(&list, "%s\"%s\"", s > 0 ? ", " : "", f->ladder->labels[s]);
+	return list.data;
+}
+
+/*
+ * Slot of a stage given as text on an enum funnel that keeps its labels:
+ * the label written as the enum has it, else the one label it equals when
+ * both ignore white space around them, case, spaces, "_" and "-".  None is
+ * 22P02, two or more 22023; both name the funnel's labels.
+ */
+static int
+LabelSlot(const Funnel *f, const char *text)
+{
+	int			slot = LadderLabelMatch(f->ladder->labels, NULL, f->nstages, text);
+	int			quoted = pg_mbcliplen(text, (int) Min(strlen(text), (size_t) PG_INT32_MAX), 80);
+
+	if (slot == LADDER_LABEL_AMBIGUOUS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%.*s%s\" matches more than one stage of enum %s",
+						quoted, text, (size_t) quoted < strlen(text) ? "..." : "",
+						f->ladder->type_name),
+				 errhint("Write the label exactly as the enum has it: %s.", LadderLabelList(f))));
+	if (slot < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for a stage of enum %s: \"%.*s%s\"",
+						f->ladder->type_name, quoted, text,
+						(size_t) quoted < strlen(text) ? "..." : ""),
+				 errhint("The funnel's stages: %s; case, spaces, \"_\" and \"-\" are ignored.",
+						 LadderLabelList(f))));
+	return slot;
+}
+
 /*
  * Slot of a stage argument in funnel f (from ReadFunnel, with its map):
  * ladder 0..nstages-1, or (if allowed) an outcome slot after the ladder.
@@ -121,6 +178,12 @@ StageArg(FunctionCallInfo fcinfo, const Funnel *f, const StageMap *map, int argn
 
 	if (map != NULL)
 		return StageMapSlot(map, PG_GETARG_DATUM(argno));
+	if (f->flags & FUNNEL_ENUM)
+	{
+		/* OnLadder passes an enum funnel with no map only for text */
+		Assert(type == TEXTOID && f->ladder != NULL);
+		return LabelSlot(f, text_to_cstring(PG_GETARG_TEXT_PP(argno)));
+	}
 	if (type == TEXTOID)
 		code = LeadStageParse(text_to_cstring(PG_GETARG_TEXT_PP(argno)), "lead_stage");
 	else

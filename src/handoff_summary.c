@@ -67,8 +67,12 @@
 #include "settings.h"
 #include "spill.h"
 #include "spool.h"
+#include "stage_map.h"
 
-#define HS_SERIAL_VERSION	4
+#define HS_SERIAL_VERSION	5
+
+/* Most stage codes of stage_stays: lead_stage's, or an enum ladder's values. */
+#define HS_MAX_STAGE_CODES	Max(STAGE_COUNT, FUNNEL_MAX_STAGES)
 
 /* One row: whose, when, by whom. */
 typedef struct HSEvent
@@ -76,7 +80,8 @@ typedef struct HSEvent
 	uint64		lead;			/* hash of the lead key */
 	TimestampTz at;
 	uint64		owner;			/* handoff_summary: owner number + 1, 0 = NULL
-								 * owner; stage_stays: the stage code */
+								 * owner; stage_stays: the stage code (an
+								 * enum's: its position in sort order + 1) */
 } HSEvent;
 
 /* A distinct owner (by equality): its hash, its value, and later its rank. */
@@ -141,6 +146,9 @@ struct HSState
 	Oid			owner_type;
 	Oid			owner_collation;
 	FmgrInfo   *owner_eq;		/* the type's equality (in the type cache), once needed */
+	/* stage_stays: the enum ladder (InvalidOid: lead_stage) and its number of codes */
+	Oid			stage_enum;
+	int32		stage_codes;
 };
 
 /*
@@ -176,6 +184,8 @@ typedef struct HSCache
 	int64		sla_us;
 	uint64		into_hash;
 	Datum		into_value;		/* the Const's value, alive as long as the plan */
+	/* stage_stays: the ladder of the stage argument (is_enum false: lead_stage) */
+	StageMap	stages;
 } HSCache;
 
 /* Sets up hashing, in cxt, for argument argno (the lead key or the owner). */
@@ -209,6 +219,7 @@ NewState(MemoryContext aggcxt, int64 sla_us, bool has_into)
 	st->has_into = has_into;
 	st->into = -1;
 	st->budget = AlignMemoryBudget();
+	st->stage_codes = STAGE_COUNT;
 	return st;
 }
 
@@ -802,6 +813,8 @@ GetCache(FunctionCallInfo fcinfo, bool with_owner)
 		get_typlenbyval(c->owner.type, &c->owner_len, &c->owner_byval);
 		NoteConstArgs(c, fcinfo, PG_NARGS() > 5);
 	}
+	else
+		StageMapInitType(&c->stages, CallArgType(fcinfo, 3), cxt);
 	if (callerless)
 		CallerlessCacheAdd(fcinfo, c);
 	else
@@ -926,6 +939,10 @@ HSCombine(HSState *a, const HSState *b)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid handoff_summary state: owners of different types")));
+	if (a->stage_enum != b->stage_enum)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid stage_stays state: stages of different ladders")));
 	if (b->nowners > 0)
 	{
 		int16		typlen;
@@ -960,6 +977,8 @@ HSNewLike(const HSState *b, MemoryContext cxt)
 
 	st->owner_type = b->owner_type;
 	st->owner_collation = b->owner_collation;
+	st->stage_enum = b->stage_enum;
+	st->stage_codes = b->stage_codes;
 	return st;
 }
 
@@ -986,10 +1005,11 @@ static void SendRowsPacked(const HSState *st, StringInfo buf);
 static void SortRows(HSEvent *ev, HSEvent *tmp, int64 n, int passes);
 static int	PinTextSettings(void);
 static char *QualifiedCollationName(Oid collation);
+static void SendStageLadder(const HSState *st, StringInfo buf);
 
 /*
  * Appends st's serialized form to buf: version, arguments, owner type and
- * collation, owners, rows.  Portable: the server encoding, the type and
+ * collation, stage_stays' enum ladder, owners, rows.  Portable: the server encoding, the type and
  * collation by schema-qualified name and the owners as text written under
  * pinned settings (PinTextSettings), no OID, so that a state reads back on
  * another server (a Citus coordinator) where the owner type has another
@@ -1011,11 +1031,13 @@ HSSerializeTo(const HSState *st, StringInfo buf, bool portable)
 				 ? format_type_extended(st->owner_type, -1, FORMAT_TYPE_FORCE_QUALIFY) : "");
 		SendText(buf, OidIsValid(st->owner_collation)
 				 ? QualifiedCollationName(st->owner_collation) : "");
+		SendStageLadder(st, buf);
 	}
 	else
 	{
 		pq_sendint32(buf, st->owner_type);
 		pq_sendint32(buf, st->owner_collation);
+		pq_sendint32(buf, st->stage_enum);
 	}
 	pq_sendint32(buf, st->nowners);
 	if (st->nowners > 0 && portable)
@@ -1164,7 +1186,7 @@ static void
 AddCheckedRow(HSState *st, uint64 lead, TimestampTz at, uint64 owner, int32 nowners)
 {
 	if (OidIsValid(st->owner_type) ? owner > (uint64) nowners
-		: (owner < 1 || owner > STAGE_COUNT))
+		: (owner < 1 || owner > (uint64) st->stage_codes))
 		CorruptState("row of an unknown owner");
 	if (TIMESTAMP_NOT_FINITE(at))
 		CorruptState("row of an infinite time");
@@ -1285,6 +1307,86 @@ QualifiedCollationName(Oid collation)
 }
 
 /*
+ * stage_stays' enum ladder in the portable form: its schema-qualified name
+ * ("" for lead_stage), then its number of values and their labels in sort
+ * order, so that a state read on another server (a Citus coordinator) is
+ * read with the same ladder or not at all.
+ */
+static void
+SendStageLadder(const HSState *st, StringInfo buf)
+{
+	StageMap	map;
+
+	if (!OidIsValid(st->stage_enum))
+	{
+		SendText(buf, "");
+		return;
+	}
+	StageMapInitEnum(&map, st->stage_enum, CurrentMemoryContext);
+	SendText(buf, map.ladder.type_name);
+	pq_sendint32(buf, map.nstages);
+	for (int i = 0; i < map.nstages; i++)
+		SendText(buf, map.ladder.labels[i]);
+}
+
+/*
+ * Sets a state's stage ladder: lead_stage (InvalidOid), or an enum of 1 to
+ * 64 values, whose map is set up in *map.
+ */
+static void
+SetStageEnum(HSState *st, Oid type, StageMap *map)
+{
+	if (!OidIsValid(type))
+		return;
+	if (!type_is_enum(type))
+		CorruptState("stages of a type that is not an enum");
+	StageMapInitEnum(map, type, CurrentMemoryContext);
+	st->stage_enum = type;
+	st->stage_codes = map->nstages;
+}
+
+/*
+ * Reads SendStageLadder's ladder into st: the enum of that name here, which
+ * must have the same labels in the same order (a state's stage codes are
+ * positions in that order).
+ */
+static void
+GetStageLadder(HSState *st, StringInfo msg, int encoding)
+{
+	const char *name = GetText(msg, encoding);
+	StageMap	map;
+	Oid			type;
+	int32		typmod;
+	int32		n;
+
+	if (name[0] == '\0')
+		return;
+	(void) parseTypeString(name, &type, &typmod, false);
+	if (!OidIsValid(type))
+		CorruptState("no stage type");
+	SetStageEnum(st, type, &map);
+	n = pq_getmsgint(msg, 4);
+	if (n != map.nstages)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("a stage_stays state over enum %s with other values than the enum here", name),
+				 errdetail("The state has %d values, the enum here %d.", n, map.nstages),
+				 errhint("Give the enum the same values, in the same order, on every server.")));
+	for (int i = 0; i < n; i++)
+	{
+		const char *label = GetText(msg, encoding);
+
+		if (strcmp(label, map.ladder.labels[i]) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("a stage_stays state over enum %s with other values than the enum here", name),
+					 errdetail("The state's value %d is \"%s\", the enum's here \"%s\".",
+							   i + 1, label, map.ladder.labels[i]),
+					 errhint("Give the enum the same values, in the same order, on every server.")));
+	}
+}
+
+/*
  * Reads a state HSSerializeTo wrote into a new state in cxt: checks the
  * counts before trusting them, reads portable owners with the type's input
  * function (hashing them again), and checks that every row's owner is one
@@ -1303,6 +1405,7 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 	int16		typlen = 0;
 	bool		typbyval = false;
 	int			encoding = GetDatabaseEncoding();
+	StageMap	stage_map;
 
 	if (pq_getmsgbyte(msg) != HS_SERIAL_VERSION)
 		CorruptState("unsupported version");
@@ -1346,12 +1449,16 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 		}
 		if (coll_name[0] != '\0')
 			st->owner_collation = get_collation_oid(stringToQualifiedNameList(coll_name), false);
+		GetStageLadder(st, msg, encoding);
 	}
 	else
 	{
 		st->owner_type = (Oid) pq_getmsgint(msg, 4);
 		st->owner_collation = (Oid) pq_getmsgint(msg, 4);
+		SetStageEnum(st, (Oid) pq_getmsgint(msg, 4), &stage_map);
 	}
+	if (OidIsValid(st->owner_type) && OidIsValid(st->stage_enum))
+		CorruptState("owners and stages");
 	if (OidIsValid(st->owner_type) && type_is_collatable(st->owner_type) &&
 		!OidIsValid(st->owner_collation))
 		CorruptState("owners of a collatable type without a collation");
@@ -1867,23 +1974,34 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 
 /*
  * Keeps one row of stage_stays(lead, at, stage) in st, a new state in cxt
- * when st is NULL, the stage code in place of an owner; returns the state.
- * Rows with a NULL lead, time or stage are skipped.
+ * when st is NULL, the stage code in place of an owner (lead_stage's code,
+ * or for an enum ladder the value's position in the enum's sort order + 1,
+ * so that tied rows sort in ladder order); returns the state.  Rows with a
+ * NULL lead, time or stage are skipped.
  */
 HSState *
 StaysAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 {
 	HSCache    *c = GetCache(fcinfo, false);
+	Oid			stage_enum = c->stages.is_enum ? c->stages.enum_type : InvalidOid;
+	uint64		code;
 
 	if (st == NULL)
+	{
 		st = NewState(cxt, 0, false);
+		st->stage_enum = stage_enum;
+		st->stage_codes = c->stages.is_enum ? c->stages.nstages : STAGE_COUNT;
+	}
 	else if (OidIsValid(st->owner_type))
 		CorruptState("a handoff_summary state given to stage_stays");
+	else if (st->stage_enum != stage_enum)
+		CorruptState("a stage_stays state of another ladder");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		return st;
+	code = c->stages.is_enum ? (uint64) StageMapSlot(&c->stages, PG_GETARG_DATUM(3)) + 1
+		: (uint64) PG_GETARG_LEAD_STAGE(3);
 	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)),
-			 CheckTime(PG_GETARG_TIMESTAMPTZ(2), "stage_stays() at"),
-			 (uint64) PG_GETARG_LEAD_STAGE(3));
+			 CheckTime(PG_GETARG_TIMESTAMPTZ(2), "stage_stays() at"), code);
 	return st;
 }
 
@@ -1902,7 +2020,8 @@ stage_stays_trans(PG_FUNCTION_ARGS)
 typedef struct StaysWalk
 {
 	Size		budget;			/* of each stage's spool */
-	Spool	   *stays[STAGE_COUNT + 1];
+	int32		codes;			/* stage codes are 1 .. codes */
+	Spool	   *stays[HS_MAX_STAGE_CODES + 1];
 } StaysWalk;
 
 /*
@@ -1920,7 +2039,7 @@ WalkStays(const HSEvent *ev, int64 n, void *arg)
 
 		if (ev[i + 1].lead != ev[i].lead)
 			continue;
-		if (unlikely(ev[i].owner < 1 || ev[i].owner > STAGE_COUNT))
+		if (unlikely(ev[i].owner < 1 || ev[i].owner > (uint64) w->codes))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("invalid stage_stays state: stage code %llu",
@@ -1934,8 +2053,10 @@ WalkStays(const HSEvent *ev, int64 n, void *arg)
 /*
  * The result of stage_stays over st (NULL: no rows): walks each lead in
  * time order (ties in ladder order), as time_in_stage does, and returns per
- * stage that has a completed stay: (stage, stays, median_stay, p90_stay).
- * The last row of a lead has no completed stay.
+ * stage that has a completed stay: (stage, stays, median_stay, p90_stay);
+ * over an enum ladder (the element type enum_stage_stay_stats, whose stage
+ * is text) (stage label, rank, stays, median_stay, p90_stay), the labels as
+ * the enum has them now.  The last row of a lead has no completed stay.
  */
 Datum
 StageStaysResult(FunctionCallInfo fcinfo, HSState *st)
@@ -1944,8 +2065,10 @@ StageStaysResult(FunctionCallInfo fcinfo, HSState *st)
 	Oid			array_type = get_func_rettype(fcinfo->flinfo->fn_oid);
 	Oid			elem_type = get_element_type(array_type);
 	TupleDesc	tupdesc = lookup_rowtype_tupdesc_copy(elem_type, -1);
+	bool		as_enum = TupleDescAttr(tupdesc, 0)->atttypid == TEXTOID;
+	StageMap	map;
 	StaysWalk	w;
-	Datum		elems[STAGE_COUNT];
+	Datum	   *elems;
 	int			nelems = 0;
 	int16		typlen;
 	bool		typbyval;
@@ -1954,24 +2077,42 @@ StageStaysResult(FunctionCallInfo fcinfo, HSState *st)
 	memset(&w, 0, sizeof(w));
 	if (st != NULL && OidIsValid(st->owner_type))
 		CorruptState("a handoff_summary state given to stage_stays");
+	if (st != NULL && OidIsValid(st->stage_enum) != as_enum)
+		CorruptState(as_enum ? "a lead_stage stage_stays state given to the enum final function"
+					 : "an enum stage_stays state given to the lead_stage final function");
+	if (st != NULL && as_enum)
+	{
+		StageMapInitEnum(&map, st->stage_enum, CurrentMemoryContext);
+		if (map.nstages != st->stage_codes)
+			CorruptState("the enum's values changed");
+	}
+	w.codes = st != NULL ? st->stage_codes : 0;
 	if (n > 0)
 	{
 		/* the stays share half the budget (the rows being walked take the other half) */
-		w.budget = st->budget / 2 / STAGE_COUNT;
+		w.budget = st->budget / 2 / w.codes;
 		WalkLeads(st, WalkStays, &w);
 	}
 	tupdesc = BlessTupleDesc(tupdesc);
-	for (int s = 1; s <= STAGE_COUNT; s++)
+	elems = palloc(sizeof(Datum) * (w.codes + 1));
+	for (int s = 1; s <= w.codes; s++)
 	{
-		Datum		values[2 + HS_QUANTILE_FORMS];
+		Datum		values[3 + HS_QUANTILE_FORMS];
 		bool		nulls[lengthof(values)] = {0};
+		int			k = 0;
 
 		if (w.stays[s] == NULL)
 			continue;
-		values[0] = LeadStageGetDatum((LeadStage) s);
-		values[1] = Int64GetDatum(SpoolCount(w.stays[s]));
-		SpoolQuantiles(w.stays[s], values + 2);
-		elems[nelems++] = HeapTupleGetDatum(FormStatsTuple(tupdesc, values, nulls, lengthof(values)));
+		if (as_enum)
+		{
+			values[k++] = CStringGetTextDatum(map.ladder.labels[s - 1]);
+			values[k++] = Int32GetDatum(s);
+		}
+		else
+			values[k++] = LeadStageGetDatum((LeadStage) s);
+		values[k++] = Int64GetDatum(SpoolCount(w.stays[s]));
+		SpoolQuantiles(w.stays[s], values + k);
+		elems[nelems++] = HeapTupleGetDatum(FormStatsTuple(tupdesc, values, nulls, k + HS_QUANTILE_FORMS));
 		SpoolFree(w.stays[s]);
 	}
 	get_typlenbyvalalign(elem_type, &typlen, &typbyval, &typalign);

@@ -189,3 +189,45 @@ StageMapSlot(const StageMap *map, Datum stage)
 	}
 	pg_unreachable();
 }
+
+/* Fills keys[0..n-1] with the matching keys of a ladder's labels ("" for none). */
+void
+LadderLabelKeys(char *const *labels, int n, LadderLabelKey *keys)
+{
+	for (int i = 0; i < n; i++)
+		if (!StageLabelKey(labels[i], keys[i]))
+			keys[i][0] = '\0';
+}
+
+/*
+ * Position of CRM text among a ladder's n labels: the label as written,
+ * else the one label whose matching key (StageLabelKey: white space around
+ * it, case, spaces, "_" and "-" ignored) is text's; LADDER_LABEL_NONE when
+ * none is, LADDER_LABEL_AMBIGUOUS when two or more are (enums have no
+ * aliases).  keys: the labels' keys from LadderLabelKeys, or NULL.
+ */
+int
+LadderLabelMatch(char *const *labels, const LadderLabelKey *keys, int n, const char *text)
+{
+	char		key[STAGE_LABEL_MAX + 1];
+	int			found = LADDER_LABEL_NONE;
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(labels[i], text) == 0)
+			return i;
+	if (!StageLabelKey(text, key))
+		return LADDER_LABEL_NONE;
+	for (int i = 0; i < n; i++)
+	{
+		LadderLabelKey own;
+
+		if (keys == NULL && !StageLabelKey(labels[i], own))
+			continue;
+		if (strcmp(keys != NULL ? keys[i] : own, key) != 0)
+			continue;
+		if (found >= 0)
+			return LADDER_LABEL_AMBIGUOUS;
+		found = i;
+	}
+	return found;
+}

@@ -9,6 +9,7 @@
 #include "postgres.h"
 #include "fmgr.h"
 
+#include "align.h"
 #include "funnel.h"
 
 typedef struct StageMap
@@ -41,5 +42,23 @@ extern void FunnelInitOnMap(Funnel *f, MemoryContext cxt, const StageMap *map,
 
 /* Slot of a stage value: ladder 0..nstages-1, outcomes after; -1 = ignored. */
 extern int	StageMapSlot(const StageMap *map, Datum stage);
+
+/* The matching key of an enum label (StageLabelKey), "" when it has none. */
+typedef char LadderLabelKey[STAGE_LABEL_MAX + 1];
+
+/* Fills keys[0..n-1] with the matching keys of a ladder's labels. */
+extern void LadderLabelKeys(char *const *labels, int n, LadderLabelKey *keys);
+
+/* LadderLabelMatch's answers besides a position. */
+#define LADDER_LABEL_NONE		(-1)
+#define LADDER_LABEL_AMBIGUOUS	(-2)
+
+/*
+ * Position of CRM text among a ladder's n labels: the label written
+ * exactly, else the one label with the same matching key (keys from
+ * LadderLabelKeys, or NULL to work them out here).
+ */
+extern int	LadderLabelMatch(char *const *labels, const LadderLabelKey *keys, int n,
+							 const char *text);
 
 #endif							/* ALIGN_STAGE_MAP_H */

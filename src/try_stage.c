@@ -27,8 +27,7 @@ typedef struct EnumLabels
 {
 	Oid			type;			/* the enum */
 	StageMap	map;			/* its values in sort order, and labels */
-	bool		has_key[FUNNEL_MAX_STAGES]; /* the label has a matching key */
-	char		key[FUNNEL_MAX_STAGES][STAGE_LABEL_MAX + 1];	/* StageLabelKey */
+	LadderLabelKey keys[FUNNEL_MAX_STAGES]; /* the labels' matching keys */
 } EnumLabels;
 
 /* Raises the error for a second argument (of type type) that names no ladder. */
@@ -55,33 +54,9 @@ GetEnumLabels(FunctionCallInfo fcinfo, Oid type)
 	e = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(EnumLabels));
 	e->type = type;
 	StageMapInitEnum(&e->map, type, fcinfo->flinfo->fn_mcxt);
-	for (int i = 0; i < e->map.nstages; i++)
-		e->has_key[i] = StageLabelKey(e->map.ladder.labels[i], e->key[i]);
+	LadderLabelKeys(e->map.ladder.labels, e->map.nstages, e->keys);
 	fcinfo->flinfo->fn_extra = e;
 	return e;
-}
-
-/* Position of label among an enum's labels (see the file header), or -1. */
-static int
-FindEnumLabel(const EnumLabels *e, const char *label)
-{
-	char		key[STAGE_LABEL_MAX + 1];
-	int			found = -1;
-
-	for (int i = 0; i < e->map.nstages; i++)
-		if (strcmp(e->map.ladder.labels[i], label) == 0)
-			return i;
-	if (!StageLabelKey(label, key))
-		return -1;
-	for (int i = 0; i < e->map.nstages; i++)
-	{
-		if (!e->has_key[i] || strcmp(e->key[i], key) != 0)
-			continue;
-		if (found >= 0)
-			return -1;			/* two labels: it names neither */
-		found = i;
-	}
-	return found;
 }
 
 PG_FUNCTION_INFO_V1(try_stage);
@@ -113,7 +88,9 @@ try_stage_enum(PG_FUNCTION_ARGS)
 	e = GetEnumLabels(fcinfo, getBaseType(type));
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	pos = FindEnumLabel(e, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	/* a label two enum labels match names neither */
+	pos = LadderLabelMatch(e->map.ladder.labels, e->keys, e->map.nstages,
+						   text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	if (pos < 0)
 		PG_RETURN_NULL();
 	PG_RETURN_OID(e->map.by_pos[pos]);

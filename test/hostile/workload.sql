@@ -66,7 +66,9 @@ SELECT public.reached(f, 'mql'), public.reached(f, 'mql'::public.lead_stage), pu
        public.conversion_interval(f, 'lead', 'sql'), public.conversion_interval(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage, 0.9),
        public.conversion_interval(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage),
        public.time_to_convert(f, 'lead', 'sql', 0.5), public.time_to_convert(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage, 0.9),
-       public.time_to_convert(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage, 0.5)
+       public.time_to_convert(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage, 0.5),
+       public.reached(fe, 'Sign-Up'), public.conversion(fe, 'visit', 'PAID'),
+       public.time_to_convert(fe, ' visit ', 'paid', 0.5)
 FROM public.stored;
 SELECT public.time_sample(f, 'lead', 'sql'), public.time_sample(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage),
        public.time_sample(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage),
@@ -101,12 +103,16 @@ CREATE AGGREGATE public.hs_partial(bigint, timestamptz, text, interval) (
     SFUNC = public.handoff_state_trans, STYPE = public.handoff_state);
 CREATE AGGREGATE public.stays_partial(bigint, timestamptz, public.lead_stage) (
     SFUNC = public.stays_state_trans, STYPE = public.handoff_state);
+CREATE AGGREGATE public.enum_stays_partial(bigint, timestamptz, public.crm_stage) (
+    SFUNC = public.stays_state_trans, STYPE = public.handoff_state);
 SELECT public.handoff_state_final(h::text::public.handoff_state),
        public.handoff_state_final(public.handoff_state_in(public.handoff_state_out(h))),
        pg_catalog.length(public.handoff_state_send(h)),
-       public.stays_state_final(s::text::public.handoff_state)::text
+       public.stays_state_final(s::text::public.handoff_state)::text,
+       public.enum_stays_state_final(es::text::public.handoff_state)::text
 FROM (SELECT public.hs_partial(lead, at, owner, interval '1 hour') AS h,
-             public.stays_partial(lead, at, stage) AS s FROM public.ev) x;
+             public.stays_partial(lead, at, stage) AS s,
+             public.enum_stays_partial(lead, at, crm) AS es FROM public.ev) x;
 CREATE AGGREGATE public.wf_partial(interval, timestamptz, public.lead_stage) (
     SFUNC = public.window_funnel_trans, STYPE = public.window_funnel_state);
 SELECT public.window_funnel_final(w::text::public.window_funnel_state, NULL::interval, NULL::timestamptz,
@@ -131,10 +137,11 @@ FROM public.ev WINDOW w AS (PARTITION BY lead ORDER BY at) ORDER BY lead, at LIM
 -- the sort-free aggregates, serial and through a parallel plan (shared serialize/deserialize)
 SELECT (public.handoff_summary(lead, at, owner, interval '1 hour')).*,
        (public.handoff_summary(lead, at, owner, interval '1 hour', 'rep1'::text)).handoffs,
-       public.stage_stays(lead, at, stage)::text
+       public.stage_stays(lead, at, stage)::text, public.stage_stays(lead, at, crm)::text
 FROM public.ev;
 SET max_parallel_workers_per_gather = 2;
-SELECT public.handoff_summary(lead, at, owner, interval '1 hour'), public.stage_stays(lead, at, stage)::text
+SELECT public.handoff_summary(lead, at, owner, interval '1 hour'), public.stage_stays(lead, at, stage)::text,
+       public.stage_stays(lead, at, crm)::text
 FROM public.big;
 RESET max_parallel_workers_per_gather;
 

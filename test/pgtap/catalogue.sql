@@ -23,6 +23,7 @@ SELECT is_empty($$SELECT signature FROM align_functions
                   WHERE prokind = 'f' AND signature NOT LIKE 'funnel_%' AND signature NOT LIKE 'window_%'
                     AND provolatile <> CASE WHEN signature LIKE 'align_concrete_aggregates(%' THEN 'v'
                                             WHEN signature LIKE '%anyenum%' OR signature LIKE 'align_%'
+                                                 OR signature LIKE 'enum\_%'
                                                  OR signature ~ '^handoff_state_(in|out|recv|send)\('
                                                  OR signature = 'try_stage(text,anyelement)'
                                             THEN 's' ELSE 'i' END$$,
