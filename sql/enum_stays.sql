@@ -29,26 +29,28 @@ FROM generate_series(1, 3000) lead_id, generate_series(0, (random() * 7)::int) k
 ORDER BY random();
 ANALYZE es_events;
 
--- the plain-SQL answer over a table of events, in rank order
-CREATE FUNCTION pg_temp.plain_stays(events regclass)
-RETURNS TABLE (stage text, rank int, stays bigint, median interval, p90 interval)
+-- the plain-SQL answer over a table of events, in rank order: every
+-- column (percentile_disc and percentile_cont, intervals and hours) from
+-- sql/include/plain_stats.sql
+\i sql/include/plain_stats.sql
+CREATE FUNCTION pg_temp.plain_stays(events regclass) RETURNS SETOF enum_stage_stay_stats
 LANGUAGE plpgsql AS $$
 BEGIN
     RETURN QUERY EXECUTE format($q$
-        SELECT stage::text, array_position(enum_range(NULL::es_stage), stage), count(*),
-               justify_hours(percentile_disc(0.5) WITHIN GROUP (ORDER BY d)),
-               justify_hours(percentile_disc(0.9) WITHIN GROUP (ORDER BY d))
-        FROM (SELECT stage, lead(at) OVER w - at AS d
-              FROM %s WHERE lead_id IS NOT NULL AND at IS NOT NULL AND stage IS NOT NULL
-              WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x
-        WHERE d IS NOT NULL GROUP BY 1, 2 ORDER BY 2$q$, events);
+        SELECT s.stage::text, s.rank, cardinality(s.ds)::bigint, q.*
+        FROM (SELECT stage, array_position(enum_range(NULL::es_stage), stage) AS rank, array_agg(d) AS ds
+              FROM (SELECT stage, lead(at) OVER w - at AS d
+                    FROM %s WHERE lead_id IS NOT NULL AND at IS NOT NULL AND stage IS NOT NULL
+                    WINDOW w AS (PARTITION BY lead_id ORDER BY at, stage)) x
+              WHERE d IS NOT NULL GROUP BY 1, 2) s,
+             pg_temp.plain_quantiles(s.ds) q
+        ORDER BY s.rank$q$, events);
 END $$;
 CREATE TEMP TABLE es_plain AS SELECT * FROM pg_temp.plain_stays('es_events');
 -- true when stays (stage_stays' array) has exactly es_plain's rows
 CREATE FUNCTION pg_temp.same_as_plain(stays enum_stage_stay_stats[]) RETURNS boolean
 LANGUAGE sql AS $$
-    SELECT count(*) = count(*) FILTER (WHERE a.rank = p.rank AND a.stays = p.stays
-                                         AND a.median_stay = p.median AND a.p90_stay = p.p90)
+    SELECT count(*) = count(*) FILTER (WHERE a = p)
     FROM unnest(stays) a FULL JOIN es_plain p USING (stage) $$;
 CREATE FUNCTION pg_temp.temp_files() RETURNS bigint LANGUAGE sql AS $$
     SELECT temp_files FROM pg_stat_database WHERE datname = current_database()
@@ -56,8 +58,8 @@ $$;
 
 -- serial, in memory: align's rows beside plain SQL's
 SET max_parallel_workers_per_gather = 0;
-SELECT a.stage, a.rank, a.stays, a.median_stay, a.p90_stay,
-       a.rank = p.rank AND a.stays = p.stays AND a.median_stay = p.median AND a.p90_stay = p.p90 AS same_as_plain
+SELECT a.stage, a.rank, a.stays, a.median_stay, a.p90_stay, a.median_stay_cont,
+       a = p AS same_as_plain
 FROM unnest((SELECT stage_stays(lead_id, at, stage) FROM es_events)) a FULL JOIN es_plain p USING (stage)
 ORDER BY p.rank;
 -- the label casts back to the enum
@@ -122,7 +124,7 @@ CREATE TEMP TABLE es_big AS
 SELECT lead_id + 10000 * g AS lead_id, stage, at FROM es_events, generate_series(0, 24) g;
 SELECT count(*) > 65536 AS many_rows,
        (SELECT stage_stays(lead_id, at, stage) FROM es_big)
-       = (SELECT array_agg(p::enum_stage_stay_stats ORDER BY rank) FROM pg_temp.plain_stays('es_big') p)
+       = (SELECT array_agg(p ORDER BY rank) FROM pg_temp.plain_stays('es_big') p)
            AS same_as_plain
 FROM es_big;
 
