@@ -133,14 +133,16 @@ EXPLAIN (COSTS OFF) SELECT rollup(f) FROM big_daily;
 SELECT rollup(f)::text = (SELECT f FROM serial WHERE what = 'total') AS rollup_same
 FROM big_daily;
 
--- force_parallel_mode: a serial plan (parallel made too costly) runs whole
--- in one worker, and its result crosses to the leader
+-- debug_parallel_query (force_parallel_mode before PostgreSQL 16): a serial
+-- plan (parallel made too costly) runs whole in one worker, and its result
+-- crosses to the leader
+\i sql/include/debug_parallel.sql
 SET parallel_setup_cost = 1e9;
-SET force_parallel_mode = on;
+SET :debug_parallel = on;
 EXPLAIN (COSTS OFF) SELECT funnel(lead, stage, at) FROM big_events;
 SELECT funnel(lead, stage, at)::text = (SELECT f FROM serial WHERE what = 'total') AS forced_same
 FROM big_events;
-RESET force_parallel_mode;
+RESET :debug_parallel;
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

@@ -2,10 +2,12 @@
 -- serial answer under forced parallel plans (Partial Aggregate in workers,
 -- states shipped through Gather and merged by the combine function), with
 -- hash aggregation spilling to disk, and inside a parallel worker
--- (force_parallel_mode).  The corpus covers empty input, one row, all-NULL
--- groups, a FILTER that empties a group and very many groups.
+-- (debug_parallel_query, force_parallel_mode before PostgreSQL 16).  The
+-- corpus covers empty input, one row, all-NULL groups, a FILTER that empties
+-- a group and very many groups.
 \set SHOW_CONTEXT never
 SET client_min_messages = warning;
+\i sql/include/debug_parallel.sql
 
 -- Deterministic events: 10000 leads, 1 to 6 events each, skips, outcomes,
 -- NULL times, NULL stages, and one group whose rows are all NULL.
@@ -41,7 +43,7 @@ RESET default_statistics_target;
 
 -- Runs a query serially, with forced parallel plans, with a parallel plan
 -- whose hash aggregation spills (work_mem 64kB), and inside a worker
--- (force_parallel_mode); says whether each gave the serial rows, whether the
+-- (debug_parallel_query); says whether each gave the serial rows, whether the
 -- parallel plan really split the work, and whether the spill happened.
 CREATE FUNCTION pg_temp.compare(q text, OUT serial_rows bigint, OUT parallel_same bool,
                                 OUT spill_same bool, OUT in_worker_same bool,
@@ -84,13 +86,13 @@ BEGIN
     -- allowed at all (max_parallel_workers_per_gather > 0)
     PERFORM set_config('max_parallel_workers_per_gather', '1', true);
     PERFORM set_config('parallel_setup_cost', '1e9', true);
-    PERFORM set_config('force_parallel_mode', 'on', true);
+    PERFORM set_config(current_setting('regress.debug_parallel'), 'on', true);
     EXECUTE wrapped INTO STRICT serial_rows, result;
     EXECUTE 'EXPLAIN (COSTS OFF, FORMAT JSON) ' || wrapped INTO plan;
     -- NULL where the planner runs no part of the query in a worker (window
     -- functions are parallel restricted in PostgreSQL: they run in the leader)
     in_worker_same := CASE WHEN plan::text ~ '"Single Copy": true' THEN result = serial END;
-    PERFORM set_config('force_parallel_mode', 'off', true);
+    PERFORM set_config(current_setting('regress.debug_parallel'), 'off', true);
 END $$;
 
 CREATE TEMP TABLE par_results AS

@@ -2,8 +2,9 @@
 -- property_funnel and property_window again, with every answer of align
 -- computed by a parallel plan (workers scan prop_ev, partial aggregates
 -- are shipped to the leader and combined), then a subset inside a parallel
--- worker (force_parallel_mode).  The answers must be the model's, as in the
--- serial tests; the last checks say that the plans really were parallel.
+-- worker (debug_parallel_query, force_parallel_mode before PostgreSQL 16).
+-- The answers must be the model's, as in the serial tests; the last checks
+-- say that the plans really were parallel.
 \set SHOW_CONTEXT never
 SET TimeZone = 'UTC';
 
@@ -110,7 +111,7 @@ SELECT * FROM pg_temp.check('parallel plans', NULL, $q$
            workers_launched AND (partial_aggregate OR target IN ('got_win', 'got_wf')) AS ok
     FROM plans$q$);
 
--- inside a parallel worker (force_parallel_mode, with the default costs,
+-- inside a parallel worker (debug_parallel_query, with the default costs,
 -- under which these small scans get no parallel plan of their own): whole
 -- statements run in one worker, their results (funnel values included) are
 -- sent to the leader
@@ -119,7 +120,8 @@ RESET parallel_setup_cost;
 RESET align.partial_merge_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
-SET force_parallel_mode = on;
+\i sql/include/debug_parallel.sql
+SET :debug_parallel = on;
 DELETE FROM plans;
 DO $$
 BEGIN
@@ -167,7 +169,7 @@ SELECT * FROM pg_temp.check('in a worker: plans', NULL, $q$
            CASE WHEN workers_launched THEN 'workers' ELSE 'none' END AS got, workers_launched AS ok
     FROM plans$q$);
 
-RESET force_parallel_mode;
+RESET :debug_parallel;
 RESET max_parallel_workers_per_gather;
 RESET prop.explain;
 DROP TABLE prop_groups, prop_enum_groups, prop_tops, prop_ev;

@@ -30,6 +30,7 @@
 #include "utils/syscache.h"
 
 #include "callerless.h"
+#include "pg_compat.h"
 
 #define CALLERLESS_SLOTS	16
 
@@ -146,11 +147,11 @@ CallerlessCacheFind(FunctionCallInfo fcinfo)
 	Oid			collation = PG_GET_COLLATION();
 	MemoryContext cxt = CallerlessContext();
 
-	if (callerless_lxid != MyProc->lxid)
+	if (callerless_lxid != MyLocalTransactionId())
 	{
 		MemoryContextReset(cxt);
 		nslots = 0;
-		callerless_lxid = MyProc->lxid;
+		callerless_lxid = MyLocalTransactionId();
 	}
 	for (int i = 0; i < nslots; i++)
 		if (slots[i].fn_oid == fn_oid && slots[i].aggregate == agg &&

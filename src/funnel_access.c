@@ -25,11 +25,12 @@
 #include "utils/tuplestore.h"
 
 #include "align.h"
+#include "pg_compat.h"
 #include "funnel.h"
 #include "stage_map.h"
 
 /* Raises the error for a stage of the wrong vocabulary. */
-static void pg_attribute_noreturn()
+pg_noreturn static void
 WrongVocabulary(const Funnel *f, Oid argtype)
 {
 	if ((f->flags & FUNNEL_ENUM) && argtype == TEXTOID)

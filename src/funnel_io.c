@@ -42,6 +42,7 @@
 #include "utils/numeric.h"
 
 #include "align.h"
+#include "pg_compat.h"
 #include "funnel.h"
 #include "settings.h"
 
@@ -73,7 +74,7 @@ static const char *const outcome_names[FUNNEL_MAX_OUTCOMES] = {
 static int	corrupt_errcode = ERRCODE_DATA_CORRUPTED;
 
 /* Raises the standard error for a bad funnel from any source. */
-static void pg_attribute_noreturn()
+pg_noreturn static void
 Corrupt(const char *what)
 {
 	ereport(ERROR,
@@ -743,7 +744,7 @@ AppendPackedLeads(StringInfo buf, const Funnel *f)
 				PutLE32(p, slots[s]);
 		}
 		enlargeStringInfo(buf, pg_b64_enc_len(n * entry) + 1);
-		len = pg_b64_encode((const char *) raw, n * entry, buf->data + buf->len,
+		len = pg_b64_encode((const Base64Byte *) raw, n * entry, buf->data + buf->len,
 							buf->maxlen - buf->len);
 		if (len < 0)
 			elog(ERROR, "could not encode a funnel's open leads");
@@ -1057,7 +1058,7 @@ ReadPackedLeads(Funnel *f, const JsonbValue *leads)
 		Corrupt("\"leads\" must be a string of base64");
 	maxlen = pg_b64_dec_len(leads->val.string.len);
 	raw = palloc(maxlen + 1);
-	len = pg_b64_decode(leads->val.string.val, leads->val.string.len, (char *) raw, maxlen);
+	len = pg_b64_decode(leads->val.string.val, leads->val.string.len, (Base64Byte *) raw, maxlen);
 	if (len <= 0 || len % entry != 0)
 		Corrupt("\"leads\" is not base64 of whole lead entries");
 	n = len / entry;
@@ -1122,7 +1123,7 @@ ReadLeads(Funnel *f, JsonbValue *leads)
  * Scalar callback of CheckJsonSyntax: every number in a funnel is a plain
  * integer of at most 20 characters, so none can overflow jsonb's numeric.
  */
-static void
+static JsonActionResult
 CheckJsonNumber(void *state, char *token, JsonTokenType tokentype)
 {
 	size_t		len = strlen(token);
@@ -1131,6 +1132,7 @@ CheckJsonNumber(void *state, char *token, JsonTokenType tokentype)
 		(len > 20 || strspn(token, "-0123456789") != len))
 		Corrupt(psprintf("number %.24s%s is not an integer of at most 20 digits",
 						 token, len > 24 ? "..." : ""));
+	JSON_ACTION_DONE;
 }
 
 /*
@@ -1138,18 +1140,20 @@ CheckJsonNumber(void *state, char *token, JsonTokenType tokentype)
  * most (the object, "times", a pair's buckets, a bucket), so deeper input is
  * rejected long before it could exhaust the stack.
  */
-static void
+static JsonActionResult
 CheckJsonDepth(void *state)
 {
 	if (++*(int *) state > 4)
 		Corrupt("JSON nested too deeply");
+	JSON_ACTION_DONE;
 }
 
 /* Object and array end callback of CheckJsonSyntax. */
-static void
+static JsonActionResult
 CheckJsonDepthEnd(void *state)
 {
 	--*(int *) state;
+	JSON_ACTION_DONE;
 }
 
 /*
@@ -1159,8 +1163,7 @@ CheckJsonDepthEnd(void *state)
 static void
 CheckJsonSyntax(char *str)
 {
-	JsonLexContext *lex = makeJsonLexContextCstringLen(str, strlen(str),
-													   GetDatabaseEncoding(), true);
+	JsonLexContext *lex = JsonLexerCstring(str, strlen(str), GetDatabaseEncoding(), true);
 	JsonSemAction sem;
 	JsonParseErrorType err;
 	int			depth = 0;

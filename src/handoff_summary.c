@@ -63,6 +63,7 @@
 #include "handoff_state.h"
 #include "interval_rule.h"
 #include "key_hash.h"
+#include "pg_compat.h"
 #include "radix.h"
 #include "settings.h"
 #include "spill.h"
@@ -1361,7 +1362,7 @@ GetStageLadder(HSState *st, StringInfo msg, int encoding)
 
 	if (name[0] == '\0')
 		return;
-	(void) parseTypeString(name, &type, &typmod, false);
+	type = TypeOidFromString(name, &typmod, false);
 	if (!OidIsValid(type))
 		CorruptState("no stage type");
 	SetStageEnum(st, type, &map);
@@ -1445,10 +1446,10 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 		{
 			int32		typmod;
 
-			(void) parseTypeString(type_name, &st->owner_type, &typmod, false);
+			st->owner_type = TypeOidFromString(type_name, &typmod, false);
 		}
 		if (coll_name[0] != '\0')
-			st->owner_collation = get_collation_oid(stringToQualifiedNameList(coll_name), false);
+			st->owner_collation = get_collation_oid(QualifiedNameList(coll_name), false);
 		GetStageLadder(st, msg, encoding);
 	}
 	else

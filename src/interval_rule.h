@@ -12,13 +12,15 @@
 #include "common/int.h"
 #include "datatype/timestamp.h"
 
+#include "pg_compat.h"
+
 extern void IntervalSpan(const Interval *iv, int64 *days, int64 *usecs);
 extern int64 IntervalArgMicroseconds(const Interval *iv, const char *what,
 									 const char *hint);
 extern Interval *MicrosecondsInterval(int64 us);
-extern void ReportTimeDifference(TimestampTz earlier, TimestampTz later,
-								 const char *fname) pg_attribute_noreturn();
-extern void ReportTimeRange(TimestampTz t, const char *what) pg_attribute_noreturn();
+pg_noreturn extern void ReportTimeDifference(TimestampTz earlier, TimestampTz later,
+											 const char *fname);
+pg_noreturn extern void ReportTimeRange(TimestampTz t, const char *what);
 
 /*
  * align's one time range, for every function that takes a time: what a

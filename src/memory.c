@@ -15,6 +15,7 @@
 #include "utils/memutils.h"
 
 #include "align.h"
+#include "pg_compat.h"
 
 /*
  * Memory for a large array, in cxt.  From 4 MB on it is aligned to 2 MB and
@@ -99,7 +100,7 @@ StateTextDecode(StringInfo msg, const char *in, const char *typname)
 			text[len++] = *p;
 	initStringInfo(msg);
 	enlargeStringInfo(msg, pg_b64_dec_len(len));
-	msg->len = pg_b64_decode(text, len, msg->data, pg_b64_dec_len(len));
+	msg->len = pg_b64_decode(text, len, (Base64Byte *) msg->data, pg_b64_dec_len(len));
 	if (msg->len < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -113,7 +114,7 @@ char *
 StateTextEncode(const char *data, int len)
 {
 	char	   *out = palloc(pg_b64_enc_len(len) + 1);
-	int			n = pg_b64_encode(data, len, out, pg_b64_enc_len(len));
+	int			n = pg_b64_encode((const Base64Byte *) data, len, out, pg_b64_enc_len(len));
 
 	if (n < 0)
 		elog(ERROR, "could not encode an aggregate state");

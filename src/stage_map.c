@@ -18,6 +18,7 @@
 #include "utils/syscache.h"
 
 #include "align.h"
+#include "pg_compat.h"
 #include "funnel.h"
 #include "stage_map.h"
 
@@ -121,7 +122,7 @@ StageMapInitNamed(StageMap *map, const FunnelLadder *ladder, MemoryContext cxt)
 		int32		typmod;
 
 		/* missing_ok: InvalidOid when no such type */
-		parseTypeString(ladder->type_name, &type, &typmod, true);
+		type = TypeOidFromString(ladder->type_name, &typmod, true);
 	}
 	if (!OidIsValid(type) || !type_is_enum(type))
 		ereport(ERROR,

@@ -19,6 +19,7 @@
 #include "utils/lsyscache.h"
 
 #include "align.h"
+#include "pg_compat.h"
 #include "funnel.h"
 #include "stage_map.h"
 
@@ -31,7 +32,7 @@ typedef struct EnumLabels
 } EnumLabels;
 
 /* Raises the error for a second argument (of type type) that names no ladder. */
-static void pg_attribute_noreturn()
+pg_noreturn static void
 NotALadder(FunctionCallInfo fcinfo, Oid type)
 {
 	ereport(ERROR,
