@@ -64,7 +64,8 @@ FROM ct_f, ct_spellings a JOIN ct_spellings b ON a.rank <= b.rank, unnest(ARRAY[
 UNION ALL
 SELECT 'time_sample', count(*),
        count(*) FILTER (WHERE time_sample(f, a.sp, b.sp) IS DISTINCT FROM time_sample(f, a.v, b.v))
-FROM ct_f, ct_spellings a JOIN ct_spellings b ON a.rank <= b.rank;
+FROM ct_f, ct_spellings a JOIN ct_spellings b ON a.rank <= b.rank
+ORDER BY accessor;
 
 -- against plain SQL: a lead reached a stage if it has an event there or at
 -- a later stage; it entered a stage at its earliest known time there

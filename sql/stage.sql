@@ -142,7 +142,14 @@ CREATE TEMP TABLE copy_bad (s lead_stage);
 \copy copy_bad FROM 'results/stage_one.bin' (FORMAT binary)
 SELECT count(*) AS rows_after_bad_copy FROM copy_bad;
 
--- pg_dump of a table with a stage column, restored into a fresh database
+-- pg_dump of a table with a stage column, restored into a fresh database.
+-- pg_dump refuses a server of a later major than its own: where the one on
+-- PATH is older (test/versions.sh runs PostgreSQL 17 and 18 with Debian 12's
+-- pg_dump 15, there being no later one that runs on Debian 12), the dump is
+-- skipped and says so (expected/stage_1.out).
+\set pg_dump_major `pg_dump --version | sed 's/^pg_dump (PostgreSQL) \([0-9]*\).*/\1/'`
+SELECT :pg_dump_major >= current_setting('server_version_num')::int / 10000 AS pg_dump_runs \gset
+\if :pg_dump_runs
 SELECT md5(string_agg(format('%s|%s|%s', id, label, s), ',' ORDER BY id)) AS source_md5
 FROM stage_events \gset
 CREATE DATABASE align_stage_restore;
@@ -156,3 +163,6 @@ SELECT count(*) AS restored_rows,
 FROM stage_events;
 \c contrib_regression
 DROP DATABASE align_stage_restore;
+\else
+\echo 'dump and restore skipped: pg_dump is older than the server'
+\endif

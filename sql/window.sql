@@ -422,11 +422,19 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
+-- the plan without PostgreSQL 18's "Window: w AS (...)" line under WindowAgg
+-- (earlier majors print none), so that it reads the same on every major
+CREATE FUNCTION pg_temp.plan_lines(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query;
+END $$;
+SELECT line AS "QUERY PLAN"
+FROM pg_temp.plan_lines($$
 SELECT seq, handoff_gap(at, owner) OVER w, handoff_count(owner) OVER w,
        time_in_stage(at, as_of) OVER w, sla_breached(at, owner, sla, as_of) OVER w
 FROM hist
-WINDOW w AS (PARTITION BY lead ORDER BY pos);
+WINDOW w AS (PARTITION BY lead ORDER BY pos)$$) AS line
+WHERE line !~ '^ *Window: ';
 -- Workers launched by the plan of a query (from EXPLAIN ANALYZE).
 CREATE FUNCTION pg_temp.workers_launched(query text) RETURNS int
 LANGUAGE plpgsql AS $$

@@ -502,33 +502,42 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	return f;
 }
 
-/* expanded object: size of the flat form (a state is flattened to be handed over) */
+/*
+ * expanded object: size of the flat form (a state is flattened to be handed
+ * over).  Both methods run in the funnel's own context: PostgreSQL calls
+ * them in whatever context it is forming a tuple in, since 17 a sort's bump
+ * context, where the scratch memory they free could not be freed.
+ */
 static Size
 EFGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	int			npairs;
 	Size		size;
+	MemoryContext old = MemoryContextSwitchTo(eohptr->eoh_context);
 
 	/* spilled open leads come back into the table to be written */
 	FunnelUnspill(&((ExpandedFunnel *) eohptr)->f);
 	size = FlatSize(&((ExpandedFunnel *) eohptr)->f, &npairs);
+	MemoryContextSwitchTo(old);
 
 	CheckPartialStateSize("funnel", size);
 	return size;
 }
 
-/* expanded object: write the flat form */
+/* expanded object: write the flat form (in the funnel's context, as above) */
 static void
 EFFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	Funnel	   *f = &((ExpandedFunnel *) eohptr)->f;
 	int			npairs;
+	MemoryContext old = MemoryContextSwitchTo(eohptr->eoh_context);
 	Size		size = FlatSize(f, &npairs);
 
 	Assert(size == allocated_size);
 	AdviseHuge(result, allocated_size);
 	memset(result, 0, allocated_size);
 	FlattenInto(f, (FunnelFlat *) result, size, npairs);
+	MemoryContextSwitchTo(old);
 }
 
 static const ExpandedObjectMethods funnel_methods = {
