@@ -28,6 +28,7 @@
 
 #include "interval_rule.h"
 #include "key_hash.h"
+#include "pg_compat.h"
 
 /* Seeds of the running hash of a composite, an array, a wide interval; a NULL element's hash. */
 #define KEY_SEED_RECORD		UINT64CONST(0x243f6a8885a308d3)
@@ -230,7 +231,7 @@ IntervalHash(const Interval *iv)
 static uint64
 RecordHash(KeyHasher *h, Datum key)
 {
-	HeapTupleHeader td = DatumGetHeapTupleHeader(key);
+	HeapTupleHeader td = CompositeDatumTuple(key);
 	Oid			tuptype = HeapTupleHeaderGetTypeId(td);
 	int32		tuptypmod = HeapTupleHeaderGetTypMod(td);
 	KeyParts   *p = h->parts;

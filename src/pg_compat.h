@@ -107,6 +107,15 @@ typedef char Base64Byte;
 #endif
 
 /*
+ * A composite datum's tuple, detoasted: what PostgreSQL's own
+ * DatumGetHeapTupleHeader macro does.  Debian's 15 and 17 headers declare
+ * DatumGetHeapTupleHeader a function of the server instead, which a 17
+ * server built from PostgreSQL's sources does not have ("undefined symbol"
+ * when align loads), so align spells the macro out.
+ */
+#define CompositeDatumTuple(X) ((HeapTupleHeader) PG_DETOAST_DATUM(X))
+
+/*
  * The backend's current local transaction id: 17 moved PGPROC's lxid into
  * its vxid.
  */
