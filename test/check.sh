@@ -6,8 +6,9 @@
 # installing the trusted extension, 2000 SQLsmith queries), a scheduled
 # REFRESH ... CONCURRENTLY by pg_cron (test/cron.sh, 2 minutes), and the Citus
 # check (test/citus.sh: builds Citus from ../shared/vendor when that tarball
-# is there, about 2 minutes; SKIP otherwise).  Prints regression.diffs and
-# exits non-zero on any failure.
+# is there, about 2 minutes; SKIP otherwise), and PostgreSQL 17 and 18
+# (test/versions.sh: both suites on each major, about 4 minutes).  Prints
+# regression.diffs and exits non-zero on any failure.
 #   bash test/check.sh
 # ALIGN_FUZZ_SECONDS and ALIGN_SQLSMITH_QUERIES change the fuzz and SQLsmith
 # budgets.
@@ -55,6 +56,12 @@ fi
 # Citus (issue 12): its own private PostgreSQL copy and three servers
 say "citus.sh"
 if ! bash "$ALIGN_ROOT"/test/citus.sh; then
+    status=1
+fi
+
+# PostgreSQL 17 and 18 (issue 19): their own servers, builds and clusters
+say "versions.sh"
+if ! bash "$ALIGN_ROOT"/test/versions.sh; then
     status=1
 fi
 

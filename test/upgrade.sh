@@ -34,6 +34,8 @@
 #
 # With ALIGN_USE_RUNNING=1 (test/check.sh) it uses the cluster in PGHOST;
 # the second cluster has its own directory and leaves that one alone.
+# ALIGN_UPGRADE_V1=0 leaves the second part out (test/versions.sh: on
+# PostgreSQL 17 and 18, whose servers the 0.1.0 library is not built for).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ "${ALIGN_USE_RUNNING:-}" != 1 ]; then
@@ -190,7 +192,9 @@ stored_by_old_library() {
     fi
 }
 
-if ! git -C "$ALIGN_ROOT" rev-parse -q --verify "$old_commit^{commit}" >/dev/null 2>&1; then
+if [ "${ALIGN_UPGRADE_V1:-}" = 0 ]; then
+    echo "upgrade: SKIP: values stored by the $old_version library not checked (ALIGN_UPGRADE_V1=0: test/check.sh checks them on PostgreSQL 15)"
+elif ! git -C "$ALIGN_ROOT" rev-parse -q --verify "$old_commit^{commit}" >/dev/null 2>&1; then
     echo "upgrade: SKIP: no git history (commit $old_commit, align $old_version, is not in $ALIGN_ROOT): values stored by the $old_version library not checked"
 else
     # not in a condition: there, bash would ignore set -e inside

@@ -20,7 +20,16 @@
 #      SQL, into the server's own tree;
 #   4. starts a cluster listening only on a socket in its directory, runs
 #      the pg_regress suite (psql is Debian 12's, 15: the package has none)
-#      and the pgTAP suite through pg_prove; one PASS or FAIL line each.
+#      and the pgTAP suite through pg_prove;
+#   5. the upgrade path there (test/upgrade.sh's first part: ALTER EXTENSION
+#      align UPDATE from every older version gives a fresh install's
+#      catalogue, stored values unchanged);
+#   6. restores there a pg_dump, taken by PostgreSQL 15's pg_dump from a 15
+#      cluster (align built into a private copy of Debian's 15), of the
+#      objects of test/upgrade/stored.sql (stage columns, stored funnels,
+#      materialized views): every value (test/upgrade/values.sql) reads the
+#      same on the later major as on 15.
+# One PASS or FAIL line for each step of each major.
 # The downloads are kept in ALIGN_VERSIONS_CACHE (default
 # ${TMPDIR:-/tmp}/align-versions-cache) and reused; the server trees, the
 # builds and the clusters are made anew in a work directory that is removed
@@ -65,6 +74,9 @@ versions_cleanup() {
         [ -f "$d/data/postmaster.pid" ] || continue
         as_owner "$(dirname "$d")/native/bin/pg_ctl" -D "$d/data" -m immediate -w stop >/dev/null 2>&1 || true
     done
+    if [ -f "$WORK/dump15/cluster/data/postmaster.pid" ]; then
+        as_owner "$PGBIN/pg_ctl" -D "$WORK/dump15/cluster/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
     if [ "${ALIGN_VERSIONS_KEEP:-}" = 1 ]; then
         say "kept: $WORK"
     else
@@ -232,7 +244,52 @@ run_version() {
     else
         result "$v: pgTAP" 1
     fi
+
+    say "PostgreSQL $v: upgrade path"
+    if ALIGN_USE_RUNNING=1 ALIGN_UPGRADE_V1=0 bash "$ALIGN_ROOT/test/upgrade.sh"; then
+        result "$v: upgrade path" 0
+    else
+        result "$v: upgrade path" 1
+    fi
+
+    say "PostgreSQL $v: a pg_dump of 15 restored"
+    if [ ! -s "$WORK/dump15/values" ]; then
+        result "$v: pg_dump of 15 restored (no dump: see the 15 line)" 1
+    elif align_psql -c 'CREATE DATABASE align_from_15' \
+        && align_psql -d align_from_15 -f "$WORK/dump15/dump.sql" >/dev/null 2>"$dir/restore.err" \
+        && align_psql -d align_from_15 -At -f "$ALIGN_ROOT/test/upgrade/values.sql" >"$dir/values" \
+        && diff -u "$WORK/dump15/values" "$dir/values"; then
+        result "$v: pg_dump of 15 restored, $(wc -l <"$dir/values") stored values read the same" 0
+    else
+        cat "$dir/restore.err" 2>/dev/null
+        result "$v: pg_dump of 15 restored" 1
+    fi
     as_owner "$dir/native/bin/pg_ctl" -D "$cluster/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# Dumps, with PostgreSQL 15's pg_dump, a 15 database holding the objects of
+# test/upgrade/stored.sql into WORK/dump15/dump.sql, and what they read
+# (test/upgrade/values.sql) into WORK/dump15/values.
+dump_from_15() {
+    local dir=$WORK/dump15
+    mkdir -p "$dir/cluster"
+    [ "$(id -u)" -ne 0 ] || chown postgres: "$dir/cluster"
+    # the private copy test/fuzz/fuzz.sh and test/sqlsmith.sh build into
+    align_build_private "${TMPDIR:-/tmp}/align-private-$(printf %s "$ALIGN_ROOT" | md5sum | cut -c1-8)" || return 1
+    cluster_init "$PGBIN" "$dir/cluster" "$PGUSER" || return 1
+    cluster_start "$PGBIN" "$dir/cluster" \
+        "-c listen_addresses='' -c unix_socket_directories='$dir/cluster' -c port=5432 -c fsync=off" || return 1
+    (
+        export PGHOST=$dir/cluster PGPORT=5432 PGDATABASE=postgres
+        align_psql -c 'CREATE DATABASE align_dump_15' \
+            && align_psql -d align_dump_15 -c 'CREATE EXTENSION align' \
+                -f "$ALIGN_ROOT/test/upgrade/stored.sql" >/dev/null \
+            && align_psql -d align_dump_15 -At -f "$ALIGN_ROOT/test/upgrade/values.sql" >"$dir/values.tmp" \
+            && "$PGBIN/pg_dump" --no-sync align_dump_15 >"$dir/dump.sql"
+    ) && mv "$dir/values.tmp" "$dir/values"
+    local rc=$?
+    as_owner "$PGBIN/pg_ctl" -D "$dir/cluster/data" -m fast -w stop >/dev/null 2>&1 || true
+    return "$rc"
 }
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -245,6 +302,14 @@ for v in "${VERSIONS[@]}"; do
         echo "versions: unknown major $v (known: ${!SUITE[*]})" >&2
         exit 2
     fi
+done
+say "PostgreSQL 15: a database of stored values, dumped"
+if dump_from_15; then
+    result "15: stored values dumped by pg_dump 15" 0
+else
+    result "15: stored values dumped by pg_dump 15" 1
+fi
+for v in "${VERSIONS[@]}"; do
     run_version "$v"
 done
 
