@@ -31,7 +31,7 @@
 #      same on the later major as on 15.
 # One PASS or FAIL line for each step of each major.
 # The downloads are kept in ALIGN_VERSIONS_CACHE (default
-# ${TMPDIR:-/tmp}/align-versions-cache) and reused; the server trees, the
+# ${TMPDIR:-/tmp}/align-versions-cache-USER) and reused; the server trees, the
 # builds and the clusters are made anew in a work directory that is removed
 # on exit, also on failure.  Ends with "N passed, M failed" and exits
 # non-zero on any failure.  Works as root (the servers then run as the
@@ -44,7 +44,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 START=$SECONDS
-CACHE=${ALIGN_VERSIONS_CACHE:-${TMPDIR:-/tmp}/align-versions-cache}
+CACHE=${ALIGN_VERSIONS_CACHE:-${TMPDIR:-/tmp}/align-versions-cache-$(id -un)}
 VERSIONS=("$@")
 [ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(17 18)
 
