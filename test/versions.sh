@@ -23,7 +23,9 @@
 #      and the pgTAP suite through pg_prove;
 #   5. the upgrade path there (test/upgrade.sh's first part: ALTER EXTENSION
 #      align UPDATE from every older version gives a fresh install's
-#      catalogue, stored values unchanged);
+#      catalogue, stored values unchanged), test/hostile.sh (look-alikes
+#      planted in schemas never run) and test/trusted.sh (a database owner
+#      who is not a superuser installs, uses and updates align);
 #   6. restores there a pg_dump, taken by PostgreSQL 15's pg_dump from a 15
 #      cluster (align built into a private copy of Debian's 15), of the
 #      objects of test/upgrade/stored.sql (stage columns, stored funnels,
@@ -245,12 +247,17 @@ run_version() {
         result "$v: pgTAP" 1
     fi
 
-    say "PostgreSQL $v: upgrade path"
-    if ALIGN_USE_RUNNING=1 ALIGN_UPGRADE_V1=0 bash "$ALIGN_ROOT/test/upgrade.sh"; then
-        result "$v: upgrade path" 0
-    else
-        result "$v: upgrade path" 1
-    fi
+    # test/check.sh's checks that run against a cluster: the upgrade path
+    # (without the part that builds the 0.1.0 library, for 15 only),
+    # hostile schemas, a database owner who is not a superuser
+    for t in upgrade hostile trusted; do
+        say "PostgreSQL $v: test/$t.sh"
+        if ALIGN_USE_RUNNING=1 ALIGN_UPGRADE_V1=0 bash "$ALIGN_ROOT/test/$t.sh"; then
+            result "$v: test/$t.sh" 0
+        else
+            result "$v: test/$t.sh" 1
+        fi
+    done
 
     say "PostgreSQL $v: a pg_dump of 15 restored"
     if [ ! -s "$WORK/dump15/values" ]; then
