@@ -107,11 +107,11 @@ typedef char Base64Byte;
 #endif
 
 /*
- * A composite datum's tuple, detoasted: what PostgreSQL's own
- * DatumGetHeapTupleHeader macro does.  Debian's 15 and 17 headers declare
- * DatumGetHeapTupleHeader a function of the server instead, which a 17
- * server built from PostgreSQL's sources does not have ("undefined symbol"
- * when align loads), so align spells the macro out.
+ * A composite datum's tuple, detoasted: what the DatumGetHeapTupleHeader
+ * macro of the 18 headers does.  Debian's 15 and 17 headers declare
+ * DatumGetHeapTupleHeader a function of the server instead, which the 17
+ * server test/versions.sh runs (not built by Debian) does not export
+ * ("undefined symbol" when align loads), so align spells the macro out.
  */
 #define CompositeDatumTuple(X) ((HeapTupleHeader) PG_DETOAST_DATUM(X))
 
