@@ -230,8 +230,10 @@ SELECT input::funnel FROM bad_text WHERE what = 'count 1e1000000';
 -- the good text, and a hand-written open state with two leads, are accepted;
 -- version 2 text reads with entered = known and nothing left out as earlier
 SELECT :'good'::funnel::text = :'good' AS good_round_trip;
-SELECT :'good2'::funnel::text = regexp_replace(:'good', '"entered": \[[0-9, ]*\]', '"entered": ' ||
-           substring(:'good' from '"known": (\[[0-9, ]*\])')) AS version_2_reads;
+-- (and, as it counts leads, flagged "legacy": see funnel_report.sql)
+SELECT :'good2'::funnel::text = replace(regexp_replace(:'good', '"entered": \[[0-9, ]*\]', '"entered": ' ||
+           substring(:'good' from '"known": (\[[0-9, ]*\])')), '"within_seconds": null', '"within_seconds": null, "legacy": true')
+       AS version_2_reads;
 -- a lead left out of a pair as earlier reads back (1-2: one lead entered lead before subscriber)
 SELECT conversion(f, 'subscriber', 'lead') AS rate, f::text = x.t AS round_trip
 FROM (SELECT replace(:'good', '"earlier": {}', '"earlier": {"1-2": 1}') AS t) x, LATERAL (SELECT x.t::funnel AS f) y;

@@ -6,6 +6,8 @@
 -- SQL over the same rows.
 SET TimeZone = 'UTC';
 SET extra_float_digits = 0;
+\set SHOW_CONTEXT never
+\i sql/include/sqlstate_of.sql
 
 -- a sparse, messy history: leads skip stages, some times are NULL, some
 -- later stages come first; whole seconds (the funnel keeps seconds)
@@ -162,6 +164,63 @@ FROM funnel_steps(('{"version": 1, "vocabulary": "enum", "stages": 14, "within_s
 DROP TYPE fr_big;
 -- a lead_stage funnel's labels are its stage names
 SELECT bool_and(label = stage::text) AS labels_are_names FROM funnel_steps((SELECT f FROM fr_funnel)) WHERE rank > 0;
+
+-- a conversion window: only stages entered within 20 days of the lead's
+-- first known ladder time count (a NULL time counts as inside)
+CREATE TEMP TABLE fr_first_w AS
+SELECT f.* FROM fr_first f
+JOIN (SELECT lead_id, min(t) AS t0 FROM fr_first GROUP BY 1) z USING (lead_id)
+WHERE f.t IS NULL OR z.t0 IS NULL OR f.t - z.t0 <= interval '20 days';
+SELECT count(*) AS stages,
+       count(*) FILTER (WHERE s.leads = (SELECT count(*) FROM (SELECT lead_id FROM fr_first_w GROUP BY 1
+                                                               HAVING max(r) >= s.rank) x)
+                        AND s.observed = EXISTS (SELECT FROM fr_first_w w WHERE w.r = s.rank)
+                        AND (s.rank = 1 OR (s.timed_leads, s.left_out_earlier) =
+                             (SELECT count(*) FILTER (WHERE fb.t >= fa.t), count(*) FILTER (WHERE fb.t < fa.t)
+                              FROM fr_first_w fa JOIN fr_first_w fb USING (lead_id)
+                              WHERE fa.r = s.rank - 1 AND fb.r = s.rank))) AS same_as_plain
+FROM funnel_steps((SELECT funnel(lead_id, stage, at, interval '20 days') FROM fr_events)) s WHERE s.rank > 0;
+
+-- rollup of two halves of the leads: every column as the whole funnel's
+SELECT count(*) AS rows, count(*) FILTER (WHERE a IS NOT DISTINCT FROM b) AS same
+FROM funnel_steps((SELECT rollup(f) FROM (SELECT funnel(lead_id, stage, at) AS f FROM fr_events
+                                          GROUP BY lead_id % 2) h)) a
+JOIN funnel_steps((SELECT f FROM fr_funnel)) b USING (rank);
+
+-- funnel(stage), one row per lead: the stage a row names is observed, the
+-- stages below it implied
+CREATE TEMP TABLE fr_current AS SELECT lead_id, max(stage) AS stage FROM fr_events GROUP BY 1;
+SELECT (SELECT array_agg(rank ORDER BY rank) FROM funnel_steps((SELECT funnel(stage) FROM fr_current), true))
+     = (SELECT array_agg(DISTINCT stage_rank(stage) ORDER BY stage_rank(stage)) FROM fr_current
+        WHERE stage_rank(stage) IS NOT NULL) AS observed_are_the_named_stages;
+
+-- an empty enum funnel (no rows today) still names its enum's stages; a
+-- NULL observed_only is false, on both ladders
+CREATE TYPE fr_e3 AS ENUM ('a', 'b', 'c');
+SELECT rank, stage, label, leads, observed
+FROM funnel_steps((SELECT funnel(lead_id, 'a'::fr_e3, at) FROM fr_crm WHERE false));
+SELECT (SELECT count(*) FROM funnel_steps((SELECT f FROM fr_funnel), NULL)) AS lead_stage_rows,
+       (SELECT count(*) FROM funnel_steps((SELECT f FROM fr_deal_f), NULL::fr_deal, NULL)) AS enum_rows;
+DROP TYPE fr_e3;
+
+-- counts stored by align 0.1.0 (or version 2) did not record which stages
+-- leads entered, nor the leads left out as earlier: those read NULL, also
+-- in a rollup with new funnels ("legacy" in the text form), and
+-- observed_only is an error (55000)
+SELECT regexp_replace(regexp_replace(replace(f::text, '"version": 3', '"version": 2'), ', "entered": \[[0-9, ]*\]', ''),
+                      ', "earlier": \{[^}]*\}', '') AS v2 FROM fr_funnel \gset
+SELECT (time_sample(:'v2'::funnel, 'mql', 'customer')).*,
+       (time_sample(f, 'mql', 'customer')).timed_leads AS timed_leads_v3
+FROM fr_funnel;
+SELECT count(*) AS rows, count(*) FILTER (WHERE observed IS NULL AND (rank = 1 OR (left_out_earlier IS NULL
+                                          AND left_out_no_time IS NULL AND timed_leads IS NOT NULL))) AS unknown_where_unrecorded
+FROM funnel_steps(:'v2'::funnel) WHERE rank > 0;
+SELECT rollup(x)::text ~ '"legacy": true' AS rollup_is_legacy,
+       rollup(x)::text::funnel::text = rollup(x)::text AS legacy_round_trip
+FROM (SELECT :'v2'::funnel UNION ALL SELECT f FROM fr_funnel) v(x);
+SELECT * FROM funnel_steps(:'v2'::funnel, observed_only => true);
+SELECT pg_temp.sqlstate_of(format('SELECT %L::funnel', replace(:'v2'::funnel::text, '"legacy": true', '"legacy": false'))) AS legacy_false,
+       pg_temp.sqlstate_of(format('SELECT %L::funnel', replace(:'v2', '"version": 2', '"version": 2, "legacy": true'))) AS legacy_in_v2;
 
 -- the same stage twice: its time (0) rests on the leads that entered it at a
 -- known time; errors

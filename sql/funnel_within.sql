@@ -114,10 +114,16 @@ SELECT l.stage, l.rank,
 FROM oracle_ladder l,
      (SELECT funnel(top) AS ft, funnel(any_max) AS fm FROM per_lead) f
 ORDER BY l.rank;
--- the leads' furthest stages give the raw-event funnel's reached counts, and
--- nothing else: no known times, exits or durations
+-- the leads' furthest stages give the raw-event funnel's reached counts,
+-- each lead entered at its own stage, and nothing else: no known times,
+-- exits or durations
 SELECT ft::jsonb -> 'reached' = fe::jsonb -> 'reached' AS same_reached,
-       ft::jsonb - 'reached' = (SELECT funnel(lead, stage, at) FROM fx WHERE false)::jsonb - 'reached'
+       ft::jsonb -> 'entered' = (SELECT jsonb_agg(c ORDER BY r)
+                                 FROM (SELECT r, count(*) FILTER (WHERE stage_rank(top) = r) AS c
+                                       FROM generate_series(1, 8) r LEFT JOIN per_lead ON true GROUP BY r) x)
+         AS entered_at_own_stage,
+       ft::jsonb - 'reached' - 'entered'
+         = (SELECT funnel(lead, stage, at) FROM fx WHERE false)::jsonb - 'reached' - 'entered'
          AS rest_empty,
        reached(ft, 'lost') AS lost, conversion(ft, 'mql', 'sql') = conversion(fe, 'mql', 'sql') AS same_conversion,
        time_to_convert(ft, 'mql', 'sql', 0.5) AS no_times

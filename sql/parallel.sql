@@ -118,6 +118,9 @@ FROM (VALUES
     ('window_funnel over an enum', $$SELECT lead % 100, window_funnel('3 days', at, estage) FROM par_events GROUP BY 1$$),
     ('window_funnel, partial', $$SELECT grp, window_funnel('3 days', at, stage), window_funnel('1 hour', at, estage, 'strict')
                                  FROM par_events WHERE lead IS NULL OR lead < 3000 GROUP BY grp$$),
+    ('window_funnel, strict_observed, start=', $$SELECT grp, window_funnel('3 days', at, stage, 'strict_observed, start=mql'),
+                                                         window_funnel('1 hour', at, estage, 'START=signup, strict_observed')
+                                                  FROM par_events WHERE lead IS NULL OR lead < 3000 GROUP BY grp$$),
     ('window_funnel, one group', $$SELECT window_funnel('12 hours', at, stage, 'strict_deduplication') FROM par_events WHERE lead < 500$$),
     ('window_funnel, empty', $$SELECT window_funnel('1 day', at, stage) FROM par_events WHERE lead < 0$$),
     ('min/max stage', $$SELECT grp, min(stage), max(stage) FROM par_events GROUP BY grp$$),

@@ -82,7 +82,7 @@ DO $$
 BEGIN
     PERFORM pg_temp.got('got_wf_groups', 'window_funnel, groups of leads', 'lead_stage, within 3 days', $q$
         SELECT g, m AS mode, window_funnel('3 days', at, stage, m)::text AS f
-        FROM prop_ev, unnest(ARRAY['', 'strict_order, strict_increase', 'strict_deduplication']) m
+        FROM prop_ev, unnest(ARRAY['', 'strict_order, strict_increase', 'strict_deduplication', 'strict_observed, start=mql', 'strict']) m
         GROUP BY g, m$q$);
 END $$;
 SELECT * FROM pg_temp.check('window_funnel, groups of leads', 'lead_stage, within 3 days', $q$
@@ -95,7 +95,7 @@ SELECT * FROM pg_temp.check('window_funnel, groups of leads', 'lead_stage, withi
                        array_agg(at ORDER BY at, code) AS ats
                 FROM prop_ev, LATERAL (SELECT pg_temp.m_code(stage::text) AS code) c
                 WHERE at IS NOT NULL AND code <= 11 GROUP BY g) x,
-               unnest(ARRAY['', 'strict_order, strict_increase', 'strict_deduplication']) v(mode)) m
+               unnest(ARRAY['', 'strict_order, strict_increase', 'strict_deduplication', 'strict_observed, start=mql', 'strict']) v(mode)) m
     FULL JOIN got_wf_groups g ON coalesce(g.g, -1) = coalesce(m.g, -1) AND g.mode = m.mode$q$);
 
 -- every answer above came from a plan that launched workers; the

@@ -188,7 +188,8 @@ UNION ALL SELECT 201, timestamptz '2001-01-01' + 3001 * interval '2 days', 'lead
 ANALYZE sp_wf;
 CREATE TEMP TABLE sp_wf_modes (mode text);
 INSERT INTO sp_wf_modes VALUES (''), ('strict'), ('strict_order'), ('strict_increase'),
-    ('strict_deduplication'), ('strict_order, strict_increase');
+    ('strict_deduplication'), ('strict_order, strict_increase'), ('strict_observed'),
+    ('start=mql, strict_observed');
 CREATE TEMP TABLE sp_wf_plain AS
 SELECT e1.lead_id, max(e2.stage) AS furthest
 FROM sp_wf e1
@@ -251,6 +252,33 @@ SELECT count(*) AS leads, count(*) FILTER (WHERE s.furthest = p.furthest) AS sam
        min(s.furthest) FILTER (WHERE s.lead_id = 201) AS lead_201
 FROM sp_wf_sorted s JOIN sp_wf_plain p USING (lead_id) WHERE s.mode = '';
 RESET work_mem;
+
+-- a sparse group past the budget (issue 13): 3000 mql events three hours
+-- apart and customer events two hours after each (outside the hour),
+-- but one, an hour after its mql.  strict stops at mql and says so (its
+-- NOTICE walks the sort again, as strict_observed); strict_observed and
+-- start=mql reach customer through that one pair (plain SQL: the pairs an
+-- hour or less apart); start=customer starts at customer.
+CREATE TEMP TABLE sp_wf_sparse AS
+SELECT 'mql'::lead_stage AS stage, timestamptz '2001-01-01' + k * interval '3 hours' AS at
+FROM generate_series(1, 3000) k
+UNION ALL
+SELECT 'customer', timestamptz '2001-01-01' + k * interval '3 hours'
+                   + CASE WHEN k = 2500 THEN interval '1 hour' ELSE interval '2 hours' END
+FROM generate_series(1, 3000) k;
+SELECT count(*) AS pairs_within_the_hour
+FROM sp_wf_sparse m JOIN sp_wf_sparse c ON m.stage::text = 'mql' AND c.stage::text = 'customer'
+                                        AND c.at >= m.at AND c.at - m.at <= interval '1 hour';
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() AS files_before \gset
+SELECT window_funnel(interval '1 hour', at, stage, 'strict') AS strict,
+       window_funnel(interval '1 hour', at, stage, 'strict_observed') AS strict_observed,
+       window_funnel(interval '1 hour', at, stage, 'start=mql, strict_observed') AS start_mql,
+       window_funnel(interval '1 hour', at, stage, 'start=customer, strict') AS start_customer,
+       window_funnel(interval '59 minutes', at, stage, 'strict_observed') AS within_59_minutes
+FROM sp_wf_sparse;
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() - :files_before > 0 AS sparse_group_wrote_temp_files;
 RESET align.memory_budget;
 
 -- parallel plans: the workers' states spill, the leader's too

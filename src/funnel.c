@@ -21,8 +21,8 @@
 #include "spill.h"
 #include "stage_map.h"
 
-/* Raises the error for a count that no longer fits. */
-static void
+/* See funnel.h. */
+void
 CountOverflow(void)
 {
 	ereport(ERROR,
@@ -31,13 +31,6 @@ CountOverflow(void)
 			 errdetail("A funnel counts at most 2^63 - 1 leads per stage.")));
 }
 
-/* Adds b to *a, raising an error instead of wrapping. */
-static inline void
-AddCount(int64 *a, int64 b)
-{
-	if (unlikely(pg_add_s64_overflow(*a, b, a)))
-		CountOverflow();
-}
 
 /* Sets up an empty funnel whose memory lives in cxt. */
 void
@@ -1000,6 +993,8 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 		src = AlignLadders(dst, src);
 	n = src->nstages;
 	FunnelCheckCompatible(dst, src);
+	/* counts from 0.1.0 in either: the sum does not know what they did not record */
+	dst->flags |= src->flags & FUNNEL_LEGACY;
 	for (int s = 0; s < n; s++)
 	{
 		AddCount(&dst->reached[s], src->reached[s]);

@@ -50,6 +50,7 @@
 
 #include "postgres.h"
 
+#include "common/int.h"
 #include "port/pg_bitutils.h"
 #include "utils/expandeddatum.h"
 
@@ -60,7 +61,10 @@
 /* flags */
 #define FUNNEL_ENUM			0x01	/* stages are positions in a user enum */
 #define FUNNEL_WITHIN		0x02	/* a conversion window applies */
-#define FUNNEL_FLAGS_ALL	(FUNNEL_ENUM | FUNNEL_WITHIN)
+#define FUNNEL_LEGACY		0x04	/* holds counts read from version 1 or 2,
+									 * which did not record entered[] or the
+									 * leads left out as earlier */
+#define FUNNEL_FLAGS_ALL	(FUNNEL_ENUM | FUNNEL_WITHIN | FUNNEL_LEGACY)
 
 /*
  * Slot values of an open lead: 0 = never entered, SLOT_UNKNOWN = entered at
@@ -298,6 +302,17 @@ extern double SketchQuantile(const FunnelSketch *s, double fraction);
 extern void FunnelCheckCompatible(const Funnel *a, const Funnel *b);
 extern void FunnelSetLadder(Funnel *f, const FunnelLadder *ladder);
 extern void FunnelInitLike(Funnel *f, MemoryContext cxt, const Funnel *like);
+
+/* Raises the error for a funnel count that no longer fits (22003). */
+extern void CountOverflow(void) pg_attribute_noreturn();
+
+/* Adds b to the count *a, raising an error instead of wrapping. */
+static inline void
+AddCount(int64 *a, int64 b)
+{
+	if (unlikely(pg_add_s64_overflow(*a, b, a)))
+		CountOverflow();
+}
 extern bool FunnelLadderEqual(const FunnelLadder *a, int na, const FunnelLadder *b, int nb);
 extern Funnel *FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto);
 extern Funnel *FunnelClosed(Funnel *f);

@@ -499,6 +499,7 @@ funnel_time_to_convert_days(PG_FUNCTION_ARGS)
 static void
 PairSample(const Funnel *f, int a, int b, int64 *timed, int64 *earlier, int64 *no_time)
 {
+	/* (with FUNNEL_LEGACY, earlier and no_time are not known: the callers say NULL) */
 	const FunnelSketch *p = a < b ? FunnelPair((Funnel *) f, a, b, false) : NULL;
 
 	/* the same stage twice: its time of 0 rests on the leads that entered it at a known time */
@@ -525,6 +526,9 @@ funnel_time_sample(PG_FUNCTION_ARGS)
 	PairSample(f, from, to, &n[0], &n[1], &n[2]);
 	for (int i = 0; i < 3; i++)
 		values[i] = Int64GetDatum(n[i]);
+	/* counts from align 0.1.0 did not record the leads left out as earlier */
+	if (f->flags & FUNNEL_LEGACY)
+		nulls[1] = nulls[2] = true;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
@@ -564,8 +568,14 @@ funnel_steps(PG_FUNCTION_ARGS)
 	observed_only = PG_NARGS() > observed_arg && !PG_ARGISNULL(observed_arg) &&
 		PG_GETARG_BOOL(observed_arg);
 	f = FunnelClosed(PG_GETARG_FUNNEL(0));
-	/* an enum funnel read without its enum: named by the labels it carries */
-	by_label = !as_enum && (f->flags & FUNNEL_ENUM) && !FunnelIsEmpty(f);
+	if (observed_only && (f->flags & FUNNEL_LEGACY))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("this funnel holds counts stored by align 0.1.0, which did not record which stages leads entered"),
+				 errhint("Build the funnel again from its events (REFRESH the materialized view), "
+						 "or call funnel_steps without observed_only.")));
+	/* an enum funnel read without its enum: named by the labels it carries (empty too) */
+	by_label = !as_enum && (f->flags & FUNNEL_ENUM) && (f->ladder != NULL || !FunnelIsEmpty(f));
 	if (by_label && f->ladder == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -628,6 +638,7 @@ funnel_steps(PG_FUNCTION_ARGS)
 				nulls[8 + o] = true;
 		}
 		values[11] = BoolGetDatum(f->entered[s] > 0);
+		nulls[11] = (f->flags & FUNNEL_LEGACY) != 0;
 		if (prev < 0)
 		{
 			/* nothing before the first stage: no rate, time or sample from it */
@@ -650,6 +661,8 @@ funnel_steps(PG_FUNCTION_ARGS)
 			PairSample(f, prev, s, &sample[0], &sample[1], &sample[2]);
 			for (int k = 0; k < 3; k++)
 				values[13 + k] = Int64GetDatum(sample[k]);
+			if (f->flags & FUNNEL_LEGACY)
+				nulls[14] = nulls[15] = true;
 			if (median >= 0)
 			{
 				values[6] = IntervalPGetDatum(SecondsToInterval(median));

@@ -244,8 +244,11 @@ funnel_stage_trans(PG_FUNCTION_ARGS)
 	slot = StageMapSlot(&c->stages, PG_GETARG_DATUM(1));
 	if (slot >= ef->f.nstages)
 		slot = -1;				/* an outcome: no ladder stage reached */
+	/* the row names the lead's stage: entered, the stages below it implied */
 	for (int s = 0; s <= slot; s++)
-		ef->f.reached[s]++;
+		AddCount(&ef->f.reached[s], 1);
+	if (slot >= 0)
+		AddCount(&ef->f.entered[slot], 1);
 	return EOHPGetRWDatum(&ef->hdr);
 }
 

@@ -21,9 +21,11 @@
  *		bucket | count << 16
  *	 uint32 leads[nleads * (2 + nslots)]	hash_lo, hash_hi, slots
  * Version 2 (unreleased) has no entered[] and no earlier word (a pair has
- * at least one bucket): read with entered = known and nothing earlier.
- * Version 1 (align 0.1.0) has besides no ladder block (ladder_words is 0)
- * and no exits before the ladder.  Both are still read.
+ * at least one bucket): read with entered = known and nothing earlier, and
+ * flagged FUNNEL_LEGACY, which sums keep, so that readers say "unknown"
+ * (NULL) rather than a figure the counts cannot give.  Version 1 (align
+ * 0.1.0) has besides no ladder block (ladder_words is 0) and no exits
+ * before the ladder.  Both are still read.
  */
 #include "postgres.h"
 
@@ -91,7 +93,7 @@ CheckShape(int version, int flags, int nstages, int noutcomes)
 	if (version < 1 || version > FUNNEL_VERSION)
 		Corrupt(psprintf("unsupported version %d (this build reads versions 1 to %d)",
 						 version, FUNNEL_VERSION));
-	if (flags & ~FUNNEL_FLAGS_ALL)
+	if ((flags & ~FUNNEL_FLAGS_ALL) || ((flags & FUNNEL_LEGACY) && version < 3))
 		Corrupt("unknown flag bits");
 	if (flags & FUNNEL_ENUM)
 	{
@@ -100,6 +102,23 @@ CheckShape(int version, int flags, int nstages, int noutcomes)
 	}
 	else if (nstages != STAGE_LADDER_SIZE || noutcomes != STAGE_OUTCOMES)
 		Corrupt("a lead_stage funnel has 8 stages and 3 outcomes");
+}
+
+/*
+ * Flags a funnel read from version 1 or 2 whose closed part counts leads
+ * (FUNNEL_LEGACY): those versions did not record which stages the leads
+ * entered, nor the leads left out as earlier.  Open leads are closed by
+ * this version, which records both.
+ */
+static void
+MarkLegacy(Funnel *f)
+{
+	for (int s = 0; s < f->nstages; s++)
+		if (f->reached[s] != 0)
+			f->flags |= FUNNEL_LEGACY;
+	for (int o = 0; o < f->noutcomes; o++)
+		if (f->exits_before[o] != 0)
+			f->flags |= FUNNEL_LEGACY;
 }
 
 /* Checks one name of a ladder: present, short enough, valid in the database encoding. */
@@ -430,6 +449,8 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 			f->exits_before[o] = (int64) *w++;
 		avail -= f->noutcomes;
 	}
+	if (flat->version < 3)
+		MarkLegacy(f);
 
 	if (flat->npairs > n * n)
 		Corrupt("too many time-to-convert pairs");
@@ -797,6 +818,8 @@ funnel_out(PG_FUNCTION_ARGS)
 		appendStringInfo(&buf, INT64_FORMAT, f->within_secs);
 	else
 		appendStringInfoString(&buf, "null");
+	if (f->flags & FUNNEL_LEGACY)
+		appendStringInfoString(&buf, ", \"legacy\": true");
 	appendStringInfoString(&buf, ", \"reached\": ");
 	AppendCounts(&buf, f->reached, n, 1);
 	appendStringInfoString(&buf, ", \"known\": ");
@@ -1243,9 +1266,20 @@ funnel_in(PG_FUNCTION_ARGS)
 		ReadCounts(root, "entered", f->entered, nstages, 1);
 		ReadEarlier(f, JsonMember(root, "earlier"));
 		nkeys += 2;
+		v = JsonMember(root, "legacy");
+		if (v != NULL)
+		{
+			if (v->type != jbvBool || !v->val.boolean)
+				Corrupt("\"legacy\" must be true when present");
+			f->flags |= FUNNEL_LEGACY;
+			nkeys++;
+		}
 	}
 	else
+	{
 		memcpy(f->entered, f->known, sizeof(f->entered));
+		MarkLegacy(f);
+	}
 	for (int o = 0; o < f->noutcomes; o++)
 		ReadCounts(root, outcome_names[o], &f->exits[0][o], nstages, FUNNEL_MAX_OUTCOMES);
 	if (version >= 2 && f->noutcomes > 0)
@@ -1464,6 +1498,8 @@ funnel_recv(PG_FUNCTION_ARGS)
 	if (version >= 2)
 		for (int o = 0; o < noutcomes; o++)
 			f->exits_before[o] = GetCount(msg);
+	if (version < 3)
+		MarkLegacy(f);
 
 	npairs = GetInt(msg, 4);
 	if (npairs < 0 || npairs > n * n)

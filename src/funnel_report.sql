@@ -15,7 +15,7 @@ CREATE FUNCTION funnel_steps(f funnel, observed_only boolean DEFAULT false,
     OUT median_days_from_previous float8, OUT p90_days_from_previous float8,
     OUT rate_low float8, OUT rate_high float8, OUT label text)
     RETURNS SETOF record
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 8;
 CREATE FUNCTION funnel_steps(f funnel, vocabulary anyenum, observed_only boolean DEFAULT false,
     OUT stage anyenum, OUT rank integer, OUT team text, OUT leads bigint,
     OUT rate_from_previous float8, OUT rate_from_top float8,

@@ -9,14 +9,25 @@
  * matches its first condition.  Events are read in time order, ties in
  * ladder order; an event at a higher stage, no later than the chain's start
  * plus the window, advances the chain (skipped stages count as passed).
- * Modes, comma-separated, tighten that:
+ * Modes, comma-separated, case ignored, tighten that:
  *	 strict				 only the next stage advances (no skips)
+ *	 strict_observed	 only the next stage the group has events at
+ *						 advances (skips only stages it never entered)
  *	 strict_increase	 a step must be strictly later than the step before
  *	 strict_deduplication an event repeating the chain's current stage ends it
  *	 strict_order		 an event below the current stage, or an outcome
  *						 (recycled, disqualified, lost), ends the chain
+ *	 start=<stage>		 chains start at each event of that ladder stage
+ *						 instead of the entry stage
  * The result is the highest stage any chain reached, NULL if the lead has no
- * ladder event with a known time.
+ * ladder event with a known time (with start=, none at that stage).
+ *
+ * Over a sparse ladder (an export with only mql and customer events) strict
+ * stops every chain at its first stage.  That is right by its rule, and
+ * silent: so when strict stopped a group's chains below a stage that
+ * strict_observed reaches (the next ladder stage never occurs in the
+ * group), the final function says so in a NOTICE, once per statement (not
+ * per group: a report over a million leads would drown in them).
  *
  * The state is a window_funnel_state: the group's events (one lead's,
  * usually a handful) in one varlena that the transition function fills in
@@ -65,7 +76,14 @@
 #define WF_STRICT_INCREASE		0x02
 #define WF_STRICT_DEDUPLICATION	0x04
 #define WF_STRICT_ORDER			0x08
-#define WF_MODES_ALL			0x0F
+#define WF_STRICT_OBSERVED		0x10
+#define WF_FLAGS_ALL			0x1F
+/* start=<stage>: its ladder slot + 1 in bits 8..14 of the modes; 0: the entry stage */
+#define WF_START_SHIFT			8
+#define WF_START_MASK			0x7F00
+#define WF_START(modes)			(((modes) & WF_START_MASK) >> WF_START_SHIFT)
+#define WF_MODES_VALID(modes)	\
+	(((modes) & ~(WF_FLAGS_ALL | WF_START_MASK)) == 0 && WF_START(modes) <= FUNNEL_MAX_STAGES)
 #define WF_SERIAL_VERSION		1
 
 /* One event of a lead. */
@@ -85,12 +103,78 @@ typedef struct WFState
 	WFEvent    *events;
 } WFState;
 
+typedef struct WFSort WFSort;
+
+/* A group's events in time order, ties in ladder order: an array, or a sort to read back. */
+typedef struct WFEvents
+{
+	const WFEvent *array;		/* the events, sorted, when sort is NULL */
+	int32		n;
+	int32		pos;			/* the next one to read */
+	WFSort	   *sort;			/* performed */
+} WFEvents;
+
 static int	FurthestSlot(WFState *st, int nstages);
+static int	GroupFurthest(WFEvents *ev, int nstages, int modes, int64 window_us);
 extern PGDLLEXPORT Datum window_funnel_state_final(PG_FUNCTION_ARGS);
 
-/* Parses a mode list such as 'strict_order, strict_increase' into WF_* bits. */
+/* The error for a mode list that names no mode we know, or a start= without a stage. */
+static void pg_attribute_noreturn()
+BadMode(const char *what, const char *tok)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s window_funnel mode: \"%s\"", what, tok),
+			 errhint("Accepted modes, comma-separated, case ignored: strict, strict_observed, "
+					 "strict_order, strict_deduplication, strict_increase, and start=<stage> "
+					 "with a ladder stage, e.g. start=mql.")));
+}
+
+/*
+ * The ladder slot of the stage a start=<stage> mode names, on the call's
+ * ladder: a lead_stage label as lead_stage's input reads it, or an enum's
+ * label as try_stage() reads it; an error if it names none, or an outcome.
+ */
 static int
-ParseModes(text *mode)
+StartSlot(const StageMap *map, const char *label)
+{
+	int			slot;
+
+	if (*label == '\0')
+		BadMode("incomplete", "start=");
+	if (map->is_enum)
+		slot = LadderLabelMatch(map->ladder.labels, NULL, map->nstages, label);
+	else
+		slot = (int) LeadStageLookup(label) - 1;
+	if (slot == LADDER_LABEL_AMBIGUOUS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel mode start=%s matches more than one label of %s", label,
+						format_type_be(map->enum_type)),
+				 errhint("Write the label as the enum has it.")));
+	if (slot < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel mode start=%s names no stage of %s", label,
+						map->is_enum ? format_type_be(map->enum_type) : "lead_stage"),
+				 errhint("Name a stage of the ladder, e.g. start=mql; case, spaces, \"_\" and "
+						 "\"-\" are ignored.")));
+	if (slot >= map->nstages)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel mode start=%s names \"%s\", which is not a ladder stage", label,
+						LeadStageName((LeadStage) (slot + 1))),
+				 errhint("Chains start at a ladder stage: subscriber, lead, mql, sal, sql, "
+						 "opportunity, customer or evangelist.")));
+	return slot;
+}
+
+/*
+ * Parses a mode list such as 'strict_order, start=mql' into WF_* bits and
+ * the start slot, on the call's ladder.
+ */
+static int
+ParseModes(text *mode, const StageMap *map)
 {
 	char	   *str = text_to_cstring(mode);
 	char	   *tok;
@@ -110,19 +194,38 @@ ParseModes(text *mode)
 			continue;
 		if (pg_strcasecmp(tok, "strict") == 0)
 			modes |= WF_STRICT;
+		else if (pg_strcasecmp(tok, "strict_observed") == 0)
+			modes |= WF_STRICT_OBSERVED;
 		else if (pg_strcasecmp(tok, "strict_increase") == 0)
 			modes |= WF_STRICT_INCREASE;
 		else if (pg_strcasecmp(tok, "strict_deduplication") == 0)
 			modes |= WF_STRICT_DEDUPLICATION;
 		else if (pg_strcasecmp(tok, "strict_order") == 0)
 			modes |= WF_STRICT_ORDER;
+		else if (pg_strncasecmp(tok, "start", 5) == 0 &&
+				 (tok[5 + strspn(tok + 5, " \t")] == '=' || tok[5 + strspn(tok + 5, " \t")] == '\0'))
+		{
+			char	   *label = tok + 5 + strspn(tok + 5, " \t");
+
+			if (*label++ == '\0')
+				BadMode("incomplete", tok);
+			label += strspn(label, " \t");
+			if (WF_START(modes) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("window_funnel mode start= given twice"),
+						 errhint("Chains start at one stage: give start=<stage> once.")));
+			modes |= (StartSlot(map, label) + 1) << WF_START_SHIFT;
+		}
 		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown window_funnel mode: \"%s\"", tok),
-					 errhint("Accepted modes, comma-separated: strict, strict_order, "
-							 "strict_deduplication, strict_increase.")));
+			BadMode("unknown", tok);
 	}
+	if ((modes & WF_STRICT) && (modes & WF_STRICT_OBSERVED))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel modes strict and strict_observed exclude each other"),
+				 errhint("strict steps to the next ladder stage only; strict_observed to the next "
+						 "stage the group has events at.  Give one of them.")));
 	pfree(str);
 	return modes;
 }
@@ -141,26 +244,40 @@ BeyondWindow(TimestampTz earlier, TimestampTz later, int64 window_us)
 }
 
 /*
- * The stage map of this call site, argument argno: cached in fn_extra, or
- * for a call without a call expression (Citus) in the callerless table.
+ * What a call site keeps: its stage ladder, and its last mode list parsed
+ * (read once, not on every row).
  */
-static StageMap *
-GetStageMap(FunctionCallInfo fcinfo, int argno)
+typedef struct WFCallSite
 {
-	StageMap   *map = fcinfo->flinfo->fn_extra;
+	StageMap	map;
+	MemoryContext cxt;			/* where the mode list is kept */
+	text	   *mode;			/* the last mode list, or NULL */
+	int			modes;			/* it, parsed */
+} WFCallSite;
+
+/*
+ * The call site of this call, its ladder from argument argno: cached in
+ * fn_extra, or for a call without a call expression (Citus) in the
+ * callerless table.
+ */
+static WFCallSite *
+GetCallSite(FunctionCallInfo fcinfo, int argno)
+{
+	WFCallSite *site = fcinfo->flinfo->fn_extra;
 	Oid			type;
 
-	if (likely(map != NULL))
-		return map;
+	if (likely(site != NULL))
+		return site;
 	if (!Callerless(fcinfo))
 	{
-		map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StageMap));
-		StageMapInit(map, fcinfo->flinfo, argno);
-		fcinfo->flinfo->fn_extra = map;
-		return map;
+		site = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(WFCallSite));
+		site->cxt = fcinfo->flinfo->fn_mcxt;
+		StageMapInit(&site->map, fcinfo->flinfo, argno);
+		fcinfo->flinfo->fn_extra = site;
+		return site;
 	}
-	if ((map = CallerlessCacheFind(fcinfo)) != NULL)
-		return map;
+	if ((site = CallerlessCacheFind(fcinfo)) != NULL)
+		return site;
 	type = CallArgType(fcinfo, argno);
 	if (!OidIsValid(type))
 		ereport(ERROR,
@@ -169,23 +286,43 @@ GetStageMap(FunctionCallInfo fcinfo, int argno)
 						format_procedure(fcinfo->flinfo->fn_oid)),
 				 errhint("Called without a call expression (as Citus' worker_partial_agg does), "
 						 "window_funnel needs stages of a declared type: lead_stage.")));
-	map = MemoryContextAllocZero(CallerlessContext(), sizeof(StageMap));
-	StageMapInitType(map, type, CallerlessContext());
-	CallerlessCacheAdd(fcinfo, map);
-	return map;
+	site = MemoryContextAllocZero(CallerlessContext(), sizeof(WFCallSite));
+	site->cxt = CallerlessContext();
+	StageMapInitType(&site->map, type, CallerlessContext());
+	CallerlessCacheAdd(fcinfo, site);
+	return site;
 }
 
-/* The window and modes of a call (arguments 1 and 4), checked. */
+/* The window and modes of a call (arguments 1 and 4), checked; the modes on site's ladder. */
 static void
-CallWindowModes(FunctionCallInfo fcinfo, int64 *window_us, int *modes)
+CallWindowModes(FunctionCallInfo fcinfo, WFCallSite *site, int64 *window_us, int *modes)
 {
+	text	   *mode;
+
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("window_funnel window must not be NULL")));
 	*window_us = IntervalArgMicroseconds(PG_GETARG_INTERVAL_P(1), "window_funnel window",
 										 "Pass a positive interval such as '30 days'.");
-	*modes = (PG_NARGS() > 4 && !PG_ARGISNULL(4)) ? ParseModes(PG_GETARG_TEXT_PP(4)) : 0;
+	if (PG_NARGS() <= 4 || PG_ARGISNULL(4))
+	{
+		*modes = 0;
+		return;
+	}
+	mode = PG_GETARG_TEXT_PP(4);
+	if (site->mode == NULL || VARSIZE_ANY_EXHDR(site->mode) != VARSIZE_ANY_EXHDR(mode) ||
+		memcmp(VARDATA_ANY(site->mode), VARDATA_ANY(mode), VARSIZE_ANY_EXHDR(mode)) != 0)
+	{
+		int			parsed = ParseModes(mode, &site->map);
+
+		if (site->mode != NULL)
+			pfree(site->mode);
+		site->mode = MemoryContextAlloc(site->cxt, VARSIZE_ANY(mode));
+		memcpy(site->mode, mode, VARSIZE_ANY(mode));
+		site->modes = parsed;
+	}
+	*modes = site->modes;
 }
 
 /* The error for rows of one group with different windows or modes. */
@@ -252,14 +389,14 @@ window_funnel_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
 	WFState    *st;
-	StageMap   *map;
+	WFCallSite *site;
 	int64		window_us;
 	int			modes;
 	int			slot;
 
 	aggcxt = AlignAggContext(fcinfo, "window_funnel");
-	CallWindowModes(fcinfo, &window_us, &modes);
-	map = GetStageMap(fcinfo, 3);
+	site = GetCallSite(fcinfo, 3);
+	CallWindowModes(fcinfo, site, &window_us, &modes);
 
 	if (PG_ARGISNULL(0))
 		st = NewState(aggcxt, window_us, modes);
@@ -271,7 +408,7 @@ window_funnel_trans(PG_FUNCTION_ARGS)
 	}
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_POINTER(st);
-	slot = StageMapSlot(map, PG_GETARG_DATUM(3));
+	slot = StageMapSlot(&site->map, PG_GETARG_DATUM(3));
 	if (slot >= 0)
 		AddEvent(st, aggcxt, CheckTime(PG_GETARG_TIMESTAMPTZ(2), "window_funnel() at"), slot);
 	PG_RETURN_POINTER(st);
@@ -354,7 +491,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	modes = (int) pq_getmsgint(&msg, 4);
 	n = (int) pq_getmsgint(&msg, 4);
 	st = NewState(aggcxt, window_us, modes);
-	if (st->window_us < 0 || (st->modes & ~WF_MODES_ALL) || n < 0 ||
+	if (st->window_us < 0 || !WF_MODES_VALID(st->modes) || n < 0 ||
 		n > (msg.len - msg.cursor) / 9)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -420,25 +557,57 @@ typedef struct WFWalk
 	int			nstages;
 	int			modes;
 	int64		window_us;
-	int			entry;			/* -1 until the first ladder event */
+	int			entry;			/* start=: its slot; else -1 until the first
+								 * ladder event */
 	int			best;
 	int64		seen;
+	bool		entered[FUNNEL_MAX_STAGES]; /* the group has an event at it */
+	int			below[FUNNEL_MAX_STAGES];	/* strict_observed: the highest
+											 * stage below with an event of
+											 * the group, or -1 */
 	TimestampTz now;			/* the time of the events being read (fresh is
 								 * empty before the first) */
 	WFChains	ready;			/* chains that may step at the current time */
 	WFChains	fresh;			/* strict_increase: chains that stepped at it */
 } WFWalk;
 
-/* Starts a walk over a group's sorted events. */
+/*
+ * Starts a walk over a group's sorted events; observed: the stages the
+ * group has events at (strict_observed steps between those), or NULL.
+ */
 static void
-WalkBegin(WFWalk *w, int nstages, int modes, int64 window_us)
+WalkBegin(WFWalk *w, int nstages, int modes, int64 window_us, const bool *observed)
 {
+	int			last = -1;
+
 	memset(w, 0, sizeof(WFWalk));
 	w->nstages = nstages;
 	w->modes = modes;
 	w->window_us = window_us;
-	w->entry = -1;
+	w->entry = WF_START(modes) - 1;
 	w->best = -1;
+	if (w->entry >= nstages)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid window_funnel state: start stage slot %d on a ladder of %d stages",
+						w->entry, nstages)));
+	for (int s = 0; s < nstages; s++)
+	{
+		w->below[s] = last;
+		if (observed != NULL && observed[s])
+			last = s;
+	}
+}
+
+/* The lowest level from which a chain may step to ladder slot s (s: none may). */
+static inline int
+LowestStep(const WFWalk *w, int s)
+{
+	if (w->modes & WF_STRICT)
+		return Max(s - 1, 0);
+	if (w->modes & WF_STRICT_OBSERVED)
+		return w->below[s] >= 0 ? w->below[s] : s;
+	return 0;
 }
 
 /* The next event of the walk (time order, ties in ladder order); its slot is checked. */
@@ -457,6 +626,8 @@ WalkEvent(WFWalk *w, TimestampTz t, int s)
 				 errmsg("invalid window_funnel state: stage slot %d", s)));
 	if ((++w->seen & 0x3FFF) == 0)
 		CHECK_FOR_INTERRUPTS();
+	if (!outcome)
+		w->entered[s] = true;
 	if (w->entry < 0)
 	{
 		if (outcome)
@@ -491,7 +662,7 @@ WalkEvent(WFWalk *w, TimestampTz t, int s)
 	if (!outcome)
 	{
 		/* every chain that may step to s does: the latest start goes on */
-		for (int l = (w->modes & WF_STRICT) ? Max(s - 1, 0) : 0; l < s; l++)
+		for (int l = LowestStep(w, s); l < s; l++)
 			if (w->ready.has[l])
 			{
 				if (!found || w->ready.start[l] > start)
@@ -517,13 +688,12 @@ WalkEvent(WFWalk *w, TimestampTz t, int s)
 static int
 FurthestSlot(WFState *st, int nstages)
 {
-	WFWalk		w;
+	WFEvents	ev = {0};
 
 	qsort(st->events, st->nevents, sizeof(WFEvent), CompareEvents);
-	WalkBegin(&w, nstages, st->modes, st->window_us);
-	for (int i = 0; i < st->nevents; i++)
-		WalkEvent(&w, st->events[i].at, st->events[i].slot);
-	return w.best;
+	ev.array = st->events;
+	ev.n = st->nevents;
+	return GroupFurthest(&ev, nstages, st->modes, st->window_us);
 }
 
 PG_FUNCTION_INFO_V1(window_funnel_final);
@@ -531,7 +701,7 @@ PG_FUNCTION_INFO_V1(window_funnel_final);
 Datum
 window_funnel_final(PG_FUNCTION_ARGS)
 {
-	StageMap   *map = GetStageMap(fcinfo, 3);
+	StageMap   *map = &GetCallSite(fcinfo, 3)->map;
 	Datum		result;
 
 	if (PG_ARGISNULL(0) ||
@@ -704,7 +874,7 @@ FlatOf(Datum d)
 	if (VARSIZE(f) < offsetof(WFFlat, events) || f->version != WF_FLAT_VERSION ||
 		f->capacity < 0 || f->capacity > WF_FLAT_MAX_EVENTS || VARSIZE(f) != WF_FLAT_SIZE(f->capacity) ||
 		f->nevents < 0 || f->nevents > f->capacity || f->window_us < 0 ||
-		(f->modes & ~WF_MODES_ALL) != 0)
+		!WF_MODES_VALID(f->modes))
 		CorruptFlat("bad header");
 	if (f->sort_id != 0 && LiveSort(f->sort_id) == NULL)
 		CorruptFlat("its sorted events belong to another query");
@@ -874,12 +1044,125 @@ AddEvents(FunctionCallInfo fcinfo, WFFlat *f, const WFEvent *ev, int32 n)
 	return f;
 }
 
+/* Reads a group's next event; false after the last. */
+static bool
+NextEvent(WFEvents *ev, TimestampTz *at, int *slot)
+{
+	if (ev->sort == NULL)
+	{
+		if (ev->pos >= ev->n)
+			return false;
+		*at = ev->array[ev->pos].at;
+		*slot = ev->array[ev->pos].slot;
+		ev->pos++;
+		return true;
+	}
+	if (!tuplesort_gettupleslot(ev->sort->sort, true, false, ev->sort->get, NULL))
+		return false;
+	slot_getallattrs(ev->sort->get);
+	*at = DatumGetInt64(ev->sort->get->tts_values[0]);
+	*slot = DatumGetInt32(ev->sort->get->tts_values[1]);
+	return true;
+}
+
+/* Reads a group's events from the first again. */
+static void
+RewindEvents(WFEvents *ev)
+{
+	ev->pos = 0;
+	if (ev->sort != NULL)
+		tuplesort_rescan(ev->sort->sort);
+}
+
+/*
+ * One walk over all a group's events under modes (observed as WalkBegin
+ * takes it): the furthest ladder slot, or -1; the stages the group has
+ * events at into entered, if not NULL.
+ */
+static int
+WalkEvents(WFEvents *ev, int nstages, int modes, int64 window_us, const bool *observed,
+		   bool *entered)
+{
+	WFWalk		w;
+	TimestampTz at;
+	int			slot;
+
+	RewindEvents(ev);
+	WalkBegin(&w, nstages, modes, window_us, observed);
+	while (NextEvent(ev, &at, &slot))
+		WalkEvent(&w, at, slot);
+	if (entered != NULL)
+		memcpy(entered, w.entered, sizeof(w.entered));
+	return w.best;
+}
+
+/* The statement start of the last statement told that strict stopped short (see GroupFurthest). */
+static TimestampTz strict_notice_stmt = DT_NOBEGIN;
+
+/*
+ * True when strict stopped a group's chains at best below a stage it has
+ * events at, and the next ladder stage never occurs in the group.
+ */
+static bool
+StoppedBeforeMissing(const bool *entered, int nstages, int best)
+{
+	if (best < 0 || best + 1 >= nstages || entered[best + 1])
+		return false;
+	for (int s = best + 2; s < nstages; s++)
+		if (entered[s])
+			return true;
+	return false;
+}
+
+/*
+ * The furthest ladder slot any chain of a group's events reaches, or -1.
+ * strict_observed first reads which stages the group has events at.
+ * Under strict, when strict_observed would have reached further (the chains
+ * stopped only because the next ladder stage never occurs in the group), a
+ * NOTICE says so, once per statement: found on one group, it holds for the
+ * report, and the other groups are not walked twice.
+ */
+static int
+GroupFurthest(WFEvents *ev, int nstages, int modes, int64 window_us)
+{
+	bool		entered[FUNNEL_MAX_STAGES] = {false};
+	int			best;
+
+	if (modes & WF_STRICT_OBSERVED)
+	{
+		TimestampTz at;
+		int			slot;
+
+		RewindEvents(ev);
+		while (NextEvent(ev, &at, &slot))
+			if (slot >= 0 && slot < nstages)
+				entered[slot] = true;
+	}
+	best = WalkEvents(ev, nstages, modes, window_us,
+					  (modes & WF_STRICT_OBSERVED) ? entered : NULL, entered);
+	if ((modes & WF_STRICT) && strict_notice_stmt != GetCurrentStatementStartTimestamp() &&
+		StoppedBeforeMissing(entered, nstages, best) &&
+		WalkEvents(ev, nstages, (modes & ~WF_STRICT) | WF_STRICT_OBSERVED, window_us,
+				   entered, NULL) > best)
+	{
+		strict_notice_stmt = GetCurrentStatementStartTimestamp();
+		ereport(NOTICE,
+				(errmsg("window_funnel mode strict stopped chains at a stage whose next ladder "
+						"stage never occurs in their group"),
+				 errdetail("strict steps only to the next stage of the ladder: a group with no "
+						   "event at a stage reaches no stage above it."),
+				 errhint("Mode strict_observed steps to the next stage the group has events at. "
+						 "This notice is given once per statement.")));
+	}
+	return best;
+}
+
 /* The furthest ladder slot of a group whose events went to a sort, or -1. */
 static int
 SortedFurthestSlot(WFFlat *f, int nstages)
 {
 	WFSort	   *s = LiveSort(f->sort_id);
-	WFWalk		w;
+	WFEvents	ev = {0};
 
 	if (!s->sorted)
 	{
@@ -888,15 +1171,8 @@ SortedFurthestSlot(WFFlat *f, int nstages)
 		tuplesort_performsort(s->sort);
 		s->sorted = true;
 	}
-	else
-		tuplesort_rescan(s->sort);
-	WalkBegin(&w, nstages, f->modes, f->window_us);
-	while (tuplesort_gettupleslot(s->sort, true, false, s->get, NULL))
-	{
-		slot_getallattrs(s->get);
-		WalkEvent(&w, DatumGetInt64(s->get->tts_values[0]), DatumGetInt32(s->get->tts_values[1]));
-	}
-	return w.best;
+	ev.sort = s;
+	return GroupFurthest(&ev, nstages, f->modes, f->window_us);
 }
 
 /*
@@ -925,15 +1201,15 @@ PG_FUNCTION_INFO_V1(window_funnel_state_trans);
 Datum
 window_funnel_state_trans(PG_FUNCTION_ARGS)
 {
-	StageMap   *map;
+	WFCallSite *site;
 	WFFlat	   *f;
 	int64		window_us;
 	int			modes;
 	int			slot;
 
 	(void) AlignAggContext(fcinfo, "window_funnel");
-	CallWindowModes(fcinfo, &window_us, &modes);
-	map = GetStageMap(fcinfo, 3);
+	site = GetCallSite(fcinfo, 3);
+	CallWindowModes(fcinfo, site, &window_us, &modes);
 	if (PG_ARGISNULL(0))
 		f = NewFlat(window_us, modes, 4);
 	else
@@ -944,7 +1220,7 @@ window_funnel_state_trans(PG_FUNCTION_ARGS)
 	}
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_POINTER(f);
-	slot = StageMapSlot(map, PG_GETARG_DATUM(3));
+	slot = StageMapSlot(&site->map, PG_GETARG_DATUM(3));
 	if (slot >= 0)
 	{
 		WFEvent		ev;
@@ -987,7 +1263,7 @@ PG_FUNCTION_INFO_V1(window_funnel_state_final);
 Datum
 window_funnel_state_final(PG_FUNCTION_ARGS)
 {
-	StageMap   *map = GetStageMap(fcinfo, 3);
+	StageMap   *map = &GetCallSite(fcinfo, 3)->map;
 	WFFlat	   *f;
 	Datum		result;
 	int			best;
@@ -1040,7 +1316,7 @@ ReceiveFlat(StringInfo msg)
 	window_us = pq_getmsgint64(msg);
 	modes = (int) pq_getmsgint(msg, 4);
 	n = (int) pq_getmsgint(msg, 4);
-	if (window_us < 0 || (modes & ~WF_MODES_ALL) != 0 || n < 0 || n > (msg->len - msg->cursor) / 9)
+	if (window_us < 0 || !WF_MODES_VALID(modes) || n < 0 || n > (msg->len - msg->cursor) / 9)
 		CorruptFlat("bad header");
 	f = NewFlat(window_us, modes, n);
 	for (int i = 0; i < n; i++)

@@ -507,17 +507,24 @@ END $$;
 -- window_funnel over one lead's events in order (time, then ladder rank,
 -- outcomes after the ladder): ranks are ladder ranks, 0 for an outcome.
 -- A chain starts at each event of the entry stage (the stage of the first
--- ladder event); later events within win of the chain's start step it up.
--- Returns the furthest rank any chain reached (NULL: no ladder event).
--- Modes: comma-separated; m_modes parses them into flags (strict,
--- strict_order, strict_deduplication, strict_increase).
+-- ladder event, or the rank start if given); later events within win of the
+-- chain's start step it up.  Returns the furthest rank any chain reached
+-- (NULL: no chain).  Modes: comma-separated; m_modes parses them into flags
+-- (strict, strict_order, strict_deduplication, strict_increase,
+-- strict_observed), m_start the stage label of start=<label>.
 CREATE FUNCTION pg_temp.m_modes(modes text) RETURNS boolean[]
 LANGUAGE sql IMMUTABLE AS $$
     SELECT ARRAY['strict' = ANY (t), 'strict_order' = ANY (t), 'strict_deduplication' = ANY (t),
-                 'strict_increase' = ANY (t)]
+                 'strict_increase' = ANY (t), 'strict_observed' = ANY (t)]
     FROM (SELECT ARRAY(SELECT btrim(x) FROM unnest(string_to_array(coalesce(modes, ''), ',')) x) AS t) m
 $$;
-CREATE FUNCTION pg_temp.m_window_funnel(ranks int[], ats timestamptz[], win interval, flags boolean[])
+CREATE FUNCTION pg_temp.m_start(modes text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT btrim(split_part(x, '=', 2))
+    FROM unnest(string_to_array(coalesce(modes, ''), ',')) x WHERE btrim(split_part(x, '=', 1)) = 'start'
+$$;
+CREATE FUNCTION pg_temp.m_window_funnel(ranks int[], ats timestamptz[], win interval, flags boolean[],
+                                        start int DEFAULT NULL)
 RETURNS int
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -526,14 +533,17 @@ DECLARE
     s_order boolean := flags[2];
     s_dedup boolean := flags[3];
     s_inc boolean := flags[4];
-    entry int;
+    s_observed boolean := coalesce(flags[5], false);
+    entry int := start;
     best int;
     lvl int;
     last_at timestamptz;
 BEGIN
-    FOR i IN 1 .. n LOOP
-        IF ranks[i] > 0 THEN entry := ranks[i]; EXIT; END IF;
-    END LOOP;
+    IF entry IS NULL THEN
+        FOR i IN 1 .. n LOOP
+            IF ranks[i] > 0 THEN entry := ranks[i]; EXIT; END IF;
+        END LOOP;
+    END IF;
     IF entry IS NULL THEN RETURN NULL; END IF;
     FOR s IN 1 .. n LOOP
         CONTINUE WHEN ranks[s] <> entry;
@@ -544,7 +554,10 @@ BEGIN
             EXIT WHEN s_order AND (ranks[e] = 0 OR ranks[e] < lvl);
             EXIT WHEN s_dedup AND ranks[e] = lvl;
             CONTINUE WHEN ranks[e] = 0;
-            IF (CASE WHEN s_strict THEN ranks[e] = lvl + 1 ELSE ranks[e] > lvl END)
+            -- strict: the next rank; strict_observed: the next rank the lead has an event at
+            IF (CASE WHEN s_strict THEN ranks[e] = lvl + 1
+                     WHEN s_observed THEN ranks[e] = (SELECT min(r) FROM unnest(ranks) r WHERE r > lvl)
+                     ELSE ranks[e] > lvl END)
                AND (NOT s_inc OR ats[e] > last_at) THEN
                 lvl := ranks[e];
                 last_at := ats[e];
@@ -554,10 +567,12 @@ BEGIN
     END LOOP;
     RETURN best;
 END $$;
+-- the same over lead_stage ranks, with the modes as text
 CREATE FUNCTION pg_temp.m_window_funnel(ranks int[], ats timestamptz[], win interval, modes text)
 RETURNS int
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT pg_temp.m_window_funnel(ranks, ats, win, pg_temp.m_modes(modes))
+    SELECT pg_temp.m_window_funnel(ranks, ats, win, pg_temp.m_modes(modes),
+                                   (SELECT rank FROM m_ladder WHERE part = 'n' AND name = pg_temp.m_start(modes)))
 $$;
 
 -- handoff_summary: the window functions over PARTITION BY lead ORDER BY at,

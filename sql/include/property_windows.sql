@@ -51,8 +51,9 @@ SELECT * FROM pg_temp.check(NULL, NULL, $q$
 
 -- window_funnel (GROUP BY lead): without a mode and with every mode, windows
 -- of 23 hours ('1 day -1 hour'), 3 days and a month (30 days), over
--- lead_stage and over the grown enum
-CREATE TEMP TABLE m_wf_modes (ladder text, lit text, win interval, mode text, flags boolean[]);
+-- lead_stage and over the grown enum; start=<stage> at a stage of each
+-- ladder (the model reads the label with m_ladder)
+CREATE TEMP TABLE m_wf_modes (ladder text, lit text, win interval, mode text, flags boolean[], start text);
 INSERT INTO m_wf_modes
 SELECT l, w, w::interval, m
 FROM unnest(ARRAY['lead_stage', 'enum']) l, unnest(ARRAY['1 day -1 hour', '3 days', '1 mon']) w,
@@ -60,12 +61,23 @@ FROM unnest(ARRAY['lead_stage', 'enum']) l, unnest(ARRAY['1 day -1 hour', '3 day
 UNION ALL
 SELECT l, '3 days', '3 days', unnest(ARRAY['strict', 'strict_order', 'strict_deduplication', 'strict_increase',
                                            'strict, strict_order', 'strict_increase,strict_deduplication',
-                                           'strict,strict_increase,strict_order,strict_deduplication'])
+                                           'strict,strict_increase,strict_order,strict_deduplication',
+                                           'strict_observed', 'strict_observed, strict_order',
+                                           'strict_observed,strict_increase,strict_deduplication'])
 FROM unnest(ARRAY['lead_stage', 'enum']) l
 UNION ALL
 SELECT 'lead_stage', '1 day -1 hour', '1 day -1 hour',
-       unnest(ARRAY['strict', 'strict_order', 'strict_deduplication', 'strict_increase']);
-UPDATE m_wf_modes SET flags = pg_temp.m_modes(mode);
+       unnest(ARRAY['strict', 'strict_order', 'strict_deduplication', 'strict_increase', 'strict_observed'])
+UNION ALL
+SELECT 'lead_stage', w, w::interval, unnest(ARRAY['start=mql', 'start=mql, strict_observed', 'start=sal, strict',
+                                                  'strict_order, start=lead', 'start=customer'])
+FROM unnest(ARRAY['3 days', '1 mon']) w
+UNION ALL
+SELECT 'enum', '3 days', '3 days', unnest(ARRAY['start=signup', 'start=signup, strict_observed',
+                                                'start=lead, strict', 'start=demo, strict_deduplication'])
+UNION ALL
+SELECT 'enum', '1 mon', '1 mon', 'start=signup, strict_observed';
+UPDATE m_wf_modes SET flags = pg_temp.m_modes(mode), start = pg_temp.m_start(mode);
 DO $do$
 DECLARE v record;
 BEGIN
@@ -83,7 +95,8 @@ BEGIN
 END $do$;
 CREATE TEMP TABLE m_wf AS
 SELECT v.ladder, l.n, v.win, v.mode,
-       (SELECT name FROM m_ladder WHERE part = 'n' AND rank = pg_temp.m_window_funnel(g.ranks, g.ats, v.win, v.flags)) AS f
+       (SELECT name FROM m_ladder WHERE part = 'n' AND rank = pg_temp.m_window_funnel(
+            g.ranks, g.ats, v.win, v.flags, (SELECT rank FROM m_ladder WHERE part = 'n' AND name = v.start))) AS f
 FROM (SELECT DISTINCT n FROM prop_ev) l
 LEFT JOIN (SELECT n, array_agg(CASE WHEN code <= 8 THEN code ELSE 0 END ORDER BY at, code) AS ranks,
                   array_agg(at ORDER BY at, code) AS ats
@@ -92,7 +105,8 @@ LEFT JOIN (SELECT n, array_agg(CASE WHEN code <= 8 THEN code ELSE 0 END ORDER BY
 JOIN m_wf_modes v ON v.ladder = 'lead_stage'
 UNION ALL
 SELECT v.ladder, l.n, v.win, v.mode,
-       (SELECT name FROM m_ladder WHERE part = 'e7' AND rank = pg_temp.m_window_funnel(g.ranks, g.ats, v.win, v.flags))
+       (SELECT name FROM m_ladder WHERE part = 'e7' AND rank = pg_temp.m_window_funnel(
+            g.ranks, g.ats, v.win, v.flags, (SELECT rank FROM m_ladder WHERE part = 'e7' AND name = v.start)))
 FROM (SELECT DISTINCT n FROM prop_ev) l
 LEFT JOIN (SELECT e.n, array_agg(l.rank ORDER BY e.at, l.rank) AS ranks, array_agg(e.at ORDER BY e.at, l.rank) AS ats
            FROM prop_ev e JOIN m_ladder l ON l.part = 'e7' AND l.name = e.e2_label

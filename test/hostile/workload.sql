@@ -87,7 +87,9 @@ SELECT public.funnel_final(f) FROM public.stored;
 
 -- window_funnel, serial and through a parallel plan (serialize/deserialize)
 SELECT lead, public.window_funnel(interval '1 day', at, stage), public.window_funnel(interval '1 day', at, stage, 'strict'),
-       public.window_funnel(interval '1 day', at, crm), public.window_funnel(interval '1 day', at, crm, 'strict_order')
+       public.window_funnel(interval '1 day', at, crm), public.window_funnel(interval '1 day', at, crm, 'strict_order'),
+       public.window_funnel(interval '1 day', at, stage, 'strict_observed, start=mql'),
+       public.window_funnel(interval '1 day', at, crm, 'START=Signup, strict')
 FROM public.ev GROUP BY lead ORDER BY lead LIMIT 3;
 CREATE TABLE public.big AS SELECT * FROM public.ev, pg_catalog.generate_series(1, 20) g;
 SET max_parallel_workers_per_gather = 2;

@@ -5,7 +5,8 @@
 -- UPDATE with the current library, and compares.  A funnel's text form
 -- changed by design (version 2 prints "version": 2, "before_ladder" for
 -- lead_stage funnels, "ladder" and "labels" for enum funnels it builds;
--- version 3 "entered" and "earlier"; funnel_steps has more columns), so
+-- version 3 "entered", "earlier" and, for what an older version stored,
+-- "legacy"; funnel_steps has more columns), so
 -- funnels are compared as jsonb without those keys and through every
 -- accessor: reached() of every stage and outcome, conversion(),
 -- conversion_interval() (to 12 decimals: 0.2.0 gives a bound of exactly 1
@@ -16,7 +17,7 @@
 
 -- a funnel's document without the keys versions 2 and 3 added
 CREATE FUNCTION pg_temp.doc(f funnel) RETURNS jsonb LANGUAGE sql
-AS $$ SELECT f::jsonb - ARRAY['version', 'before_ladder', 'ladder', 'labels', 'entered', 'earlier'] $$;
+AS $$ SELECT f::jsonb - ARRAY['version', 'before_ladder', 'ladder', 'labels', 'entered', 'earlier', 'legacy'] $$;
 
 
 -- every accessor of a lead_stage funnel
