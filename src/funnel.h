@@ -54,6 +54,8 @@
 #include "port/pg_bitutils.h"
 #include "utils/expandeddatum.h"
 
+#include "pg_compat.h"
+
 #define FUNNEL_VERSION		3	/* written; versions 1 (align 0.1.0) and 2 are still read */
 #define FUNNEL_MAX_STAGES	64	/* ladder stages: 8 for lead_stage, <= 64 for an enum */
 #define FUNNEL_MAX_OUTCOMES	3	/* recycled, disqualified, lost */
@@ -304,7 +306,7 @@ extern void FunnelSetLadder(Funnel *f, const FunnelLadder *ladder);
 extern void FunnelInitLike(Funnel *f, MemoryContext cxt, const Funnel *like);
 
 /* Raises the error for a funnel count that no longer fits (22003). */
-extern void CountOverflow(void) pg_attribute_noreturn();
+pg_noreturn extern void CountOverflow(void);
 
 /* Adds b to the count *a, raising an error instead of wrapping. */
 static inline void

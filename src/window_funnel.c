@@ -69,6 +69,7 @@
 #include "callerless.h"
 #include "funnel.h"
 #include "interval_rule.h"
+#include "pg_compat.h"
 #include "settings.h"
 #include "stage_map.h"
 
@@ -119,7 +120,7 @@ static int	GroupFurthest(WFEvents *ev, int nstages, int modes, int64 window_us);
 extern PGDLLEXPORT Datum window_funnel_state_final(PG_FUNCTION_ARGS);
 
 /* The error for a mode list that names no mode we know, or a start= without a stage. */
-static void pg_attribute_noreturn()
+pg_noreturn static void
 BadMode(const char *what, const char *tok)
 {
 	ereport(ERROR,
