@@ -7,7 +7,7 @@
 # REFRESH ... CONCURRENTLY by pg_cron (test/cron.sh, 2 minutes), and the Citus
 # check (test/citus.sh: builds Citus from ../shared/vendor when that tarball
 # is there, about 2 minutes; SKIP otherwise), and PostgreSQL 17 and 18
-# (test/versions.sh: both suites on each major, about 4 minutes).  Prints
+# (test/versions.sh: both suites on each major, 4 to 6 minutes).  Prints
 # regression.diffs and exits non-zero on any failure.
 #   bash test/check.sh
 # ALIGN_FUZZ_SECONDS and ALIGN_SQLSMITH_QUERIES change the fuzz and SQLsmith
