@@ -255,7 +255,7 @@ SELECT replace(:'good1', '"times": {',
                '["00000000000000cd", 0, 0, 0, 0, 4294967295, 0, 0, 0, 0, 0, 2150000001]], "times": {')::funnel AS f;
 COPY copy_src TO PROGRAM 'cat > funnel_copy.bin' (FORMAT binary);
 CREATE TEMP TABLE copy_file AS SELECT pg_read_binary_file('funnel_copy.bin') AS file;
-COPY (SELECT) TO PROGRAM 'rm -f funnel_copy.bin';
+COPY (SELECT) TO PROGRAM 'rm -f funnel_copy.bin; cat >/dev/null';
 -- the file is the COPY header, one row of one field (funnel_send's bytes), the trailer
 SELECT length(file) AS file_bytes,
        file = '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea || '\x0001'::bytea
