@@ -25,6 +25,16 @@ SELECT coalesce(stage::text, '(before the ladder)') AS stage, leads,
 FROM funnel_steps((SELECT rollup(f) FROM channel_funnels));
 
 \echo
+\echo '== What each row rests on: observed stages, and the leads behind each time'
+SELECT stage, observed, previous_stage AS "from", timed_leads AS timed,
+       left_out_earlier AS earlier, left_out_no_time AS no_time,
+       median_days_from_previous AS median_days,
+       CASE WHEN rate_low IS NOT NULL
+            THEN format('%s - %s', round(rate_low::numeric, 3), round(rate_high::numeric, 3)) END AS rate_95
+FROM funnel_steps((SELECT rollup(f) FROM channel_funnels))
+WHERE rank > 0;
+
+\echo
 \echo '== MQL -> SQL conversion per channel, with its 95 % Wilson interval'
 SELECT channel,
        reached(f, 'mql') AS mqls,
