@@ -96,20 +96,8 @@ BEGIN
     EXECUTE format('COPY (SELECT 1 WHERE false) TO %L', path);
 END $$;
 SELECT pg_column_size(f) > 20000000 AS big FROM huge;
--- Runs a statement; says whether statement_timeout cancelled it within a
--- second of the statement's start.  Every statement below takes far longer
--- than the timeout.  A run in which the server's timer did not fire at all
--- was seen once in dozens: each case is retried once, as a new statement, so
--- "finished" means align never noticed the cancel.
-CREATE FUNCTION pg_temp.cancelled(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'finished';
-EXCEPTION WHEN query_canceled THEN
-    RETURN format('%s, cancelled within a second: %s', SQLSTATE,
-                  clock_timestamp() - statement_timestamp() < interval '1 second');
-END $$;
+-- Every statement below takes far longer than the timeout.
+\i sql/include/cancelled.sql
 SET statement_timeout = '30ms';
 \set q 'SELECT reached(rollup(f), ''mql'') FROM huge, generate_series(1, 3)'
 SELECT pg_temp.cancelled(:'q') AS r \gset

@@ -330,15 +330,7 @@ RESET temp_file_limit;
 -- hardening.sql: retried once as a new statement if the timer never fired
 -- (the rows come from a set-returning function in the select list, which
 -- PostgreSQL does not store: the temporary files are the aggregate's)
-CREATE FUNCTION pg_temp.cancelled(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'finished';
-EXCEPTION WHEN query_canceled THEN
-    RETURN format('%s, cancelled within a second: %s', SQLSTATE,
-                  clock_timestamp() - statement_timestamp() < interval '1 second');
-END $$;
+\i sql/include/cancelled.sql
 SET statement_timeout = '300ms';
 \set q 'SELECT stage_stays(i % 100000, timestamptz ''2026-01-01'' + i * interval ''1 minute'', ''mql'') FROM (SELECT generate_series(1, 20000000) i) s'
 SELECT pg_temp.cancelled(:'q') AS r \gset
