@@ -961,6 +961,27 @@ ParsePairKey(const char *key, int *from, int *to)
 	return *to >= 0 && *p == '\0';
 }
 
+/*
+ * The stage pair a key of the "times" or "earlier" object (what) names,
+ * "from-to" with 1 <= from < to <= the funnel's stages, into 0-based
+ * *from and *to.
+ */
+static void
+PairOfKey(const Funnel *f, const JsonbValue *key, const char *what, int *from, int *to)
+{
+	char		text[32];
+
+	if (key->val.string.len >= (int) sizeof(text))
+		Corrupt(psprintf("bad \"%s\" key", what));
+	memcpy(text, key->val.string.val, key->val.string.len);
+	text[key->val.string.len] = '\0';
+	if (!ParsePairKey(text, from, to) || *from < 1 || *to <= *from || *to > f->nstages)
+		Corrupt(psprintf("bad \"%s\" key \"%s\": expected \"from-to\" with 1 <= from < to <= %d",
+						 what, text, f->nstages));
+	(*from)--;
+	(*to)--;
+}
+
 /* Reads the "times" object: "from-to": [[bucket, count], ...]. */
 static void
 ReadTimes(Funnel *f, JsonbValue *times)
@@ -974,7 +995,6 @@ ReadTimes(Funnel *f, JsonbValue *times)
 	it = JsonbIteratorInit(times->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
-		char		key[32];
 		int			from,
 					to;
 		FunnelSketch *s;
@@ -983,14 +1003,8 @@ ReadTimes(Funnel *f, JsonbValue *times)
 
 		if (tok != WJB_KEY)
 			continue;
-		if (v.val.string.len >= (int) sizeof(key))
-			Corrupt("bad \"times\" key");
-		memcpy(key, v.val.string.val, v.val.string.len);
-		key[v.val.string.len] = '\0';
-		if (!ParsePairKey(key, &from, &to) || from < 1 || to <= from || to > f->nstages)
-			Corrupt(psprintf("bad \"times\" key \"%s\": expected \"from-to\" with 1 <= from < to <= %d",
-							 key, f->nstages));
-		s = FunnelPair(f, from - 1, to - 1, true);
+		PairOfKey(f, &v, "times", &from, &to);
+		s = FunnelPair(f, from, to, true);
 		if (JsonbIteratorNext(&it, &v, true) != WJB_VALUE)
 			Corrupt("bad \"times\"");
 		arr = JsonArray(&v, -1, "times");
@@ -1027,22 +1041,15 @@ ReadEarlier(Funnel *f, JsonbValue *earlier)
 	it = JsonbIteratorInit(earlier->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
-		char		key[32];
 		int			from,
 					to;
 
 		if (tok != WJB_KEY)
 			continue;
-		if (v.val.string.len >= (int) sizeof(key))
-			Corrupt("bad \"earlier\" key");
-		memcpy(key, v.val.string.val, v.val.string.len);
-		key[v.val.string.len] = '\0';
-		if (!ParsePairKey(key, &from, &to) || from < 1 || to <= from || to > f->nstages)
-			Corrupt(psprintf("bad \"earlier\" key \"%s\": expected \"from-to\" with 1 <= from < to <= %d",
-							 key, f->nstages));
+		PairOfKey(f, &v, "earlier", &from, &to);
 		if (JsonbIteratorNext(&it, &v, true) != WJB_VALUE)
 			Corrupt("bad \"earlier\"");
-		FunnelPair(f, from - 1, to - 1, true)->earlier =
+		FunnelPair(f, from, to, true)->earlier =
 			(uint64) JsonInt(&v, 1, PG_INT64_MAX, "earlier");
 	}
 }
