@@ -16,6 +16,7 @@ OBJS = \
 	src/interval_rule.o \
 	src/callerless.o \
 	src/stage_map.o \
+	src/ladder_outcome.o \
 	src/funnel.o \
 	src/funnel_io.o \
 	src/funnel_agg.o \
@@ -32,6 +33,7 @@ SQL_PARTS = \
 	src/plan_cost.sql \
 	src/stage.sql \
 	src/try_stage.sql \
+	src/ladder_outcome.sql \
 	src/funnel.sql \
 	src/funnel_report.sql \
 	src/window_funnel_state.sql \
@@ -58,7 +60,8 @@ UPDATE_0_2_0_PARTS = \
 	src/window_hours.sql \
 	src/enum_stays.sql \
 	src/callerless.sql \
-	src/try_stage.sql
+	src/try_stage.sql \
+	src/ladder_outcome.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the

@@ -855,9 +855,12 @@ LadderMapping(const Funnel *f, const FunnelLadder *to, int nto, int *map)
 		if (found < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("stage \"%s\" of this funnel is not a value of enum %s",
+					 errmsg("stage \"%s\" of this funnel is not a stage of enum %s",
 							from->labels[s], to->type_name),
-					 errdetail("Values can be added to a ladder, and renamed, but not removed.")));
+					 errdetail("Values can be added to a ladder, and renamed, but not removed; "
+							   "a funnel built before ladder_outcome declared a value an outcome "
+							   "keeps it as a stage."),
+					 errhint("Rebuild the funnel from its events.")));
 		if (s > 0 && found <= map[s - 1])
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -874,7 +877,7 @@ LadderMapping(const Funnel *f, const FunnelLadder *to, int nto, int *map)
  * known times, exits or pairs.  Open leads keep their slots, moved.
  */
 Funnel *
-FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto)
+FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto, int nout)
 {
 	int			map[FUNNEL_MAX_STAGES];
 	int			n = f->nstages;
@@ -884,8 +887,15 @@ FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto)
 	HashPos    *order;
 
 	LadderMapping(f, to, nto, map);
+	if (nout < f->noutcomes)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("this funnel tracks outcomes of enum %s, which declares none now",
+						to->type_name),
+				 errdetail("It was built while ladder_outcome declared some of the enum's values outcomes."),
+				 errhint("Declare them again, or rebuild the funnel from its events.")));
 	FunnelFlush((Funnel *) f);
-	FunnelInit(r, CurrentMemoryContext, f->flags, nto, f->noutcomes, f->within_secs);
+	FunnelInit(r, CurrentMemoryContext, f->flags, nto, nout, f->within_secs);
 	FunnelSetLadder(r, to);
 	for (int p = nto - 1; p >= 0; p--)
 	{
@@ -946,16 +956,17 @@ AlignLadders(Funnel *dst, const Funnel *src)
 			FunnelSetLadder(dst, src->ladder);
 		return src;
 	}
-	if (FunnelLadderEqual(dst->ladder, dst->nstages, src->ladder, src->nstages) ||
+	if ((FunnelLadderEqual(dst->ladder, dst->nstages, src->ladder, src->nstages) &&
+		 dst->noutcomes == src->noutcomes) ||
 		!SameLadderType(dst->ladder, src->ladder))
 		return src;
 
 	StageMapInitNamed(&now, dst->ladder, CurrentMemoryContext);
 	old = MemoryContextSwitchTo(dst->cxt);
-	r = FunnelRemap(dst, &now.ladder, now.nstages);
+	r = FunnelRemap(dst, &now.ladder, now.nstages, now.noutcomes);
 	MemoryContextSwitchTo(old);
 	*dst = *r;
-	return FunnelRemap(src, &now.ladder, now.nstages);
+	return FunnelRemap(src, &now.ladder, now.nstages, now.noutcomes);
 }
 
 /* Merges one lead's slots into dst's entry for that lead. */

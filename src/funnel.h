@@ -316,7 +316,7 @@ AddCount(int64 *a, int64 b)
 		CountOverflow();
 }
 extern bool FunnelLadderEqual(const FunnelLadder *a, int na, const FunnelLadder *b, int nb);
-extern Funnel *FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto);
+extern Funnel *FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto, int nout);
 extern Funnel *FunnelClosed(Funnel *f);
 
 /* funnel_io.c: representations */

@@ -65,7 +65,7 @@ EnumMap(FunctionCallInfo fcinfo, Oid type)
 	if (map == NULL || map->enum_type != type)
 	{
 		map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StageMap));
-		StageMapInitEnum(map, type, fcinfo->flinfo->fn_mcxt);
+		StageMapInitEnum(map, type, fcinfo->flinfo->fn_mcxt, true);
 		fcinfo->flinfo->fn_extra = map;
 	}
 	return map;
@@ -97,10 +97,11 @@ OnLadder(FunctionCallInfo fcinfo, Funnel *f, Oid stage_type, StageMap **map)
 		}
 		if (!(f->flags & FUNNEL_ENUM))
 			WrongVocabulary(f, stage_type);
-		if (f->ladder == NULL ? f->nstages == m->nstages
-			: FunnelLadderEqual(f->ladder, f->nstages, &m->ladder, m->nstages))
+		if ((f->ladder == NULL ? f->nstages == m->nstages
+			 : FunnelLadderEqual(f->ladder, f->nstages, &m->ladder, m->nstages)) &&
+			f->noutcomes == m->noutcomes)
 			return f;
-		return FunnelRemap(f, &m->ladder, m->nstages);
+		return FunnelRemap(f, &m->ladder, m->nstages, m->noutcomes);
 	}
 	if (f->flags & FUNNEL_ENUM)
 	{
@@ -147,6 +148,15 @@ LabelSlot(const Funnel *f, const char *text)
 	int			slot = LadderLabelMatch(f->ladder->labels, NULL, f->nstages, text);
 	int			quoted = pg_mbcliplen(text, (int) Min(strlen(text), (size_t) PG_INT32_MAX), 80);
 
+	if (slot == LADDER_LABEL_NONE && f->noutcomes > 0)
+	{
+		/* the funnel's own outcomes, by their names: recycled, disqualified, lost */
+		LeadStage	code = LeadStageLookup(text);
+
+		if (code >= STAGE_RECYCLED && code <= STAGE_LOST)
+			return f->nstages + (code - STAGE_RECYCLED);
+	}
+
 	if (slot == LADDER_LABEL_AMBIGUOUS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -160,8 +170,9 @@ LabelSlot(const Funnel *f, const char *text)
 				 errmsg("invalid input syntax for a stage of enum %s: \"%.*s%s\"",
 						f->ladder->type_name, quoted, text,
 						(size_t) quoted < strlen(text) ? "..." : ""),
-				 errhint("The funnel's stages: %s; case, spaces, \"_\" and \"-\" are ignored.",
-						 LadderLabelList(f))));
+				 errhint("The funnel's stages: %s; case, spaces, \"_\" and \"-\" are ignored.%s",
+						 LadderLabelList(f),
+						 f->noutcomes > 0 ? " Its outcomes, as text: recycled, disqualified, lost." : "")));
 	return slot;
 }
 
@@ -177,14 +188,27 @@ StageArg(FunctionCallInfo fcinfo, const Funnel *f, const StageMap *map, int argn
 	int			slot;
 	LeadStage	code;
 
-	if (map != NULL)
-		return StageMapSlot(map, PG_GETARG_DATUM(argno));
 	if (f->flags & FUNNEL_ENUM)
 	{
 		/* OnLadder passes an enum funnel with no map only for text */
-		Assert(type == TEXTOID && f->ladder != NULL);
-		return LabelSlot(f, text_to_cstring(PG_GETARG_TEXT_PP(argno)));
+		Assert(map != NULL || (type == TEXTOID && f->ladder != NULL));
+		slot = map != NULL ? StageMapSlot(map, PG_GETARG_DATUM(argno))
+			: LabelSlot(f, text_to_cstring(PG_GETARG_TEXT_PP(argno)));
+		if (slot >= f->nstages && !allow_outcome)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is an outcome of enum %s, not a ladder stage",
+							map != NULL ? DatumGetCString(DirectFunctionCall1(enum_out, PG_GETARG_DATUM(argno)))
+							: text_to_cstring(PG_GETARG_TEXT_PP(argno)),
+							f->ladder->type_name),
+					 errdetail("ladder_outcome declares it %s.",
+							   LeadStageName((LeadStage) (STAGE_RECYCLED + slot - f->nstages))),
+					 errhint("Conversion and time to convert run between ladder stages: %s.",
+							 LadderLabelList(f))));
+		return slot;
 	}
+	if (map != NULL)
+		return StageMapSlot(map, PG_GETARG_DATUM(argno));
 	if (type == TEXTOID)
 		code = LeadStageParse(text_to_cstring(PG_GETARG_TEXT_PP(argno)), "lead_stage");
 	else

@@ -83,7 +83,7 @@ GetCallerlessCache(FunctionCallInfo fcinfo, int lead_arg, int stage_arg)
 				 errhint("Called without a call expression (as Citus' worker_partial_agg does), "
 						 "funnel needs an aggregate over a declared ladder: lead_stage, or an enum "
 						 "given to align_concrete_aggregates().")));
-	StageMapInitType(&c->stages, stage_type, cxt);
+	StageMapInitType(&c->stages, stage_type, cxt, true);
 	CallerlessCacheAdd(fcinfo, c);
 	return c;
 }
@@ -305,7 +305,7 @@ funnel_final(PG_FUNCTION_ARGS)
 		StageMap	stages;
 
 		StageMapInitType(&stages, stage_arg >= 0 ? CallArgType(fcinfo, stage_arg) : InvalidOid,
-						 CurrentMemoryContext);
+						 CurrentMemoryContext, true);
 		FunnelInitOnMap(&result, CurrentMemoryContext, &stages, 0, 0);
 	}
 	else

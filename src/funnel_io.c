@@ -97,8 +97,9 @@ CheckShape(int version, int flags, int nstages, int noutcomes)
 		Corrupt("unknown flag bits");
 	if (flags & FUNNEL_ENUM)
 	{
-		if (nstages < 1 || nstages > FUNNEL_MAX_STAGES || noutcomes != 0)
-			Corrupt("an enum funnel has 1 to 64 stages and no outcomes");
+		if (nstages < 1 || nstages > FUNNEL_MAX_STAGES ||
+			(noutcomes != 0 && (noutcomes != STAGE_OUTCOMES || version < 3)))
+			Corrupt("an enum funnel has 1 to 64 stages and no outcomes, or (from version 3) 3 outcomes");
 	}
 	else if (nstages != STAGE_LADDER_SIZE || noutcomes != STAGE_OUTCOMES)
 		Corrupt("a lead_stage funnel has 8 stages and 3 outcomes");
@@ -166,6 +167,8 @@ FunnelValidate(const Funnel *f)
 		Corrupt("bad conversion window");
 	if (f->ladder != NULL)
 		CheckLadder(f->ladder, n);
+	else if ((f->flags & FUNNEL_ENUM) && f->noutcomes > 0)
+		Corrupt("an enum funnel that tracks outcomes names its enum and labels");
 	for (int o = 0; o < f->noutcomes; o++)
 		if (f->exits_before[o] < 0)
 			Corrupt("exit counts out of range");
@@ -1230,6 +1233,7 @@ funnel_in(PG_FUNCTION_ARGS)
 	Funnel	   *f;
 	int			version,
 				nstages,
+				noutcomes,
 				flags = 0;
 	int64		within = 0;
 	uint32		nkeys = 0;
@@ -1260,12 +1264,14 @@ funnel_in(PG_FUNCTION_ARGS)
 		flags |= FUNNEL_WITHIN;
 		within = JsonInt(v, 0, PG_INT64_MAX, "within_seconds");
 	}
-	CheckShape(version, flags, nstages, (flags & FUNNEL_ENUM) ? 0 : STAGE_OUTCOMES);
-	nkeys = 7 + ((flags & FUNNEL_ENUM) ? 0 : STAGE_OUTCOMES);
+	/* an enum funnel tracks outcomes when its enum declares some (ladder_outcome) */
+	noutcomes = !(flags & FUNNEL_ENUM) ||
+		(version >= 3 && JsonMember(root, outcome_names[0]) != NULL) ? STAGE_OUTCOMES : 0;
+	CheckShape(version, flags, nstages, noutcomes);
+	nkeys = 7 + noutcomes;
 
 	f = palloc(sizeof(Funnel));
-	FunnelInit(f, CurrentMemoryContext, flags, nstages,
-			   (flags & FUNNEL_ENUM) ? 0 : STAGE_OUTCOMES, within);
+	FunnelInit(f, CurrentMemoryContext, flags, nstages, noutcomes, within);
 	ReadCounts(root, "reached", f->reached, nstages, 1);
 	ReadCounts(root, "known", f->known, nstages, 1);
 	if (version >= 3)

@@ -815,7 +815,7 @@ GetCache(FunctionCallInfo fcinfo, bool with_owner)
 		NoteConstArgs(c, fcinfo, PG_NARGS() > 5);
 	}
 	else
-		StageMapInitType(&c->stages, CallArgType(fcinfo, 3), cxt);
+		StageMapInitType(&c->stages, CallArgType(fcinfo, 3), cxt, false);
 	if (callerless)
 		CallerlessCacheAdd(fcinfo, c);
 	else
@@ -1323,7 +1323,7 @@ SendStageLadder(const HSState *st, StringInfo buf)
 		SendText(buf, "");
 		return;
 	}
-	StageMapInitEnum(&map, st->stage_enum, CurrentMemoryContext);
+	StageMapInitEnum(&map, st->stage_enum, CurrentMemoryContext, false);
 	SendText(buf, map.ladder.type_name);
 	pq_sendint32(buf, map.nstages);
 	for (int i = 0; i < map.nstages; i++)
@@ -1341,7 +1341,7 @@ SetStageEnum(HSState *st, Oid type, StageMap *map)
 		return;
 	if (!type_is_enum(type))
 		CorruptState("stages of a type that is not an enum");
-	StageMapInitEnum(map, type, CurrentMemoryContext);
+	StageMapInitEnum(map, type, CurrentMemoryContext, false);
 	st->stage_enum = type;
 	st->stage_codes = map->nstages;
 }
@@ -2083,7 +2083,7 @@ StageStaysResult(FunctionCallInfo fcinfo, HSState *st)
 					 : "an enum stage_stays state given to the lead_stage final function");
 	if (st != NULL && as_enum)
 	{
-		StageMapInitEnum(&map, st->stage_enum, CurrentMemoryContext);
+		StageMapInitEnum(&map, st->stage_enum, CurrentMemoryContext, false);
 		if (map.nstages != st->stage_codes)
 			CorruptState("the enum's values changed");
 	}

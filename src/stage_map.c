@@ -4,8 +4,11 @@
  *
  * lead_stage: the eight ladder stages are slots 0..7; recycled,
  * disqualified and lost are outcome slots 8..10; "other" is ignored.
- * An enum: every value is a ladder stage, in the enum's sort order (up to
- * 64 values); there are no outcome slots.
+ * An enum (up to 64 values): the values align.ladder_outcome declares
+ * outcomes map to the three outcome slots after the ladder, by their
+ * outcome (several values may share one); the other values are the ladder,
+ * in the enum's sort order.  An enum that declares none has no outcome
+ * slots.  stage_stays and try_stage ask for every value as a stage.
  */
 #include "postgres.h"
 
@@ -20,6 +23,7 @@
 #include "align.h"
 #include "pg_compat.h"
 #include "funnel.h"
+#include "ladder_outcome.h"
 #include "stage_map.h"
 
 /* One enum value while the map is built. */
@@ -27,7 +31,8 @@ typedef struct EnumItem
 {
 	Oid			oid;
 	float4		sortorder;
-	int			pos;
+	int			pos;			/* slot: ladder position, or nstages + outcome */
+	int			outcome;		/* declared outcome (0..2), or -1 for a stage */
 	const char *label;
 } EnumItem;
 
@@ -51,13 +56,20 @@ CompareOid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sets up the map for an enum type. */
+/*
+ * Sets up the map for an enum type.  outcomes: the values ladder_outcome
+ * declares outcomes become outcome slots (all three, after the ladder),
+ * the others the ladder in sort order; else every value is a stage.
+ */
 void
-StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt)
+StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt, bool outcomes)
 {
 	CatCList   *list = SearchSysCacheList1(ENUMTYPOIDNAME, ObjectIdGetDatum(enum_type));
 	int			n = list->n_members;
+	int			ndeclared = 0;
+	int			nladder = 0;
 	EnumItem   *items;
+	LadderOutcome *declared = NULL;
 
 	if (n < 1 || n > FUNNEL_MAX_STAGES)
 	{
@@ -75,24 +87,67 @@ StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt)
 		items[i].oid = e->oid;
 		items[i].sortorder = e->enumsortorder;
 		items[i].label = MemoryContextStrdup(cxt, NameStr(e->enumlabel));
+		items[i].outcome = -1;
 	}
 	ReleaseCatCacheList(list);
+	if (outcomes)
+	{
+		declared = palloc(FUNNEL_MAX_STAGES * sizeof(LadderOutcome));
+		ndeclared = LadderOutcomesOf(enum_type, CurrentMemoryContext, declared);
+	}
+	for (int d = 0; d < ndeclared; d++)
+	{
+		int			i = 0;
+
+		while (i < n && strcmp(items[i].label, declared[d].label) != 0)
+			i++;
+		if (i == n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ladder_outcome declares \"%s\" an outcome of enum %s, which has no such value",
+							declared[d].label, format_type_be(enum_type)),
+					 errhint("Update or delete that row of ladder_outcome (was the value renamed?).")));
+		items[i].outcome = declared[d].outcome;
+	}
 
 	qsort(items, n, sizeof(EnumItem), CompareSortOrder);
 	map->is_enum = true;
 	map->enum_type = enum_type;
-	map->nstages = n;
-	map->noutcomes = 0;
+	map->nvalues = n;
+	map->noutcomes = ndeclared > 0 ? FUNNEL_MAX_OUTCOMES : 0;
 	map->ladder.type_oid = enum_type;
 	map->ladder.type_name = MemoryContextStrdup(cxt, format_type_be_qualified(enum_type));
 	map->by_pos = map->ladder.oids;
 	map->sorted_oids = MemoryContextAlloc(cxt, n * sizeof(Oid));
 	map->sorted_pos = MemoryContextAlloc(cxt, n * sizeof(uint8));
 	for (int i = 0; i < n; i++)
+		if (items[i].outcome < 0)
+			nladder++;
+	if (nladder == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("every value of enum %s is declared an outcome: its ladder has no stage",
+						format_type_be(enum_type)),
+				 errhint("Delete a row of ladder_outcome for it; at least one value must be a stage.")));
+	map->nstages = nladder;
+	map->nlisted = 0;
+	nladder = 0;
+	for (int i = 0; i < n; i++)
 	{
-		items[i].pos = i;
-		map->by_pos[i] = items[i].oid;
-		map->ladder.labels[i] = (char *) items[i].label;
+		if (items[i].outcome < 0)
+		{
+			items[i].pos = nladder;
+			map->by_pos[nladder] = items[i].oid;
+			map->ladder.labels[nladder] = (char *) items[i].label;
+			nladder++;
+		}
+		else
+		{
+			items[i].pos = map->nstages + items[i].outcome;
+			map->outcome_labels[map->nlisted] = (char *) items[i].label;
+			map->outcome_of[map->nlisted] = (uint8) items[i].outcome;
+			map->nlisted++;
+		}
 	}
 	qsort(items, n, sizeof(EnumItem), CompareOid);
 	for (int i = 0; i < n; i++)
@@ -101,6 +156,8 @@ StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt)
 		map->sorted_pos[i] = (uint8) items[i].pos;
 	}
 	pfree(items);
+	if (declared != NULL)
+		pfree(declared);
 }
 
 /*
@@ -129,7 +186,7 @@ StageMapInitNamed(StageMap *map, const FunnelLadder *ladder, MemoryContext cxt)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("the funnels' stage ladder, enum %s, no longer exists", ladder->type_name),
 				 errdetail("Funnels over two versions of a ladder are merged through the enum as it is now.")));
-	StageMapInitType(map, type, cxt);
+	StageMapInitType(map, type, cxt, true);
 }
 
 /* Sets up the map for argument argno's type (lead_stage unless an enum). */
@@ -137,16 +194,16 @@ void
 StageMapInit(StageMap *map, FmgrInfo *flinfo, int argno)
 {
 	StageMapInitType(map, argno >= 0 ? get_fn_expr_argtype(flinfo, argno) : InvalidOid,
-					 flinfo->fn_mcxt);
+					 flinfo->fn_mcxt, true);
 }
 
-/* Sets up the map, in cxt, for stages of type (lead_stage unless an enum). */
+/* Sets up the map, in cxt, for stages of type (lead_stage unless an enum; outcomes: see stage_map.h). */
 void
-StageMapInitType(StageMap *map, Oid type, MemoryContext cxt)
+StageMapInitType(StageMap *map, Oid type, MemoryContext cxt, bool outcomes)
 {
 	memset(map, 0, sizeof(StageMap));
 	if (OidIsValid(type) && type_is_enum(type))
-		StageMapInitEnum(map, type, cxt);
+		StageMapInitEnum(map, type, cxt, outcomes);
 	else
 	{
 		map->nstages = STAGE_LADDER_SIZE;
@@ -170,7 +227,7 @@ StageMapSlot(const StageMap *map, Datum stage)
 	{
 		Oid			oid = DatumGetObjectId(stage);
 		int			lo = 0,
-					hi = map->nstages - 1;
+					hi = map->nvalues - 1;
 
 		while (lo <= hi)
 		{
@@ -189,6 +246,16 @@ StageMapSlot(const StageMap *map, Datum stage)
 						format_type_be(map->enum_type))));
 	}
 	pg_unreachable();
+}
+
+/* Slot of an outcome label of an enum map (the label exactly), or -1. */
+int
+StageMapOutcomeSlot(const StageMap *map, const char *label)
+{
+	for (int i = 0; i < map->nlisted; i++)
+		if (strcmp(map->outcome_labels[i], label) == 0)
+			return map->nstages + map->outcome_of[i];
+	return -1;
 }
 
 /* Fills keys[0..n-1] with the matching keys of a ladder's labels ("" for none). */

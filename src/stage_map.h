@@ -17,23 +17,33 @@ typedef struct StageMap
 	bool		is_enum;		/* a user enum, not lead_stage */
 	Oid			enum_type;		/* the enum type, if is_enum */
 	int			nstages;		/* ladder stages */
-	int			noutcomes;		/* outcome slots after the ladder */
-	Oid		   *by_pos;			/* enum value OIDs in sort order (ladder.oids) */
+	int			noutcomes;		/* outcome slots after the ladder (0 or 3) */
+	int			nvalues;		/* enum values: ladder stages and outcomes */
+	Oid		   *by_pos;			/* ladder value OIDs in sort order (ladder.oids) */
 	FunnelLadder ladder;		/* the enum's identity, as a funnel keeps it */
-	Oid		   *sorted_oids;	/* enum value OIDs ascending, for search */
-	uint8	   *sorted_pos;		/* position of sorted_oids[i] */
+	Oid		   *sorted_oids;	/* every enum value's OID ascending, for search */
+	uint8	   *sorted_pos;		/* slot of sorted_oids[i] */
+	int			nlisted;		/* enum values declared outcomes */
+	char	   *outcome_labels[FUNNEL_MAX_STAGES];	/* their labels, in sort order */
+	uint8		outcome_of[FUNNEL_MAX_STAGES];	/* their outcome: 0 recycled, 1
+												 * disqualified, 2 lost */
 } StageMap;
 
-/* Sets up the map for argument argno's type (lead_stage unless an enum). */
+/* Sets up the map for argument argno's type (lead_stage unless an enum), outcomes declared. */
 extern void StageMapInit(StageMap *map, FmgrInfo *flinfo, int argno);
 
-/* Sets up the map, in cxt, for stages of type (lead_stage unless an enum). */
-extern void StageMapInitType(StageMap *map, Oid type, MemoryContext cxt);
+/*
+ * Sets up the map, in cxt, for stages of type (lead_stage unless an enum).
+ * outcomes: an enum's values declared outcomes in ladder_outcome are
+ * outcome slots (funnels, window_funnel); else every value is a stage
+ * (stage_stays, try_stage).
+ */
+extern void StageMapInitType(StageMap *map, Oid type, MemoryContext cxt, bool outcomes);
 
-/* Sets up the map for an enum type. */
-extern void StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt);
+/* Sets up the map for an enum type (outcomes: see StageMapInitType). */
+extern void StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt, bool outcomes);
 
-/* Sets up the map for the enum a stored ladder names, as it is now. */
+/* Sets up the map for the enum a stored ladder names, as it is now, outcomes declared. */
 extern void StageMapInitNamed(StageMap *map, const FunnelLadder *ladder, MemoryContext cxt);
 
 /* Sets up an empty funnel in cxt over a map's ladder (flags: FUNNEL_WITHIN or 0). */
@@ -42,6 +52,9 @@ extern void FunnelInitOnMap(Funnel *f, MemoryContext cxt, const StageMap *map,
 
 /* Slot of a stage value: ladder 0..nstages-1, outcomes after; -1 = ignored. */
 extern int	StageMapSlot(const StageMap *map, Datum stage);
+
+/* Slot of an outcome label of an enum map (exact label), or -1. */
+extern int	StageMapOutcomeSlot(const StageMap *map, const char *label);
 
 /* The matching key of an enum label (StageLabelKey), "" when it has none. */
 typedef char LadderLabelKey[STAGE_LABEL_MAX + 1];

@@ -54,7 +54,7 @@ GetEnumLabels(FunctionCallInfo fcinfo, Oid type)
 		return e;
 	e = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(EnumLabels));
 	e->type = type;
-	StageMapInitEnum(&e->map, type, fcinfo->flinfo->fn_mcxt);
+	StageMapInitEnum(&e->map, type, fcinfo->flinfo->fn_mcxt, false);
 	LadderLabelKeys(e->map.ladder.labels, e->map.nstages, e->keys);
 	fcinfo->flinfo->fn_extra = e;
 	return e;

@@ -153,6 +153,13 @@ StartSlot(const StageMap *map, const char *label)
 				 errmsg("window_funnel mode start=%s matches more than one label of %s", label,
 						format_type_be(map->enum_type)),
 				 errhint("Write the label as the enum has it.")));
+	if (slot < 0 && map->is_enum &&
+		LadderLabelMatch(map->outcome_labels, NULL, map->nlisted, label) >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel mode start=%s names an outcome of %s, not a ladder stage",
+						label, format_type_be(map->enum_type)),
+				 errhint("Chains start at a ladder stage; align.ladder_outcome declares the enum's outcomes.")));
 	if (slot < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -289,7 +296,7 @@ GetCallSite(FunctionCallInfo fcinfo, int argno)
 						 "window_funnel needs stages of a declared type: lead_stage.")));
 	site = MemoryContextAllocZero(CallerlessContext(), sizeof(WFCallSite));
 	site->cxt = CallerlessContext();
-	StageMapInitType(&site->map, type, CallerlessContext());
+	StageMapInitType(&site->map, type, CallerlessContext(), true);
 	CallerlessCacheAdd(fcinfo, site);
 	return site;
 }

@@ -41,6 +41,17 @@ align_psql -d align_dump_src -c "SELECT count(*) FROM align_concrete_aggregates(
                handoff_summary(lead_id, at, crm, interval '1 day', 'trial'::crm_stage) AS h
         FROM stage_history GROUP BY channel" >/dev/null
 
+# an enum ladder with declared outcomes (ladder_outcome, an extension
+# configuration table: pg_dump keeps its rows, naming the enum by name), and
+# a funnel stored over it
+align_psql -d align_dump_src \
+    -c "CREATE TYPE deal_stage AS ENUM ('open', 'proposal', 'closed lost', 'won')" \
+    -c "INSERT INTO ladder_outcome VALUES ('deal_stage', 'closed lost', 'lost')" \
+    -c "CREATE TABLE deal_funnel AS
+        SELECT funnel(l, (ARRAY['open', 'proposal', 'closed lost', 'won']::deal_stage[])[1 + (l * 7 + k) % 4],
+                      timestamptz '2026-01-01' + (l + k) * interval '1 hour') AS f
+        FROM generate_series(1, 50) l, generate_series(1, 3) k" >/dev/null
+
 pg_dump --no-sync -Fc -f "$work/src.dump" align_dump_src
 pg_restore --exit-on-error -d align_dump_custom "$work/src.dump" || fail "pg_restore failed"
 dump align_dump_src >"$work/src.sql"
@@ -53,7 +64,9 @@ for db in align_dump_custom align_dump_plain; do
         fail "the dump of $db differs from the original dump"
     fi
 done
-concrete="SELECT 'concrete_aggregates', count(*), md5(string_agg(format('%s %s %s', channel, f, h), ',' ORDER BY channel)) FROM concrete_aggregates"
+concrete="SELECT 'concrete_aggregates', count(*), md5(string_agg(format('%s %s %s', channel, f, h), ',' ORDER BY channel)) FROM concrete_aggregates;
+    SELECT 'ladder_outcome', ladder::text, label, outcome FROM ladder_outcome ORDER BY 2, 3;
+    SELECT 'deal_funnel', f, reached(f, 'won'::deal_stage), reached(f, 'closed lost'::deal_stage) FROM deal_funnel"
 align_psql -d align_dump_src -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.src"
 for db in align_dump_custom align_dump_plain; do
     align_psql -d $db -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.$db"

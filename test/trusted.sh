@@ -82,7 +82,9 @@ installed() {
     [ -z "$bad" ] || fail "after $1, objects of align not owned by $bootstrap:"$'\n'"$bad"
     grants >"$work/installed"
     change=$(diff "$work/before" "$work/installed" | grep '^[<>]' || true)
-    [ "$change" = "> owns extension align" ] \
+    # ladder_outcome is everyone's to read and write, row-level security
+    # keeping each enum's rows to its owner (nothing_beyond checks that)
+    [ "$change" = "> owns extension align"$'\n'"> table public.ladder_outcome t,t,t,t,f" ] \
         || fail "$1 changed $dbo's privileges by more than owning the extension:"$'\n'"$change"
 }
 # nothing_beyond: the aggregates align_concrete_aggregates made are the
@@ -100,6 +102,15 @@ nothing_beyond() {
     denied $dbo "ALTER FUNCTION public.stage_rank(public.lead_stage) OWNER TO $dbo"
     denied $dbo 'ALTER EXTENSION align DROP FUNCTION public.stage_rank(public.lead_stage)'
     denied $other "SELECT public.align_concrete_aggregates('date', 'public.lead_stage')"
+    # ladder_outcome: the enum's owner declares an outcome; another role can
+    # neither add one for that enum nor change or delete the owner's row
+    as_dbo -c "INSERT INTO public.ladder_outcome VALUES ('public.deal_stage', 'SQL', 'lost')" >/dev/null \
+        || fail "$dbo could not declare an outcome of its own enum"
+    denied $other "INSERT INTO public.ladder_outcome VALUES ('public.deal_stage', 'MQL', 'lost')"
+    as_other -c "UPDATE public.ladder_outcome SET outcome = 'recycled'" -c "DELETE FROM public.ladder_outcome" >/dev/null
+    [ "$(as_super -At -c "SELECT string_agg(format('%s %s %s', ladder, label, outcome), ',') FROM public.ladder_outcome")" \
+        = "public.deal_stage SQL lost" ] || fail "$other changed or deleted $dbo's ladder_outcome row"
+    as_dbo -c "DELETE FROM public.ladder_outcome" >/dev/null
 }
 # use_and_drop WHAT: the owner uses align, drops it and what it made with it;
 # then its privileges are what they were before installing

@@ -98,7 +98,14 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SELECT public.window_funnel(interval '1 day', at, stage), public.funnel(lead, stage, at)::text FROM public.big;
 SELECT public.window_funnel(interval '1 day', at, crm, 'strict'), public.funnel(lead, crm, at)::text FROM public.big;
+-- an enum ladder with a declared outcome (ladder_outcome), serial and parallel
+INSERT INTO public.ladder_outcome VALUES ('public.crm_stage', 'signup', 'lost');
+SELECT public.ladder_outcome_valid('public.crm_stage', 'paid', 'lost');
+SELECT public.window_funnel(interval '1 day', at, crm), public.funnel(lead, crm, at)::text FROM public.big;
 RESET max_parallel_workers_per_gather;
+SELECT public.reached(f, 'lost'), public.reached(f, 'signup'::public.crm_stage), s.*
+FROM (SELECT public.funnel(lead, crm, at) AS f FROM public.ev) x, public.funnel_steps(f, NULL::public.crm_stage) s;
+DELETE FROM public.ladder_outcome;
 -- their state as a type (handoff_state: text and binary I/O, the finals on a
 -- state read back), and the aggregates align_concrete_aggregates declares
 CREATE AGGREGATE public.hs_partial(bigint, timestamptz, text, interval) (

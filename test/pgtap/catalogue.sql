@@ -26,8 +26,9 @@ SELECT is_empty($$SELECT signature FROM align_functions
                                                  OR signature LIKE 'enum\_%'
                                                  OR signature ~ '^handoff_state_(in|out|recv|send)\('
                                                  OR signature = 'try_stage(text,anyelement)'
+                                                 OR signature LIKE 'ladder\_outcome\_valid(%'
                                             THEN 's' ELSE 'i' END$$,
-                'every plain align function over stages is IMMUTABLE, STABLE where it reads an enum''s labels, a setting or a type name, VOLATILE where it runs DDL');
+                'every plain align function over stages is IMMUTABLE, STABLE where it reads an enum''s labels (ladder_outcome''s check too), a setting or a type name, VOLATILE where it runs DDL');
 SELECT is_empty($$SELECT signature FROM align_functions
                   WHERE prokind = 'f' AND NOT proisstrict AND signature LIKE 'lead_stage%'$$,
                 'every lead_stage support function is STRICT');
