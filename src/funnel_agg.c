@@ -287,6 +287,38 @@ funnel_combine(PG_FUNCTION_ARGS)
 	return EOHPGetRWDatum(&ef->hdr);
 }
 
+/*
+ * An enum funnel's state on the ladder of the final function's own
+ * stage type, as this node's catalog and ladder_outcome have it (the map
+ * cached per call site).  Where the state was built by this process it is
+ * that ladder already; where other nodes built it (Citus' partial
+ * aggregates) and declare other outcomes, it is moved onto it, or an
+ * error when it cannot be (a declared outcome counted as a stage).
+ */
+static Funnel *
+OnFinalLadder(FunctionCallInfo fcinfo, Funnel *state, int stage_arg)
+{
+	StageMap   *map = fcinfo->flinfo->fn_extra;
+	Oid			type;
+
+	if (!(state->flags & FUNNEL_ENUM) || state->ladder == NULL || stage_arg < 0 ||
+		FunnelIsEmpty(state))
+		return state;
+	type = CallArgType(fcinfo, stage_arg);
+	if (!OidIsValid(type) || !type_is_enum(type))
+		return state;
+	if (map == NULL || map->enum_type != type)
+	{
+		map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StageMap));
+		StageMapInitType(map, type, fcinfo->flinfo->fn_mcxt, true);
+		fcinfo->flinfo->fn_extra = map;
+	}
+	if (state->noutcomes == map->noutcomes &&
+		FunnelLadderEqual(state->ladder, state->nstages, &map->ladder, map->nstages))
+		return state;
+	return FunnelRemap(state, &map->ladder, map->nstages, map->noutcomes);
+}
+
 PG_FUNCTION_INFO_V1(funnel_final);
 /*
  * Final function of every funnel aggregate: closes the open leads into
@@ -310,7 +342,7 @@ funnel_final(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		Funnel	   *state = PG_GETARG_FUNNEL(0);
+		Funnel	   *state = OnFinalLadder(fcinfo, PG_GETARG_FUNNEL(0), stage_arg);
 
 		FunnelInitLike(&result, CurrentMemoryContext, state);
 		FunnelCloseInto(&result, state);

@@ -131,6 +131,25 @@ SELECT plan_of($q$SELECT funnel(lead_id, deal, at) FROM @hist@$q$)
        ~ 'worker_partial_agg\(''public\.funnel\(bigint,public\.deal_stage,timestamp with time zone\)''::regprocedure'
 
 -- ---------------------------------------------------------------------------
+-- a ladder with declared outcomes (opp_stage: 'disqualified' and 'lost' are
+-- exits, declared on every node in test/citus/setup.sql)
+
+-- same: funnel(bigint lead, opp_stage with outcomes, at)
+SELECT funnel(lead_id, opp, at) FROM @hist@
+-- same: funnel_steps and reached over opp_stage with outcomes, GROUP BY channel
+SELECT channel, s.stage, s.leads, s.disqualified, s.lost, reached(f, 'lost'), reached(f, 'won'::opp_stage)
+FROM (SELECT channel, funnel(lead_id, opp, at) AS f FROM @hist@ GROUP BY channel) x,
+     funnel_steps(f, NULL::opp_stage) s ORDER BY channel, s.rank
+-- same: window_funnel over opp_stage with outcomes, strict_order (every 10th lead)
+SELECT lead_id, window_funnel(interval '30 days', at, opp, 'strict_order') FROM @hist@
+WHERE lead_id % 10 = 7 GROUP BY lead_id ORDER BY lead_id
+-- true other: workers without the declaration: the coordinator refuses their partial funnels (42804)
+SELECT (SELECT bool_and(success) FROM run_command_on_workers($$DELETE FROM ladder_outcome$$))
+       AND sqlstate_of($$SELECT funnel(lead_id, opp, at) FROM hist_by_event$$) = '42804'
+       AND (SELECT bool_and(success) FROM run_command_on_workers($$INSERT INTO ladder_outcome VALUES
+                ('opp_stage', 'disqualified', 'disqualified'), ('opp_stage', 'lost', 'lost')$$))
+
+-- ---------------------------------------------------------------------------
 -- handoff_summary and stage_stays: concrete lead and owner types, over a
 -- handoff_state (a lead's rows merge across shards by key)
 

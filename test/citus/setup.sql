@@ -32,11 +32,21 @@ CREATE TYPE team AS ENUM ('marketing', 'sales', 'success');
 SELECT count(*) FROM align_concrete_aggregates('bigint', 'deal_stage');
 SELECT count(*) FROM align_concrete_aggregates('text', 'deal_stage');
 SELECT count(*) FROM align_concrete_aggregates('bigint', 'lead_stage', 'team');
-ALTER TABLE hist_local ADD COLUMN deal deal_stage, ADD COLUMN owner_team team;
+-- a ladder with declared outcomes (ladder_outcome): the table is each
+-- node's own, so the declaration is made on every node
+CREATE TYPE opp_stage AS ENUM ('open', 'disqualified', 'qualified', 'won', 'lost');
+SELECT count(*) FROM align_concrete_aggregates('bigint', 'opp_stage');
+SELECT count(*) FROM run_command_on_all_nodes($$INSERT INTO ladder_outcome VALUES
+    ('opp_stage', 'disqualified', 'disqualified'), ('opp_stage', 'lost', 'lost')$$);
+ALTER TABLE hist_local ADD COLUMN deal deal_stage, ADD COLUMN owner_team team, ADD COLUMN opp opp_stage;
 UPDATE hist_local SET
     deal = CASE stage_rank(stage) WHEN 1 THEN 'prospect' WHEN 2 THEN 'prospect' WHEN 3 THEN 'qualified'
                                   WHEN 4 THEN 'qualified' WHEN 5 THEN 'demo' WHEN 6 THEN 'proposal'
                                   WHEN 7 THEN 'won' WHEN 8 THEN 'won' END::deal_stage,
+    opp = CASE WHEN stage_rank(stage) <= 3 THEN 'open' WHEN stage_rank(stage) <= 6 THEN 'qualified'
+               WHEN stage_rank(stage) IS NOT NULL THEN 'won'
+               WHEN stage = 'disqualified' THEN 'disqualified'
+               WHEN stage IN ('lost', 'recycled') THEN 'lost' END::opp_stage,
     owner_team = CASE WHEN owner LIKE 'mkt%' THEN 'marketing' WHEN owner LIKE 'csm%' THEN 'success'
                       WHEN owner IS NOT NULL THEN 'sales' END::team;
 
@@ -74,6 +84,15 @@ INSERT INTO daily_by_channel SELECT * FROM daily_local;
 
 ANALYZE hist_local, hist_by_lead, hist_by_event, leads_local, leads_by_lead,
     leads_by_channel, daily_local, daily_by_day, daily_by_channel;
+
+-- 'ok', or the SQLSTATE a statement raises.
+CREATE FUNCTION sqlstate_of(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE stmt;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END $$;
 
 -- The verbose plan of a query, as one text.
 CREATE FUNCTION plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
