@@ -37,6 +37,7 @@ SQL_PARTS = \
 	src/funnel.sql \
 	src/funnel_report.sql \
 	src/window_funnel_state.sql \
+	src/window_funnel_enum.sql \
 	src/window_funnel.sql \
 	src/window.sql \
 	src/handoff_summary.sql \
@@ -54,6 +55,7 @@ UPDATE_0_2_0_PARTS = \
 	src/funnel_report.sql \
 	upgrade/$(EXTENSION)--0.1.0--0.2.0.funnel_steps_after.part.sql \
 	src/window_funnel_state.sql \
+	src/window_funnel_enum.sql \
 	upgrade/$(EXTENSION)--0.1.0--0.2.0.window_funnel.part.sql \
 	src/handoff_state.sql \
 	src/quantiles.sql \

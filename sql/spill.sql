@@ -252,6 +252,31 @@ SELECT count(*) AS leads, count(*) FILTER (WHERE s.furthest = p.furthest) AS sam
        min(s.furthest) FILTER (WHERE s.lead_id = 201) AS lead_201
 FROM sp_wf_sorted s JOIN sp_wf_plain p USING (lead_id) WHERE s.mode = '';
 RESET work_mem;
+-- over an enum ladder (its internal state holds the same value): the same
+-- events as an enum whose 'lost' is a declared outcome give the lead_stage
+-- answers, the large groups through their sort, sorted and hashed
+CREATE TYPE sp_wf_stage AS ENUM ('lead', 'mql', 'sal', 'sql', 'opportunity', 'customer', 'lost');
+INSERT INTO ladder_outcome VALUES ('sp_wf_stage', 'lost', 'lost');
+SET work_mem = '1GB';
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() AS files_before \gset
+SET enable_sort = off;
+CREATE TEMP TABLE sp_wf_enum AS
+SELECT lead_id, mode, window_funnel(interval '1 hour', at, stage::text::sp_wf_stage, mode) AS furthest
+FROM sp_wf, sp_wf_modes GROUP BY lead_id, mode;
+RESET enable_sort;
+SELECT pg_stat_force_next_flush();
+SELECT pg_temp.temp_files() - :files_before >= 8 AS enum_large_groups_wrote_temp_files;
+SET enable_hashagg = off;
+SELECT count(*) AS groups, count(*) FILTER (WHERE e.furthest::text IS NOT DISTINCT FROM m.furthest::text) AS same_as_lead_stage,
+       count(*) FILTER (WHERE e.lead_id <= 4 AND e.furthest::text IS NOT DISTINCT FROM m.furthest::text) AS same_large_groups
+FROM (SELECT lead_id, mode, window_funnel(interval '1 hour', at, stage::text::sp_wf_stage, mode) AS furthest
+      FROM sp_wf, sp_wf_modes GROUP BY lead_id, mode) e
+JOIN sp_wf_enum h USING (lead_id, mode) JOIN sp_wf_memory m USING (lead_id, mode)
+WHERE e.furthest IS NOT DISTINCT FROM h.furthest;
+RESET enable_hashagg;
+RESET work_mem;
+DELETE FROM ladder_outcome WHERE ladder = 'sp_wf_stage'::regtype;
 
 -- a sparse group past the budget (issue 13): 3000 mql events three hours
 -- apart and customer events two hours after each (outside the hour),

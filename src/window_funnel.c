@@ -1340,6 +1340,58 @@ ReceiveFlat(StringInfo msg)
 	return f;
 }
 
+/*
+ * Calls a window_funnel_state transition or combine function for
+ * window_funnel over an enum, whose state type is internal: a pseudo type
+ * makes Citus gather the rows instead of calling worker_partial_agg, whose
+ * type check an aggregate with a polymorphic argument cannot pass.  The
+ * executor neither copies an internal state into the aggregate's memory
+ * nor frees the one it replaces, so this does both.
+ */
+static Datum
+InternalStateCall(PGFunction fn, FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext old = MemoryContextSwitchTo(AlignAggContext(fcinfo, fname));
+	Datum		prev = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
+	Datum		result = fn(fcinfo);
+
+	MemoryContextSwitchTo(old);
+	if (prev != (Datum) 0 && !fcinfo->isnull && result != prev)
+		pfree(DatumGetPointer(prev));
+	return result;
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_internal_trans);
+/* Transition of window_funnel over an enum (internal state): window_funnel_state_trans's. */
+Datum
+window_funnel_internal_trans(PG_FUNCTION_ARGS)
+{
+	return InternalStateCall(window_funnel_state_trans, fcinfo, "window_funnel");
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_internal_combine);
+/* Combine of window_funnel over an enum (internal state): window_funnel_state_combine's. */
+Datum
+window_funnel_internal_combine(PG_FUNCTION_ARGS)
+{
+	return InternalStateCall(window_funnel_state_combine, fcinfo, "window_funnel_combine");
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_internal_deserialize);
+/* Deserialize of window_funnel over an enum: the portable form, checked, into the aggregate's memory. */
+Datum
+window_funnel_internal_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext old = MemoryContextSwitchTo(AlignAggContext(fcinfo, "window_funnel_deserialize"));
+	StringInfoData msg;
+	WFFlat	   *f;
+
+	InitStateMessage(&msg, PG_GETARG_BYTEA_PP(0));
+	f = ReceiveFlat(&msg);
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(f);
+}
+
 PG_FUNCTION_INFO_V1(window_funnel_state_in);
 /* Text input: base64 of the portable form (white space ignored), checked. */
 Datum

@@ -33,28 +33,16 @@ CREATE FUNCTION window_funnel_trans(window_funnel_state, interval, timestamptz, 
     AS 'MODULE_PATHNAME', 'window_funnel_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_trans(window_funnel_state, interval, timestamptz, lead_stage, text) RETURNS window_funnel_state
     AS 'MODULE_PATHNAME', 'window_funnel_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION window_funnel_trans(window_funnel_state, interval, timestamptz, anyenum) RETURNS window_funnel_state
-    AS 'MODULE_PATHNAME', 'window_funnel_state_trans' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION window_funnel_trans(window_funnel_state, interval, timestamptz, anyenum, text) RETURNS window_funnel_state
-    AS 'MODULE_PATHNAME', 'window_funnel_state_trans' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_final(window_funnel_state, interval, timestamptz, lead_stage) RETURNS lead_stage
     AS 'MODULE_PATHNAME', 'window_funnel_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_final(window_funnel_state, interval, timestamptz, lead_stage, text) RETURNS lead_stage
     AS 'MODULE_PATHNAME', 'window_funnel_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION window_funnel_final(window_funnel_state, interval, timestamptz, anyenum) RETURNS anyenum
-    AS 'MODULE_PATHNAME', 'window_funnel_state_final' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION window_funnel_final(window_funnel_state, interval, timestamptz, anyenum, text) RETURNS anyenum
-    AS 'MODULE_PATHNAME', 'window_funnel_state_final' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_combine(window_funnel_state, window_funnel_state) RETURNS window_funnel_state
     AS 'MODULE_PATHNAME', 'window_funnel_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT align_partial_merge_support;
 
 COMMENT ON FUNCTION window_funnel_trans(window_funnel_state, interval, timestamptz, lead_stage) IS 'window_funnel() transition: remember one event';
 COMMENT ON FUNCTION window_funnel_trans(window_funnel_state, interval, timestamptz, lead_stage, text) IS 'window_funnel() transition: remember one event';
-COMMENT ON FUNCTION window_funnel_trans(window_funnel_state, interval, timestamptz, anyenum) IS 'window_funnel() transition: remember one event';
-COMMENT ON FUNCTION window_funnel_trans(window_funnel_state, interval, timestamptz, anyenum, text) IS 'window_funnel() transition: remember one event';
 COMMENT ON FUNCTION window_funnel_final(window_funnel_state, interval, timestamptz, lead_stage) IS 'window_funnel() final: furthest stage';
 COMMENT ON FUNCTION window_funnel_final(window_funnel_state, interval, timestamptz, lead_stage, text) IS 'window_funnel() final: furthest stage';
-COMMENT ON FUNCTION window_funnel_final(window_funnel_state, interval, timestamptz, anyenum) IS 'window_funnel() final: furthest stage';
-COMMENT ON FUNCTION window_funnel_final(window_funnel_state, interval, timestamptz, anyenum, text) IS 'window_funnel() final: furthest stage';
 COMMENT ON FUNCTION window_funnel_combine(window_funnel_state, window_funnel_state) IS 'window_funnel() combine: concatenate events';

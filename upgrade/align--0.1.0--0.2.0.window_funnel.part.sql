@@ -1,8 +1,9 @@
 
--- window_funnel's state was internal in 0.1.0; it is window_funnel_state now
--- (src/window_funnel_state.sql, above), so that Citus can push the aggregate
--- to its shards.  An aggregate's state type cannot be altered, and dropping
--- the four aggregates would fail (or, with CASCADE, drop the user's views
+-- window_funnel's state was internal in 0.1.0; over lead_stage it is
+-- window_funnel_state now (src/window_funnel_state.sql, above), so that
+-- Citus can push the aggregate to its shards (over anyenum it stays
+-- internal: src/window_funnel_enum.sql).  An aggregate's state type cannot
+-- be altered, and dropping the two aggregates would fail (or, with CASCADE, drop the user's views
 -- that call them), so they are repointed in the catalog: same OIDs, new
 -- transition, final and combine functions, no serial functions, the new
 -- state type, and their dependencies moved from the old support functions
@@ -23,8 +24,7 @@ DECLARE
 BEGIN
     FOR agg IN
         SELECT pg_catalog.format('window_funnel(%s)', args)::pg_catalog.regprocedure AS oid, args
-        FROM pg_catalog.unnest(ARRAY['interval, timestamptz, lead_stage', 'interval, timestamptz, lead_stage, text',
-                          'interval, timestamptz, anyenum', 'interval, timestamptz, anyenum, text']) AS args
+        FROM pg_catalog.unnest(ARRAY['interval, timestamptz, lead_stage', 'interval, timestamptz, lead_stage, text']) AS args
     LOOP
         IF NOT EXISTS (SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid
                        WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
@@ -62,14 +62,9 @@ BEGIN
 END
 $update$;
 
+-- the aggregates over anyenum keep their internal state and 0.1.0's
+-- support functions, which src/window_funnel_enum.sql (above) repointed
 DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, lead_stage);
 DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, lead_stage, text);
-DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum);
-DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum, text);
 DROP FUNCTION window_funnel_final(internal, interval, timestamptz, lead_stage);
 DROP FUNCTION window_funnel_final(internal, interval, timestamptz, lead_stage, text);
-DROP FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum);
-DROP FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum, text);
-DROP FUNCTION window_funnel_combine(internal, internal);
-DROP FUNCTION window_funnel_serialize(internal);
-DROP FUNCTION window_funnel_deserialize(bytea, internal);

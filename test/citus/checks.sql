@@ -138,8 +138,14 @@ SELECT plan_of($q$SELECT funnel(lead_id, deal, at) FROM @hist@$q$)
 SELECT funnel(lead_id, opp, at) FROM @hist@
 -- same: funnel_steps and reached over opp_stage with outcomes, GROUP BY channel
 SELECT channel, s.stage, s.leads, s.disqualified, s.lost, reached(f, 'lost'), reached(f, 'won'::opp_stage)
-FROM (SELECT channel, funnel(lead_id, opp, at) AS f FROM @hist@ GROUP BY channel) x,
+FROM (SELECT channel, funnel(lead_id, opp, at) AS f FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY channel) x,
      funnel_steps(f, NULL::opp_stage) s ORDER BY channel, s.rank
+-- same: window_funnel over an enum (deal_stage) GROUP BY lead_id, every 10th lead
+SELECT lead_id, window_funnel(interval '30 days', at, deal) FROM @hist@
+WHERE lead_id % 10 = 7 GROUP BY lead_id ORDER BY lead_id
+-- true other: window_funnel over an enum, a lead's events on several shards, gathers the rows (an internal state: no worker_partial_agg)
+SELECT p ~ 'window_funnel\(' AND p !~ 'worker_partial_agg'
+FROM plan_of($q$SELECT lead_id, window_funnel(interval '30 days', at, deal) FROM @hist@ GROUP BY lead_id$q$) p
 -- same: window_funnel over opp_stage with outcomes, strict_order (every 10th lead)
 SELECT lead_id, window_funnel(interval '30 days', at, opp, 'strict_order') FROM @hist@
 WHERE lead_id % 10 = 7 GROUP BY lead_id ORDER BY lead_id
