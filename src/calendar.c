@@ -35,7 +35,7 @@
 #include "interval_rule.h"
 
 /* Limits, stated in the README. */
-#define CALENDAR_MAX_TEXT		100000	/* bytes of text input */
+#define CALENDAR_MAX_TEXT		1000000	/* bytes of text input */
 #define CALENDAR_MAX_HOURS		1000	/* weekly intervals, as given or stored */
 #define CALENDAR_MAX_CLOSED		10000	/* closed items, as given or stored */
 
