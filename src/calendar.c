@@ -436,13 +436,17 @@ ParseDate(CalendarParser *ps)
 				m2,
 				d2;
 	int			len = 0;
+	bool		shaped;
 
 	while (s[len] != '\0' && (isdigit((unsigned char) s[len]) || s[len] == '-') && len < 11)
 		len++;
-	if (len != 10 || s[4] != '-' || s[7] != '-' ||
-		sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-		!isdigit((unsigned char) s[5]) || !isdigit((unsigned char) s[8]))
-		SyntaxError(ps, s, len > 0 ? len : 1, "expected a date YYYY-MM-DD");
+	shaped = (len == 10);
+
+	/* digits, with "-" exactly at 4 and 7 */
+	for (int i = 0; i < len; i++)
+		shaped &= ((i == 4 || i == 7) == (s[i] == '-'));
+	if (!shaped || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		SyntaxError(ps, s, Max(len, 1), "expected a date YYYY-MM-DD");
 	if (y < CLOSED_FIRST_YEAR || y > CLOSED_LAST_YEAR)
 		SyntaxError(ps, s, 10, "closed dates run from 1900-01-01 to 2100-12-31");
 	if (m < 1 || m > 12 || d < 1 || d > 31)
@@ -798,10 +802,7 @@ ParseCalendar(const char *input, CalendarSpec *spec)
 
 /* ---------- text output ---------- */
 
-/*
- * Appends one day's hours clause text for the ranges of day d (ranges:
- * circular minute ranges [start, end), end possibly past the week).
- */
+/* The part of a working range that one day's clause of the text shows. */
 typedef struct DayPiece
 {
 	int32		start;			/* minute of the day */
