@@ -291,7 +291,7 @@ SpecFlatten(const CalendarSpec *spec)
 static void
 SpecUnflatten(const char *p, Size len, CalendarSpec *spec)
 {
-	uint8		tzlen = (uint8) p[1];
+	uint8		tzlen;
 	uint16		nweek;
 	uint32		nclosed;
 
@@ -299,6 +299,7 @@ SpecUnflatten(const char *p, Size len, CalendarSpec *spec)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("work_calendar value is corrupted (version %d)", len > 0 ? p[0] : -1)));
+	tzlen = (uint8) p[1];
 	memcpy(&nweek, p + 2, 2);
 	memcpy(&nclosed, p + 4, 4);
 	if (len != CALENDAR_HEADER + 4 * (Size) nweek + 8 * (Size) nclosed + tzlen)
