@@ -130,13 +130,14 @@ AppendDate(StringInfo buf, int32 day)
 	appendStringInfo(buf, "%04d-%02d-%02d", y, m, d);
 }
 
-/* The first and the end minute of the dates closed ranges may cover. */
+/* The first minute closed ranges may cover: 1900-01-01 00:00. */
 static int32
 ClosedMinuteMin(void)
 {
 	return (date2j(CLOSED_FIRST_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE) * MINUTES_PER_DAY;
 }
 
+/* The end of the minutes closed ranges may cover: 2101-01-01 00:00. */
 static int32
 ClosedMinuteEnd(void)
 {
@@ -1144,6 +1145,7 @@ ReportBeyondRange(const char *what, TimestampTz at)
 			 errdetail("Every align function reads and returns times up to 2068-01-19 03:14:07 UTC.")));
 }
 
+/* Working microseconds in [from, to): F(end) - F(start) per run of one UTC offset. */
 int64
 CalendarWorkingTime(const Calendar *cal, TimestampTz from, TimestampTz to)
 {
@@ -1161,6 +1163,7 @@ CalendarWorkingTime(const Calendar *cal, TimestampTz from, TimestampTz to)
 	return total;
 }
 
+/* The SLA deadline (calendar.h): F's inverse in the run of offsets where the work is reached. */
 TimestampTz
 CalendarDeadline(const Calendar *cal, TimestampTz at, int64 work, const char *what)
 {
@@ -1197,6 +1200,7 @@ CalendarDeadline(const Calendar *cal, TimestampTz at, int64 work, const char *wh
 	ReportBeyondRange(what, at);
 }
 
+/* Whether at's local time is inside the weekly hours and not closed. */
 bool
 CalendarIsWorking(const Calendar *cal, TimestampTz at)
 {
@@ -1206,6 +1210,7 @@ CalendarIsWorking(const Calendar *cal, TimestampTz at)
 	return LocalIsWorking(cal, at + off);
 }
 
+/* at, or the first working instant after it: the first run of offsets that has one. */
 TimestampTz
 CalendarNextOpening(const Calendar *cal, TimestampTz at, const char *what)
 {
@@ -1279,6 +1284,7 @@ SpecExpand(const CalendarSpec *spec, MemoryContext cxt)
 	return cal;
 }
 
+/* Expands a stored calendar (calendar.h). */
 Calendar *
 CalendarExpand(Datum calendar, MemoryContext cxt)
 {
@@ -1305,6 +1311,7 @@ struct CalendarCache
 	}			entries[CALENDAR_CACHE_SIZE];
 };
 
+/* The expanded calendar of a Datum, from the last few expanded, else expanded now (calendar.h). */
 const Calendar *
 CalendarCached(CalendarCache **cache, MemoryContext cxt, Datum calendar)
 {
