@@ -26,7 +26,8 @@ OBJS = \
 	src/handoff_summary.o \
 	src/handoff_state.o \
 	src/spill.o \
-	src/spool.o
+	src/spool.o \
+	src/calendar.o
 
 SQL_PARTS = \
 	src/header.sql \
@@ -45,7 +46,8 @@ SQL_PARTS = \
 	src/quantiles.sql \
 	src/window_hours.sql \
 	src/enum_stays.sql \
-	src/callerless.sql
+	src/callerless.sql \
+	src/calendar.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
 # then the declarations 0.2.0 added whole, from src/ as the install script.
@@ -63,7 +65,8 @@ UPDATE_0_2_0_PARTS = \
 	src/enum_stays.sql \
 	src/callerless.sql \
 	src/try_stage.sql \
-	src/ladder_outcome.sql
+	src/ladder_outcome.sql \
+	src/calendar.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Dump and restore: a database holding align values (test/upgrade/stored.sql:
 # lead_stage columns and indexes, stored funnels, a materialized view, views,
-# and aggregates declared by align_concrete_aggregates with a view over them)
+# aggregates declared by align_concrete_aggregates with a view over them,
+# and work_calendar values in a table joined by a view)
 # is dumped, restored into a fresh database (custom format via pg_restore,
 # and plain SQL via psql), and dumped again: the dumps must be identical and
 # every stored value must read back the same.  Then a binary COPY of the
 # stored funnels and stages into the restored database must give the same
-# values (funnel_send -> funnel_recv, lead_stage_send -> lead_stage_recv),
+# values (funnel_send -> funnel_recv, lead_stage_send -> lead_stage_recv,
+# work_calendar_send -> work_calendar_recv),
 # and REFRESH MATERIALIZED VIEW CONCURRENTLY must work after the restore.
 #
 #   bash test/dump_restore.sh
@@ -40,6 +42,16 @@ align_psql -d align_dump_src -c "SELECT count(*) FROM align_concrete_aggregates(
         SELECT channel, funnel(lead_id, crm, at) AS f,
                handoff_summary(lead_id, at, crm, interval '1 day', 'trial'::crm_stage) AS h
         FROM stage_history GROUP BY channel" >/dev/null
+# business-hours calendars (0.2.0): one per channel, joined in a view
+align_psql -d align_dump_src -c "CREATE TABLE channel_calendar (channel text PRIMARY KEY, cal work_calendar NOT NULL)" \
+    -c "INSERT INTO channel_calendar VALUES
+        ('organic', 'mon-fri 09:00-17:30; sat 10:00-14:00; tz Europe/Berlin; closed 2026-12-24 13:00-, 2026-12-25..2026-12-26'),
+        ('paid', 'mon-thu 22:00-06:00; sun 12:00-13:00; tz America/New_York; closed 2026-01-19'),
+        ('events', 'mon-sun 00:00-24:00')" \
+    -c "CREATE VIEW working_gaps AS
+        SELECT h.id, working_time(c.cal, h.at, h.at + interval '3 days') AS worked,
+               working_deadline(c.cal, h.at, interval '4 hours') AS deadline
+        FROM stage_history h JOIN channel_calendar c USING (channel) WHERE h.at IS NOT NULL" >/dev/null
 
 # an enum ladder with declared outcomes (ladder_outcome, an extension
 # configuration table: pg_dump keeps its rows, naming the enum by name), and
@@ -66,7 +78,9 @@ for db in align_dump_custom align_dump_plain; do
 done
 concrete="SELECT 'concrete_aggregates', count(*), md5(string_agg(format('%s %s %s', channel, f, h), ',' ORDER BY channel)) FROM concrete_aggregates;
     SELECT 'ladder_outcome', ladder::text, label, outcome FROM ladder_outcome ORDER BY 2, 3;
-    SELECT 'deal_funnel', f, reached(f, 'won'::deal_stage), reached(f, 'closed lost'::deal_stage) FROM deal_funnel"
+    SELECT 'deal_funnel', f, reached(f, 'won'::deal_stage), reached(f, 'closed lost'::deal_stage) FROM deal_funnel;
+    SELECT 'channel_calendar', count(*), md5(string_agg(format('%s %s', channel, cal), ',' ORDER BY channel)) FROM channel_calendar;
+    SELECT 'working_gaps', count(*), md5(string_agg(format('%s %s %s', id, worked, deadline), ',' ORDER BY id)) FROM working_gaps"
 align_psql -d align_dump_src -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.src"
 for db in align_dump_custom align_dump_plain; do
     align_psql -d $db -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.$db"
@@ -82,11 +96,17 @@ psql -X -q -d align_dump_src -c '\copy daily_funnel TO STDOUT (FORMAT binary)' |
 psql -X -q -d align_dump_src -c '\copy stage_history TO STDOUT (FORMAT binary)' |
     psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_stage FROM STDIN (FORMAT binary)' \
     || fail "binary COPY of stages failed"
+align_psql -d align_dump_plain -c 'CREATE TABLE copy_calendar (LIKE channel_calendar)'
+psql -X -q -d align_dump_src -c '\copy channel_calendar TO STDOUT (FORMAT binary)' |
+    psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_calendar FROM STDIN (FORMAT binary)' \
+    || fail "binary COPY of calendars failed"
 different=$(align_psql -d align_dump_plain -At -c "
     SELECT (SELECT count(*) FROM (SELECT day, f::text, f_within::text, f_enum::text, f_counts::text FROM daily_funnel
                                   EXCEPT SELECT day, f::text, f_within::text, f_enum::text, f_counts::text FROM copy_funnel) d)
          + (SELECT count(*) FROM (SELECT * FROM copy_funnel) c) - (SELECT count(*) FROM daily_funnel)
-         + (SELECT count(*) FROM (SELECT id, stage, path FROM stage_history EXCEPT SELECT id, stage, path FROM copy_stage) d)")
+         + (SELECT count(*) FROM (SELECT id, stage, path FROM stage_history EXCEPT SELECT id, stage, path FROM copy_stage) d)
+         + (SELECT count(*) FROM channel_calendar c FULL JOIN copy_calendar k USING (channel)
+            WHERE c.cal IS DISTINCT FROM k.cal OR c.cal::text IS DISTINCT FROM k.cal::text)")
 [ "$different" = 0 ] || fail "binary COPY changed $different values"
 
 align_psql -d align_dump_custom -c 'REFRESH MATERIALIZED VIEW CONCURRENTLY funnel_by_channel' \

@@ -55,6 +55,9 @@ PGOPTIONS=$hostile_path psql -X -q -d $db -c '\copy public.stored TO STDOUT (FOR
 PGOPTIONS=$hostile_path psql -X -q -d $db -c '\copy (SELECT stage FROM public.ev) TO STDOUT (FORMAT binary)' |
     PGOPTIONS=$hostile_path psql -X -q -v ON_ERROR_STOP=1 -d $db -c '\copy public.copied_stages FROM STDIN (FORMAT binary)' \
     || fail "binary COPY of stages failed"
+PGOPTIONS=$hostile_path psql -X -q -d $db -c '\copy public.calendars TO STDOUT (FORMAT binary)' |
+    PGOPTIONS=$hostile_path psql -X -q -v ON_ERROR_STOP=1 -d $db -c '\copy public.copied_calendars FROM STDIN (FORMAT binary)' \
+    || fail "binary COPY of calendars failed"
 as_super_hostile -c 'ALTER EXTENSION align UPDATE' >/dev/null || fail "ALTER EXTENSION UPDATE failed"
 hit=$(marker)
 [ -z "$hit" ] || fail "align called planted functions: $hit"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# SQL-level fuzzer of align's input paths (funnel and lead_stage, text and
-# binary COPY) and of every accessor on whatever parses: see fuzz.sql.
+# SQL-level fuzzer of align's input paths (funnel, lead_stage and
+# work_calendar, text and binary COPY) and of every accessor on whatever parses: see fuzz.sql.
 #
 #   bash test/fuzz/fuzz.sh [--seconds N] [--execs N] [--seed N]
 #
@@ -61,10 +61,15 @@ align_psql -d $db -c 'CREATE EXTENSION align' -f "$FUZZ_DIR/fuzz.sql" >/dev/null
     for f in "$FUZZ_DIR"/corpus/stage/*.bin; do
         printf "INSERT INTO fuzz.corpus_stage_bin VALUES ('\\\\x%s');\n" "$(od -An -v -tx1 "$f" | tr -d ' \n')"
     done
+    for f in "$FUZZ_DIR"/corpus/calendar/*.txt; do
+        printf "INSERT INTO fuzz.corpus_calendar VALUES ('%s', '\\\\x%s');\n" "$(sed "s/'/''/g" "$f")" \
+            "$(od -An -v -tx1 "${f%.txt}.bin" | tr -d ' \n')"
+    done
 } | align_psql -d $db >/dev/null
 # every seed must be valid input
 align_psql -d $db -At -c "SELECT count(body::funnel) FROM fuzz.corpus_funnel_text" \
-    -c "SELECT count(body::lead_stage) FROM fuzz.corpus_stage_text" >/dev/null
+    -c "SELECT count(body::lead_stage) FROM fuzz.corpus_stage_text" \
+    -c "SELECT count(body::work_calendar) FROM fuzz.corpus_calendar" >/dev/null
 
 server_ok || { echo "fuzz: FAIL: the server is not healthy before fuzzing"; exit 1; }
 

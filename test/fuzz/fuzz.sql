@@ -7,6 +7,8 @@
 --   funnel binary   COPY ... FROM file (FORMAT binary) (funnel_recv)
 --   stage text      'x'::lead_stage                   (lead_stage_in)
 --   stage binary    COPY ... FROM file (FORMAT binary) (lead_stage_recv)
+--   calendar text   'x'::work_calendar                (work_calendar_in)
+--   calendar binary COPY ... FROM file (FORMAT binary) (work_calendar_recv)
 -- and then runs every accessor, aggregate and round trip on whatever parsed.
 -- Each input must end in a value or an ERROR; the driver checks that the
 -- server survives.  Binary input goes through a real binary COPY: a binary
@@ -25,10 +27,12 @@ CREATE TABLE fuzz.corpus_funnel_text (name text, body text);
 CREATE TABLE fuzz.corpus_funnel_bin (name text, body bytea);
 CREATE TABLE fuzz.corpus_stage_text (body text);
 CREATE TABLE fuzz.corpus_stage_bin (body bytea);
+CREATE TABLE fuzz.corpus_calendar (body text, bin bytea);   -- NN.txt and its binary NN.bin
 
 -- targets of the binary COPYs
 CREATE TABLE fuzz.funnel_target (f funnel);
 CREATE TABLE fuzz.stage_target (s lead_stage);
+CREATE TABLE fuzz.calendar_target (c work_calendar);
 
 -- enum ladders the accessors read enum funnels with, by size
 CREATE TYPE fuzz.e1 AS ENUM ('a');
@@ -383,12 +387,113 @@ WHEN OTHERS THEN
     RETURN 'finding';
 END $$;
 
+-- Applies one calendar-aware or character-level mutation to calendar text.
+CREATE FUNCTION fuzz.mutate_calendar_text(t text, other text) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    n int := length(t);
+    pos int := fuzz.rnd(1, greatest(n, 1));
+    rest text := substring(t FROM pos);
+BEGIN
+    CASE fuzz.rnd(0, 11)
+    WHEN 0, 1 THEN  -- replace the time at or after pos
+        RETURN substring(t FROM 1 FOR pos - 1) ||
+               regexp_replace(rest, '[0-9]{1,2}:[0-9]{2}',
+                              fuzz.pick('{00:00,24:00,23:59,24:01,12:60,9:05,99:99,0:00,02:30,03:00,00:01,1:1}'));
+    WHEN 2 THEN     -- replace the day name at or after pos
+        RETURN substring(t FROM 1 FOR pos - 1) ||
+               regexp_replace(rest, '(mon|tue|wed|thu|fri|sat|sun)[a-z]*',
+                              fuzz.pick('{mon,SUN,friday,Wednesday,mo,sunday-,xyz,fri-mon,"mon,",sat-sat}'), 'i');
+    WHEN 3 THEN     -- replace the date at or after pos
+        RETURN substring(t FROM 1 FOR pos - 1) ||
+               regexp_replace(rest, '[0-9]{4}-[0-9]{2}-[0-9]{2}',
+                              fuzz.pick('{1900-01-01,2100-12-31,1899-12-31,2101-01-01,2026-02-29,2028-02-29,2026-13-01,0000-00-00,2026-03-29..2026-03-28,2026-03-29..2100-12-31}'));
+    WHEN 4 THEN     -- replace or add the zone
+        RETURN regexp_replace(t, 'tz [^;]*', 'tz ' || fuzz.pick('{UTC,Europe/Berlin,America/New_York,Asia/Kolkata,Australia/Lord_Howe,europe/berlin,Etc/GMT+12,Pacific/Kiritimati,EST5EDT,../../x,posixrules,"",Mars/Olympus,America/St_Johns}'))
+               || CASE WHEN t !~ 'tz ' THEN '; tz ' || fuzz.pick('{Europe/Berlin,Asia/Kathmandu,UTC}') ELSE '' END;
+    WHEN 5 THEN     -- another clause, from another seed
+        RETURN t || '; ' || split_part(other, ';', fuzz.rnd(1, 4)::int);
+    WHEN 6 THEN     -- a separator
+        RETURN overlay(t PLACING fuzz.pick(ARRAY[';', ',', '-', '..', ' ', ':', '', E'\t', ';;', '--']) FROM pos FOR fuzz.rnd(0, 1)::int);
+    WHEN 7 THEN     -- a random printable character
+        RETURN overlay(t PLACING chr(fuzz.rnd(32, 126)::int) FROM pos FOR 1);
+    WHEN 8 THEN     -- delete a range
+        RETURN overlay(t PLACING '' FROM pos FOR fuzz.rnd(1, 20)::int);
+    WHEN 9 THEN     -- many closed items or many intervals
+        IF random() < 0.5 THEN
+            RETURN t || '; closed ' || (SELECT string_agg(to_char(date '2026-01-01' + fuzz.rnd(-40000, 30000)::int, 'YYYY-MM-DD')
+                                                         || fuzz.pick('{"", " 10:00-", " -12:00", " 08:00-09:00", ..2026-12-31}'), ', ')
+                                        FROM generate_series(1, fuzz.rnd(1, 400)));
+        END IF;
+        RETURN t || '; ' || fuzz.pick('{mon,tue,wed,thu,fri,sat,sun}') || ' '
+               || (SELECT string_agg(format('%s:%s-%s:%s', lpad((m / 60)::text, 2, '0'), lpad((m % 60)::text, 2, '0'),
+                                            lpad(((m + 1) / 60)::text, 2, '0'), lpad(((m + 1) % 60)::text, 2, '0')), ', ')
+                   FROM (SELECT DISTINCT 2 * fuzz.rnd(0, 700)::int AS m FROM generate_series(1, fuzz.rnd(1, 300))) x);
+    WHEN 10 THEN    -- upper case
+        RETURN upper(t);
+    ELSE            -- duplicate a range
+        RETURN substring(t FROM 1 FOR pos) || substring(t FROM pos FOR fuzz.rnd(1, 30)::int) || substring(t FROM pos + 1);
+    END CASE;
+END $$;
+
+-- Runs the arithmetic on a calendar that parsed and checks its invariants
+-- and round trips; a broken invariant or an error other than a time out of
+-- align's range (22008) is a finding.
+CREATE FUNCTION fuzz.exercise_calendar(c work_calendar, input text) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    txt text := c::text;
+    a timestamptz;
+    b timestamptz;
+    d timestamptz;
+    o timestamptz;
+    w interval;
+BEGIN
+    IF txt::work_calendar <> c OR work_calendar_send(txt::work_calendar) <> work_calendar_send(c)
+       OR txt::work_calendar::text <> txt THEN
+        INSERT INTO fuzz.findings VALUES ('calendar text round trip', txt, input);
+    END IF;
+    IF fuzz.copy_binary(work_calendar_send(c), 'fuzz.calendar_target') IS NOT NULL THEN
+        INSERT INTO fuzz.findings VALUES ('calendar binary round trip error', txt, input);
+    ELSIF (SELECT t.c FROM fuzz.calendar_target t) <> c THEN
+        INSERT INTO fuzz.findings VALUES ('calendar binary round trip', txt, input);
+    END IF;
+    FOR i IN 1 .. 4 LOOP
+        a := timestamptz '2026-01-01' + fuzz.rnd(-3000000, 1000000) * interval '1 minute'
+             + fuzz.rnd(0, 59999999) * interval '1 microsecond';
+        b := a + fuzz.rnd(0, 600000) * interval '1 minute';
+        w := fuzz.rnd(0, 200000) * interval '1 minute';
+        BEGIN
+            IF working_seconds(c, a, b) < 0 OR working_seconds(c, a, b) > extract(epoch FROM b - a)
+               OR working_time(c, b, a) IS NOT NULL AND b > a THEN
+                INSERT INTO fuzz.findings VALUES ('working time outside [0, span]', format('%s %s', a, b), input);
+            END IF;
+            d := working_deadline(c, a, w);
+            IF d < a OR working_time(c, a, d) <> justify_hours(w) THEN
+                INSERT INTO fuzz.findings VALUES ('deadline', format('%s %s %s', a, w, d), input);
+            END IF;
+            o := next_opening(c, a);
+            IF o < a OR NOT is_working_time(c, o) OR working_seconds(c, a, o) <> 0 THEN
+                INSERT INTO fuzz.findings VALUES ('next opening', format('%s %s', a, o), input);
+            END IF;
+        EXCEPTION WHEN datetime_field_overflow THEN
+            NULL;   -- a time, deadline or opening outside align's range
+        END;
+    END LOOP;
+    RETURN 'ok';
+EXCEPTION WHEN query_canceled THEN
+    RAISE;
+WHEN OTHERS THEN
+    INSERT INTO fuzz.findings VALUES ('calendar function error', SQLSTATE || ' ' || SQLERRM, input);
+    RETURN 'finding';
+END $$;
+
 -- One execution: mutate a seed, feed it to one input path, exercise the result.
 -- Returns 'ok' (a value), an SQLSTATE (a clean error), or 'finding'.
 CREATE FUNCTION fuzz.one(trace bool) RETURNS text
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-    path int := fuzz.rnd(0, 9);
+    path int := fuzz.rnd(0, 11);
     seed_t text;
     other_t text;
     seed_b bytea;
@@ -396,6 +501,7 @@ DECLARE
     t text;
     b bytea;
     f funnel;
+    c work_calendar;
     st text;
 BEGIN
     IF path <= 3 THEN
@@ -456,6 +562,35 @@ BEGIN
         EXCEPTION WHEN OTHERS THEN
             RETURN SQLSTATE;
         END;
+    ELSIF path >= 10 THEN
+        -- calendar: text input (path 10) or binary COPY (path 11) of a mutated seed
+        SELECT body, bin INTO t, b FROM fuzz.corpus_calendar ORDER BY random() LIMIT 1;
+        SELECT body, bin INTO other_t, other_b FROM fuzz.corpus_calendar ORDER BY random() LIMIT 1;
+        FOR i IN 1 .. fuzz.rnd(1, 4) LOOP
+            IF path = 10 THEN
+                t := fuzz.mutate_calendar_text(t, other_t);
+            ELSE
+                b := fuzz.mutate_bytes_once(b, other_b);
+                t := encode(b, 'hex');
+            END IF;
+        END LOOP;
+        IF trace THEN
+            RAISE NOTICE 'calendar %: %', CASE WHEN path = 10 THEN 'text' ELSE 'binary' END, t;
+        END IF;
+        IF path = 10 THEN
+            BEGIN
+                c := t::work_calendar;
+            EXCEPTION WHEN OTHERS THEN
+                RETURN SQLSTATE;
+            END;
+        ELSE
+            st := fuzz.copy_binary(b, 'fuzz.calendar_target');
+            IF st IS NOT NULL THEN
+                RETURN st;
+            END IF;
+            SELECT t2.c INTO c FROM fuzz.calendar_target t2;
+        END IF;
+        RETURN fuzz.exercise_calendar(c, t);
     ELSE
         -- stage binary
         SELECT body INTO b FROM fuzz.corpus_stage_bin ORDER BY random() LIMIT 1;

@@ -154,7 +154,27 @@ SELECT public.handoff_summary(lead, at, owner, interval '1 hour'), public.stage_
 FROM public.big;
 RESET max_parallel_workers_per_gather;
 
+-- work_calendar: I/O, operators, hashing (GROUP BY), support functions, the arithmetic
+CREATE TABLE public.calendars (team text, cal public.work_calendar);
+INSERT INTO public.calendars VALUES
+    ('rep0', 'mon-fri 09:00-17:30; sat 10:00-14:00; tz Europe/Berlin; closed 2026-01-01, 2026-01-06 -12:00'),
+    ('rep1', 'mon-thu 22:00-06:00; tz America/New_York'), ('rep2', 'mon-sun 00:00-24:00');
+SELECT public.work_calendar_in('mon 09:00-17:00'), public.work_calendar_out('mon 09:00-17:00'),
+       public.work_calendar_send('mon 09:00-17:00'),
+       public.work_calendar_eq('mon 09:00-17:00', 'mon 09:00-17:00'),
+       public.work_calendar_ne('mon 09:00-17:00', 'tue 09:00-17:00'),
+       public.work_calendar_hash('mon 09:00-17:00'), public.work_calendar_hash_extended('mon 09:00-17:00', 7),
+       'mon 09:00-17:00'::public.work_calendar OPERATOR(public.=) 'mon 09:00-17:00',
+       'mon 09:00-17:00'::public.work_calendar OPERATOR(public.<>) 'tue 09:00-17:00';
+SELECT c.cal::text, pg_catalog.count(*) FROM public.calendars c GROUP BY c.cal;
+SELECT e.lead, public.working_time(c.cal, e.at, e.at OPERATOR(pg_catalog.+) interval '3 days'),
+       public.working_seconds(c.cal, e.at, e.at OPERATOR(pg_catalog.+) interval '3 days'),
+       public.working_deadline(c.cal, e.at, interval '4 hours'), public.is_working_time(c.cal, e.at),
+       public.next_opening(c.cal, e.at)
+FROM public.ev e JOIN public.calendars c ON c.team OPERATOR(pg_catalog.=) e.owner
+ORDER BY e.lead, e.at LIMIT 20;
 
 -- targets of the binary COPY (funnel_send/funnel_recv, lead_stage_send/lead_stage_recv) test/hostile.sh runs
 CREATE TABLE public.copied (LIKE public.stored);
 CREATE TABLE public.copied_stages (s public.lead_stage);
+CREATE TABLE public.copied_calendars (LIKE public.calendars);

@@ -2,7 +2,7 @@
 -- strictness and parallel label it should; types, operators, operator
 -- classes, casts and comments exist.
 BEGIN;
-SELECT plan(20);
+SELECT plan(22);
 
 -- members of the extension, by kind
 CREATE TEMP VIEW align_functions AS
@@ -55,6 +55,13 @@ SELECT results_eq($$SELECT stage::text FROM lead_stages()$$,
                   ARRAY['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer',
                         'evangelist', 'recycled', 'disqualified', 'lost', 'other'],
                   'lead_stages() is in sort order');
+
+-- the work_calendar type: a varlena with a default hash operator class (GROUP BY, DISTINCT)
+SELECT is((SELECT typlen::int FROM pg_type WHERE typname = 'work_calendar'), -1, 'work_calendar is a varlena');
+SELECT ok(EXISTS (SELECT 1 FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod
+                  WHERE c.opcname = 'work_calendar_hash_ops' AND a.amname = 'hash'
+                    AND c.opcdefault AND c.opcintype = 'work_calendar'::regtype),
+          'work_calendar_hash_ops is the default hash operator class');
 
 -- the funnel type and its aggregates
 SELECT has_type('funnel', 'type funnel exists');

@@ -11,6 +11,11 @@
  *		(whose output must read back to the same flat bytes), merging the
  *		funnel with itself and closing its open leads
  *	 3  window_funnel_deserialize, then window_funnel_final
+ *	 4  work_calendar_in (text, up to the first NUL), then the calendar checks
+ *	 5  work_calendar_recv (binary), then the calendar checks: out then in,
+ *		and send then recv, give the same bytes; the working-time
+ *		arithmetic at times taken from the input keeps its invariants
+ *		(stubs.c stands in two zones for the tz database: UTC and Fuzz/DST)
  * An ERROR is a normal outcome (the stub longjmps back here); a crash, an
  * ASan or UBSan report, or a round trip that changes the value is a bug.
  */
@@ -20,7 +25,9 @@
 #include "lib/stringinfo.h"
 
 #include "align.h"
+#include "calendar.h"
 #include "funnel.h"
+#include "interval_rule.h"
 #include "stubs.h"
 
 extern Datum lead_stage_in(PG_FUNCTION_ARGS);
@@ -34,6 +41,10 @@ extern Datum funnel_conversion_interval(PG_FUNCTION_ARGS);
 extern Datum funnel_time_to_convert(PG_FUNCTION_ARGS);
 extern Datum window_funnel_deserialize(PG_FUNCTION_ARGS);
 extern Datum window_funnel_final(PG_FUNCTION_ARGS);
+extern Datum work_calendar_in(PG_FUNCTION_ARGS);
+extern Datum work_calendar_out(PG_FUNCTION_ARGS);
+extern Datum work_calendar_recv(PG_FUNCTION_ARGS);
+extern Datum work_calendar_send(PG_FUNCTION_ARGS);
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -160,6 +171,81 @@ FuzzWindowFunnel(const uint8_t *data, size_t size)
 	(void) Call(window_funnel_final, 4, state, 0, 0, 0);
 }
 
+/* Aborts unless two varlenas are the same bytes. */
+static void
+SameBytes(Datum a, Datum b)
+{
+	struct varlena *x = (struct varlena *) DatumGetPointer(a);
+	struct varlena *y = (struct varlena *) DatumGetPointer(b);
+
+	if (VARSIZE(x) != VARSIZE(y) || memcmp(x, y, VARSIZE(x)) != 0)
+		abort();
+}
+
+/*
+ * A time inside align's range from eight bytes of the input (or of the
+ * input's length, when it is short), minute-aligned half the time.
+ */
+static TimestampTz
+TimeOf(const uint8_t *data, size_t size, int k)
+{
+	uint64		v = 0x9E3779B97F4A7C15ULL * (uint64) (k + 1) + size;
+	TimestampTz t;
+
+	for (size_t i = 0; i < 8 && i + 8 * k < size; i++)
+		v = (v << 8 | data[i + 8 * k]) * 0x100000001B3ULL;
+	t = ALIGN_TIME_MIN + (TimestampTz) (v % (uint64) (ALIGN_TIME_END - ALIGN_TIME_MIN));
+	return (v & 1) ? t - t % USECS_PER_MINUTE : t;
+}
+
+/* The calendar checks: round trips, then the arithmetic's invariants. */
+static void
+CalendarChecks(Datum cal, const uint8_t *data, size_t size)
+{
+	char	   *text = DatumGetCString(Call(work_calendar_out, 1, cal, 0, 0, 0));
+	bytea	   *sent = (bytea *) DatumGetPointer(Call(work_calendar_send, 1, cal, 0, 0, 0));
+	StringInfoData again = Message((const uint8_t *) VARDATA(sent), VARSIZE(sent) - VARHDRSZ);
+	const Calendar *c;
+	sigjmp_buf	jmp;
+	sigjmp_buf *saved = stub_error_jmp;
+	volatile int step = 0;
+
+	SameBytes(cal, Call(work_calendar_in, 1, CStringGetDatum(text), 0, 0, 0));
+	SameBytes(cal, Call(work_calendar_recv, 1, PointerGetDatum(&again), 0, 0, 0));
+	c = CalendarExpand(cal, CurrentMemoryContext);
+
+	stub_error_jmp = &jmp;
+	sigsetjmp(jmp, 0);
+	/* resume after the step that raised: every step runs at most once */
+	while (step < 8)
+	{
+		int			k = step++;
+		TimestampTz a = TimeOf(data, size, 2 * k);
+		TimestampTz b = TimeOf(data, size, 2 * k + 1);
+		TimestampTz from = Min(a, b);
+		TimestampTz to = Max(a, b);
+		int64		work;
+		TimestampTz t;
+
+		/* short spans half the time: their ends fall in different places */
+		if (k % 2 == 0 && to - from > 10 * USECS_PER_DAY)
+			to = from + (to - from) % (10 * USECS_PER_DAY);
+		work = CalendarWorkingTime(c, from, to);
+		if (work < 0 || work > to - from)
+			abort();
+		/* the deadline of the span's work is inside it and the earliest */
+		t = CalendarDeadline(c, from, work, "fuzz");
+		if (t < from || t > to || CalendarWorkingTime(c, from, t) != work ||
+			(work > 0 && CalendarWorkingTime(c, from, t - 1) != work - 1))
+			abort();
+		/* the next opening is working time, with none before it */
+		t = CalendarNextOpening(c, from, "fuzz");
+		if (t < from || !CalendarIsWorking(c, t) || CalendarWorkingTime(c, from, t) != 0)
+			abort();
+	}
+	stub_error_jmp = saved;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -170,7 +256,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stub_error_jmp = &jmp;
 	if (sigsetjmp(jmp, 0) == 0)
 	{
-		switch (data[0] % 4)
+		switch (data[0] % 6)
 		{
 			case 0:
 				{
@@ -191,8 +277,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			case 2:
 				FuzzFunnel(data + 1, size - 1);
 				break;
-			default:
+			case 3:
 				FuzzWindowFunnel(data + 1, size - 1);
+				break;
+			case 4:
+				{
+					char	   *s = palloc(size);
+
+					memcpy(s, data + 1, size - 1);
+					s[size - 1] = '\0';
+					CalendarChecks(Call(work_calendar_in, 1, CStringGetDatum(s), 0, 0, 0),
+								   data + 1, size - 1);
+					break;
+				}
+			default:
+				{
+					StringInfoData msg = Message(data + 1, size - 1);
+
+					CalendarChecks(Call(work_calendar_recv, 1, PointerGetDatum(&msg), 0, 0, 0),
+								   data + 1, size - 1);
+				}
 		}
 	}
 	StubResetMemory();

@@ -5,7 +5,7 @@
 #   bash test/fuzz/libfuzzer/run.sh [SECONDS]      (default 300)
 #
 # Seeds come from test/fuzz/corpus/ (funnel and lead_stage binaries, stage
-# labels) plus serialized window_funnel states written here; the corpus
+# labels, calendars) plus serialized window_funnel states written here; the corpus
 # libFuzzer grows is kept in $ALIGN_LIBFUZZER_CORPUS (default a temporary
 # directory).  A crash leaves its input as crash-* in the working directory
 # and fails the run.
@@ -21,7 +21,7 @@ mkdir -p "$corpus" "$work/seeds"
 
 inc="-I$(/usr/lib/postgresql/15/bin/pg_config --includedir-server) -I$ROOT/src -I$HERE"
 flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Wno-ignored-attributes"
-for f in stage stage_map memory interval_rule funnel funnel_io funnel_access window_funnel; do
+for f in stage stage_map memory interval_rule funnel funnel_io funnel_access window_funnel calendar; do
     clang -c $flags $inc "$ROOT/src/$f.c" -o "$work/$f.o"
 done
 clang -c $flags $inc "$HERE/stubs.c" -o "$work/stubs.o"
@@ -40,6 +40,14 @@ for f in "$ROOT"/test/fuzz/corpus/stage/*.bin; do
 done
 for f in "$ROOT"/test/fuzz/corpus/funnel/*.bin; do
     { printf '\x02'; cat "$f"; } >"$work/seeds/funnel-$(basename "$f")"
+done
+# calendars, text and binary, their zones changed to the stubs' two (UTC, Fuzz/DST)
+for f in "$ROOT"/test/fuzz/corpus/calendar/*.txt; do
+    { printf '\x04'; sed -E 's#tz [A-Za-z_/]+#tz Fuzz/DST#' "$f"; } >"$work/seeds/calendar-$(basename "$f")"
+done
+for f in "$ROOT"/test/fuzz/corpus/calendar/*.bin; do
+    # only the UTC ones read back: the stubs know no other zone
+    { printf '\x05'; cat "$f"; } >"$work/seeds/calendar-$(basename "$f")"
 done
 # window_funnel states: version 1, window (int64 us), modes (int32), n (int32), n x (at int64, slot byte)
 printf '\x03\x01\x00\x00\x00\x14\x1d\xd7\x60\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x10\x00\x02\x00\x00\x00\x00\x00\x00\x20\x00\x06' >"$work/seeds/wf-1"

@@ -15,12 +15,15 @@
 
 #include "mb/pg_wchar.h"
 
+#include <ctype.h>
 #include <setjmp.h>
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "pgtime.h"
+#include "utils/datetime.h"
 #include "utils/array.h"
 #include "utils/memutils.h"
 
@@ -394,6 +397,188 @@ pq_getmsgend(StringInfo msg)
 {
 	if (msg->cursor != msg->len)
 		StubError("invalid message format");
+}
+
+void
+pq_sendbytes(StringInfo buf, const char *data, int datalen)
+{
+	appendBinaryStringInfo(buf, data, datalen);
+}
+
+void
+pq_copymsgbytes(StringInfo msg, char *buf, int datalen)
+{
+	if (datalen < 0 || datalen > (msg->len - msg->cursor))
+		StubError("insufficient data left in message");
+	memcpy(buf, &msg->data[msg->cursor], datalen);
+	msg->cursor += datalen;
+}
+
+/* ---------- dates and time zones (work_calendar) ---------- */
+
+/* PostgreSQL's date2j and j2date (utils/adt/datetime.c), unchanged. */
+int
+date2j(int y, int m, int d)
+{
+	int			julian;
+	int			century;
+
+	if (m > 2)
+	{
+		m += 1;
+		y += 4800;
+	}
+	else
+	{
+		m += 13;
+		y += 4799;
+	}
+	century = y / 100;
+	julian = y * 365 - 32167;
+	julian += y / 4 - century + century / 4;
+	julian += 7834 * m / 256 + d;
+	return julian;
+}
+
+void
+j2date(int jd, int *year, int *month, int *day)
+{
+	unsigned int julian;
+	unsigned int quad;
+	unsigned int extra;
+	int			y;
+
+	julian = jd;
+	julian += 32044;
+	quad = julian / 146097;
+	extra = (julian - quad * 146097) * 4 + 3;
+	julian += 60 + quad * 3 + extra / 146097;
+	quad = julian / 1461;
+	julian -= quad * 1461;
+	y = julian * 4 / 1461;
+	julian = ((y != 0) ? ((julian + 305) % 365) : ((julian + 306) % 366)) + 123;
+	y += quad * 4;
+	*year = y - 4800;
+	quad = julian * 2141 / 65536;
+	*day = julian - 7834 * quad / 256;
+	*month = (quad + 10) % MONTHS_PER_YEAR + 1;
+}
+
+/* ASCII case-insensitive comparison of at most n bytes, as pg_strncasecmp. */
+int
+pg_strncasecmp(const char *s1, const char *s2, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+	{
+		int			a = tolower((unsigned char) s1[i]);
+		int			b = tolower((unsigned char) s2[i]);
+
+		if (a != b)
+			return a - b;
+		if (a == 0)
+			break;
+	}
+	return 0;
+}
+
+size_t
+strlcpy(char *dst, const char *src, size_t siz)
+{
+	size_t		len = strlen(src);
+
+	if (siz > 0)
+	{
+		size_t		n = len < siz - 1 ? len : siz - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+/* Error messages name times; here a placeholder will do. */
+const char *
+timestamptz_to_str(TimestampTz t)
+{
+	return "(a time)";
+}
+
+/*
+ * Two zones stand in for the tz database: "UTC" (the offset never changes)
+ * and "Fuzz/DST", whose offset alternates between +01:00 and +02:00 every
+ * three and a half days, so that the working-time arithmetic crosses many
+ * changes of offset.  Names match ignoring case, as pg_tzset's do.
+ */
+struct pg_tz
+{
+	char		name[16];
+	bool		dst;
+};
+static struct pg_tz stub_utc = {"UTC", false};
+static struct pg_tz stub_dst = {"Fuzz/DST", true};
+#define STUB_DST_PERIOD ((pg_time_t) 7 * 43200)
+
+pg_tz *
+pg_tzset(const char *name)
+{
+	if (strlen(name) == 3 && pg_strncasecmp(name, "UTC", 3) == 0)
+		return &stub_utc;
+	if (strlen(name) == 8 && pg_strncasecmp(name, "Fuzz/DST", 8) == 0)
+		return &stub_dst;
+	return NULL;
+}
+
+bool
+pg_tz_acceptable(pg_tz *tz)
+{
+	return true;
+}
+
+const char *
+pg_get_timezone_name(pg_tz *tz)
+{
+	return tz->name;
+}
+
+/* The period of Fuzz/DST that t falls in (rounded down). */
+static pg_time_t
+StubPeriod(pg_time_t t)
+{
+	return t / STUB_DST_PERIOD - (t % STUB_DST_PERIOD < 0 ? 1 : 0);
+}
+
+/* The UTC offset in seconds of a stand-in zone at t. */
+static long int
+StubOffset(const pg_tz *tz, pg_time_t t)
+{
+	if (!tz->dst)
+		return 0;
+	return (StubPeriod(t) % 2 == 0) ? 3600 : 7200;
+}
+
+struct pg_tm *
+pg_localtime(const pg_time_t *timep, const pg_tz *tz)
+{
+	static struct pg_tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_gmtoff = StubOffset(tz, *timep);
+	return &tm;
+}
+
+int
+pg_next_dst_boundary(const pg_time_t *timep, long int *before_gmtoff, int *before_isdst,
+					 pg_time_t *boundary, long int *after_gmtoff, int *after_isdst,
+					 const pg_tz *tz)
+{
+	*before_gmtoff = StubOffset(tz, *timep);
+	*before_isdst = 0;
+	if (!tz->dst)
+		return 0;
+	*boundary = (StubPeriod(*timep) + 1) * STUB_DST_PERIOD;
+	*after_gmtoff = StubOffset(tz, *boundary);
+	*after_isdst = 0;
+	return 1;
 }
 
 /* ---------- fmgr and friends ---------- */

@@ -1,0 +1,93 @@
+/*
+ * calendar.h
+ *		work_calendar: weekly working hours, a time zone and closed days, and
+ *		the working-time arithmetic every function that measures a duration
+ *		in business hours calls (calendar.c).
+ *
+ * A caller keeps one CalendarCache pointer (an SQL function: fn_extra; a
+ * window function or aggregate: a field of its own state) and asks it for
+ * the expanded calendar of each row's work_calendar Datum: the value is
+ * parsed and expanded only when its bytes differ from the last few seen, so
+ * a constant calendar is expanded once per query.
+ *
+ * Working time is the measure of the real instants whose local time, in
+ * the calendar's zone, is inside the weekly hours and outside every closed
+ * range.  Across a spring-forward the skipped local hour is not worked;
+ * across a fall-back a repeated local working hour counts twice.  Every
+ * calculation costs O(log closures + log weekly ranges) per change of UTC
+ * offset inside the span, never a loop over days.
+ *
+ * Times given to these functions must be inside align's time range
+ * (CheckTime, interval_rule.h); the caller checks them.
+ */
+#ifndef ALIGN_CALENDAR_H
+#define ALIGN_CALENDAR_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "fmgr.h"
+#include "pgtime.h"
+
+/* One working range of the week, in local microseconds since Monday 00:00. */
+typedef struct CalendarSpan
+{
+	int64		start;
+	int64		end;
+	int64		before;			/* working microseconds of the week before start */
+} CalendarSpan;
+
+/* One closed range, in local microseconds since 2000-01-01 00:00. */
+typedef struct CalendarClosure
+{
+	int64		start;
+	int64		end;
+	int64		level;			/* working time from the local epoch to start */
+	int64		lost_after;		/* weekly working time lost to this and every
+								 * earlier closure */
+} CalendarClosure;
+
+/* An expanded calendar: what every working-time calculation reads. */
+typedef struct Calendar
+{
+	pg_tz	   *tz;				/* the calendar's zone (pg_tzset's, never freed) */
+	int64		week_work;		/* working microseconds of a whole week (> 0) */
+	int			nspans;
+	const CalendarSpan *spans;	/* sorted, disjoint */
+	int			nclosed;
+	const CalendarClosure *closed;	/* sorted, disjoint, not touching */
+} Calendar;
+
+typedef struct CalendarCache CalendarCache;
+
+/* Expands a work_calendar Datum, allocated in cxt. */
+extern Calendar *CalendarExpand(Datum calendar, MemoryContext cxt);
+
+/*
+ * The expanded calendar of a work_calendar Datum, through *cache (NULL at
+ * first; allocated in cxt, which must live as long as *cache).
+ */
+extern const Calendar *CalendarCached(CalendarCache **cache, MemoryContext cxt,
+									  Datum calendar);
+
+/* Working microseconds in [from, to); from <= to. */
+extern int64 CalendarWorkingTime(const Calendar *cal, TimestampTz from, TimestampTz to);
+
+/*
+ * The earliest t >= at with CalendarWorkingTime(cal, at, t) = work (work >=
+ * 0); an error (22008) naming what if t is beyond align's time range.
+ */
+extern TimestampTz CalendarDeadline(const Calendar *cal, TimestampTz at, int64 work,
+									const char *what);
+
+/* Whether the instant at is working time. */
+extern bool CalendarIsWorking(const Calendar *cal, TimestampTz at);
+
+/*
+ * at if it is working time, else the first working instant after it; an
+ * error (22008) naming what if that is beyond align's time range.
+ */
+extern TimestampTz CalendarNextOpening(const Calendar *cal, TimestampTz at,
+									   const char *what);
+
+#endif							/* ALIGN_CALENDAR_H */
