@@ -175,13 +175,60 @@ SELECT funnel(1, 'Open'::lo_tiny_stage, now());
 UPDATE ladder_outcome SET label = 'Lost' WHERE ladder = 'lo_tiny_stage'::regtype;
 SELECT reached(funnel(1, 'Lost'::lo_tiny_stage, now()), 'lost') AS renamed_and_redeclared;
 
+-- text names a declared value first (as the enum writes it, or ignoring
+-- case, spaces, "_" and "-"), then an outcome by its own name; lead_stage's
+-- aliases ('Rejected' is lost, 'Nurture' recycled for lead_stage) play no part
+CREATE TYPE lo_alias_stage AS ENUM ('New', 'Working', 'Rejected', 'Won', 'Nurture');
+INSERT INTO ladder_outcome VALUES ('lo_alias_stage', 'Rejected', 'lost'), ('lo_alias_stage', 'Nurture', 'disqualified');
+CREATE TEMP TABLE lo_alias AS
+SELECT funnel(l, s::lo_alias_stage, timestamptz '2026-01-01' + k * interval '1 day') AS f
+FROM (VALUES (1, 'New', 1), (1, 'Rejected', 2), (2, 'New', 1), (2, 'Nurture', 2), (3, 'Nurture', 1)) v(l, s, k);
+SELECT reached(f, 'Rejected'::lo_alias_stage) AS rejected_enum, reached(f, 'rejected') AS rejected_text,
+       reached(f, 'Nurture'::lo_alias_stage) AS nurture_enum, reached(f, ' NURTURE ') AS nurture_text,
+       reached(f, 'lost') AS lost, reached(f, 'Disqualified') AS disqualified, reached(f, 'recycled') AS recycled
+FROM lo_alias;
+SELECT (f::text::jsonb) -> 'outcome_labels' AS outcome_labels, (f::text::jsonb) -> 'outcome_of' AS outcome_of
+FROM lo_alias;
+
+-- a declaration changed since a funnel was built: its counts are not read
+-- under the new one (each change alone)
+CREATE TEMP TABLE lo_alias_old AS SELECT f FROM lo_alias;
+UPDATE ladder_outcome SET outcome = 'lost' WHERE ladder = 'lo_alias_stage'::regtype AND label = 'Nurture';
+SELECT pg_temp.sqlstate_of($$SELECT reached(f, 'Won'::lo_alias_stage) FROM lo_alias_old$$) AS kind_changed,
+       pg_temp.sqlstate_of($$SELECT rollup(f) FROM (SELECT f FROM lo_alias_old UNION ALL
+                                                    SELECT funnel(1, 'Won'::lo_alias_stage, now())) u$$) AS kind_changed_rollup;
+UPDATE ladder_outcome SET outcome = 'disqualified' WHERE ladder = 'lo_alias_stage'::regtype AND label = 'Nurture';
+DELETE FROM ladder_outcome WHERE ladder = 'lo_alias_stage'::regtype AND label = 'Rejected';
+\set VERBOSITY default
+SELECT reached(f, 'Won'::lo_alias_stage) FROM lo_alias_old;
+\set VERBOSITY terse
+SELECT pg_temp.sqlstate_of($$SELECT rollup(f) FROM (SELECT f FROM lo_alias_old UNION ALL
+                                                    SELECT funnel(1, 'Won'::lo_alias_stage, now())) u$$) AS undeclared_rollup;
+-- declared back as it was: the old funnel reads again
+INSERT INTO ladder_outcome VALUES ('lo_alias_stage', 'Rejected', 'lost');
+SELECT reached(f, 'Won'::lo_alias_stage) AS won, reached(f, 'Rejected'::lo_alias_stage) AS rejected FROM lo_alias_old;
+
+-- a funnel stored by align 0.1.0 (no labels) is read by position only over
+-- an enum whose values are all stages
+CREATE TYPE lo_old_stage AS ENUM ('a', 'b', 'x', 'd');
+CREATE TEMP TABLE lo_v1 AS SELECT '{"version": 1, "vocabulary": "enum", "stages": 3, "within_seconds": null,
+    "reached": [5, 3, 2], "known": [5, 3, 2], "times": {}}'::funnel AS f;
+SELECT pg_temp.sqlstate_of($$SELECT reached(f, 'd'::lo_old_stage) FROM lo_v1$$) AS four_values;
+INSERT INTO ladder_outcome VALUES ('lo_old_stage', 'x', 'lost');
+SELECT pg_temp.sqlstate_of($$SELECT reached(f, 'd'::lo_old_stage) FROM lo_v1$$) AS three_stages_and_an_outcome;
+
 -- only the enum's owner writes its declarations; everyone reads them
 CREATE ROLE lo_other;
 GRANT USAGE, CREATE ON SCHEMA public TO lo_other;
 SET ROLE lo_other;
 SELECT count(*) AS visible_rows FROM ladder_outcome WHERE ladder = 'lo_opp_stage'::regtype;
 SELECT pg_temp.sqlstate_of($$INSERT INTO ladder_outcome VALUES ('lo_opp_stage', 'Proposal', 'lost')$$) AS insert_by_other,
+       pg_temp.sqlstate_of($$UPDATE ladder_outcome SET outcome = 'recycled' WHERE ladder = 'lo_opp_stage'::regtype$$)
+       AS update_by_other,
        pg_temp.sqlstate_of($$DELETE FROM ladder_outcome WHERE ladder = 'lo_opp_stage'::regtype$$) AS delete_by_other;
+\set VERBOSITY default
+DELETE FROM ladder_outcome WHERE ladder = 'lo_opp_stage'::regtype;
+\set VERBOSITY terse
 SELECT count(*) AS still_declared FROM ladder_outcome WHERE ladder = 'lo_opp_stage'::regtype;
 CREATE TYPE lo_other_stage AS ENUM ('a', 'b');
 INSERT INTO ladder_outcome VALUES ('lo_other_stage', 'b', 'lost');

@@ -70,6 +70,13 @@ FunnelSetLadder(Funnel *f, const FunnelLadder *ladder)
 		l->oids[s] = ladder->oids[s];
 		l->labels[s] = MemoryContextStrdup(f->cxt, ladder->labels[s]);
 	}
+	/* the declared outcomes, for a funnel that tracks them */
+	l->nlisted = f->noutcomes > 0 ? ladder->nlisted : 0;
+	for (int i = 0; i < l->nlisted; i++)
+	{
+		l->outcome_labels[i] = MemoryContextStrdup(f->cxt, ladder->outcome_labels[i]);
+		l->outcome_of[i] = ladder->outcome_of[i];
+	}
 	f->ladder = l;
 }
 
@@ -101,14 +108,21 @@ SameLadderType(const FunnelLadder *a, const FunnelLadder *b)
 	return strcmp(a->type_name, b->type_name) == 0;
 }
 
-/* True if two ladders are the same enum with the same labels in the same order. */
+/*
+ * True if two ladders are the same enum with the same labels in the same
+ * order, and the same values declared the same outcomes.
+ */
 bool
 FunnelLadderEqual(const FunnelLadder *a, int na, const FunnelLadder *b, int nb)
 {
-	if (na != nb || !SameLadderType(a, b))
+	if (na != nb || a->nlisted != b->nlisted || !SameLadderType(a, b))
 		return false;
 	for (int s = 0; s < na; s++)
 		if (strcmp(a->labels[s], b->labels[s]) != 0)
+			return false;
+	for (int i = 0; i < a->nlisted; i++)
+		if (strcmp(a->outcome_labels[i], b->outcome_labels[i]) != 0 ||
+			a->outcome_of[i] != b->outcome_of[i])
 			return false;
 	return true;
 }
@@ -822,16 +836,42 @@ LadderMapping(const Funnel *f, const FunnelLadder *to, int nto, int *map)
 {
 	const FunnelLadder *from = f->ladder;
 
-	if (from == NULL)
+	/*
+	 * Outcomes: each the funnel counted is still declared, and the same
+	 * outcome; a value counted as a stage and declared since is found
+	 * below, as a stage "to" lacks.
+	 */
+	for (int i = 0; from != NULL && i < from->nlisted; i++)
 	{
-		/* stored by align 0.1.0: no name, read as before by position */
-		if (f->nstages != nto)
+		int			j = 0;
+
+		while (j < to->nlisted && strcmp(from->outcome_labels[i], to->outcome_labels[j]) != 0)
+			j++;
+		if (j == to->nlisted || to->outcome_of[j] != from->outcome_of[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("this funnel has %d stages but enum %s has %d values",
-							f->nstages, to->type_name, nto),
-					 errdetail("The funnel was stored by align 0.1.0, which did not record its enum."),
-					 errhint("Pass stages of the enum the funnel was built over.")));
+					 errmsg("this funnel counted \"%s\" as the outcome %s, which ladder_outcome no longer declares for enum %s",
+							from->outcome_labels[i],
+							LeadStageName((LeadStage) (STAGE_RECYCLED + from->outcome_of[i])),
+							to->type_name),
+					 errdetail("A funnel keeps the outcomes its enum declared when it was built; "
+							   "its counts cannot be moved to another declaration."),
+					 errhint("Rebuild the funnel from its events, or restore the declaration.")));
+	}
+	if (from == NULL)
+	{
+		/*
+		 * stored by align 0.1.0: no name, read as before by position, while
+		 * every value of the enum is a stage
+		 */
+		if (f->nstages != nto || to->nlisted > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("this funnel has %d stages but enum %s has %d stages and %d declared outcomes",
+							f->nstages, to->type_name, nto, to->nlisted),
+					 errdetail("The funnel was stored by align 0.1.0, which did not record its enum; "
+							   "it is read by position only over an enum whose values are all stages."),
+					 errhint("Pass stages of the enum the funnel was built over, or rebuild the funnel.")));
 		for (int s = 0; s < nto; s++)
 			map[s] = s;
 		return;

@@ -156,6 +156,10 @@ typedef struct FunnelLadder
 	char	   *type_name;		/* format_type_be_qualified() of the enum */
 	Oid			oids[FUNNEL_MAX_STAGES];	/* value OIDs, or InvalidOid */
 	char	   *labels[FUNNEL_MAX_STAGES];	/* value labels */
+	/* the values ladder_outcome declared outcomes (a funnel with outcomes) */
+	int			nlisted;
+	char	   *outcome_labels[FUNNEL_MAX_STAGES];	/* in the enum's order */
+	uint8		outcome_of[FUNNEL_MAX_STAGES];	/* 0 recycled, 1 disqualified, 2 lost */
 } FunnelLadder;
 
 /*

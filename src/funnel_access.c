@@ -150,11 +150,18 @@ LabelSlot(const Funnel *f, const char *text)
 
 	if (slot == LADDER_LABEL_NONE && f->noutcomes > 0)
 	{
-		/* the funnel's own outcomes, by their names: recycled, disqualified, lost */
-		LeadStage	code = LeadStageLookup(text);
+		/*
+		 * a value the funnel counted as an outcome, as the enum writes it or
+		 * ignoring case, spaces, "_" and "-"; else an outcome by its name
+		 */
+		int			o = LadderLabelMatch(f->ladder->outcome_labels, NULL, f->ladder->nlisted, text);
 
-		if (code >= STAGE_RECYCLED && code <= STAGE_LOST)
-			return f->nstages + (code - STAGE_RECYCLED);
+		if (o >= 0)
+			return f->nstages + f->ladder->outcome_of[o];
+		slot = o;
+		for (o = 0; slot == LADDER_LABEL_NONE && o < FUNNEL_MAX_OUTCOMES; o++)
+			if (pg_strcasecmp(text, LeadStageName((LeadStage) (STAGE_RECYCLED + o))) == 0)
+				return f->nstages + o;
 	}
 
 	if (slot == LADDER_LABEL_AMBIGUOUS)
@@ -172,7 +179,7 @@ LabelSlot(const Funnel *f, const char *text)
 						(size_t) quoted < strlen(text) ? "..." : ""),
 				 errhint("The funnel's stages: %s; case, spaces, \"_\" and \"-\" are ignored.%s",
 						 LadderLabelList(f),
-						 f->noutcomes > 0 ? " Its outcomes, as text: recycled, disqualified, lost." : "")));
+						 f->noutcomes > 0 ? " Its outcomes: the values declared outcomes, or recycled, disqualified, lost." : "")));
 	return slot;
 }
 

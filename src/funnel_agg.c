@@ -293,7 +293,9 @@ funnel_combine(PG_FUNCTION_ARGS)
  * cached per call site).  Where the state was built by this process it is
  * that ladder already; where other nodes built it (Citus' partial
  * aggregates) and declare other outcomes, it is moved onto it, or an
- * error when it cannot be (a declared outcome counted as a stage).
+ * error when it cannot be (a declared outcome counted as a stage, or a
+ * declaration that differs).  Without a call expression (Citus) the map
+ * is cached for the transaction.
  */
 static Funnel *
 OnFinalLadder(FunctionCallInfo fcinfo, Funnel *state, int stage_arg)
@@ -307,7 +309,18 @@ OnFinalLadder(FunctionCallInfo fcinfo, Funnel *state, int stage_arg)
 	type = CallArgType(fcinfo, stage_arg);
 	if (!OidIsValid(type) || !type_is_enum(type))
 		return state;
-	if (map == NULL || map->enum_type != type)
+	if (map == NULL && Callerless(fcinfo))
+	{
+		/* Citus' coord_combine_agg: a new FmgrInfo per group */
+		map = CallerlessCacheFind(fcinfo);
+		if (map == NULL || map->enum_type != type)
+		{
+			map = MemoryContextAllocZero(CallerlessContext(), sizeof(StageMap));
+			StageMapInitType(map, type, CallerlessContext(), true);
+			CallerlessCacheAdd(fcinfo, map);
+		}
+	}
+	else if (map == NULL || map->enum_type != type)
 	{
 		map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StageMap));
 		StageMapInitType(map, type, fcinfo->flinfo->fn_mcxt, true);

@@ -136,7 +136,7 @@ CheckLadderName(const char *name, int maxlen, const char *what)
 
 /* Checks an enum ladder's identity: an enum name and n distinct labels. */
 static void
-CheckLadder(const FunnelLadder *l, int n)
+CheckLadder(const FunnelLadder *l, int n, int noutcomes)
 {
 	CheckLadderName(l->type_name, 2 * NAMEDATALEN + 8, "enum name");
 	for (int s = 0; s < n; s++)
@@ -145,6 +145,21 @@ CheckLadder(const FunnelLadder *l, int n)
 		for (int t = 0; t < s; t++)
 			if (strcmp(l->labels[s], l->labels[t]) == 0)
 				Corrupt("a ladder's stage labels must be distinct");
+	}
+	/* declared outcomes: 1 or more when the funnel tracks outcomes, else none */
+	if (noutcomes > 0 ? l->nlisted < 1 || l->nlisted > FUNNEL_MAX_STAGES - n : l->nlisted != 0)
+		Corrupt("an enum funnel tracks outcomes exactly when it lists its declared outcomes");
+	for (int i = 0; i < l->nlisted; i++)
+	{
+		CheckLadderName(l->outcome_labels[i], NAMEDATALEN - 1, "outcome label");
+		if (l->outcome_of[i] >= FUNNEL_MAX_OUTCOMES)
+			Corrupt("a declared outcome is recycled, disqualified or lost");
+		for (int s = 0; s < n; s++)
+			if (strcmp(l->outcome_labels[i], l->labels[s]) == 0)
+				Corrupt("a label is a stage and an outcome");
+		for (int j = 0; j < i; j++)
+			if (strcmp(l->outcome_labels[i], l->outcome_labels[j]) == 0)
+				Corrupt("a ladder's outcome labels must be distinct");
 	}
 }
 
@@ -166,7 +181,7 @@ FunnelValidate(const Funnel *f)
 	if ((f->flags & FUNNEL_WITHIN) ? f->within_secs < 0 : f->within_secs != 0)
 		Corrupt("bad conversion window");
 	if (f->ladder != NULL)
-		CheckLadder(f->ladder, n);
+		CheckLadder(f->ladder, n, f->noutcomes);
 	else if ((f->flags & FUNNEL_ENUM) && f->noutcomes > 0)
 		Corrupt("an enum funnel that tracks outcomes names its enum and labels");
 	for (int o = 0; o < f->noutcomes; o++)
@@ -220,6 +235,13 @@ LadderWords(const Funnel *f)
 	bytes = 4 * (1 + f->nstages) + strlen(f->ladder->type_name) + 1;
 	for (int s = 0; s < f->nstages; s++)
 		bytes += strlen(f->ladder->labels[s]) + 1;
+	if (f->noutcomes > 0)
+	{
+		/* the declared outcomes: their number, then each outcome and label */
+		bytes++;
+		for (int i = 0; i < f->ladder->nlisted; i++)
+			bytes += 1 + strlen(f->ladder->outcome_labels[i]) + 1;
+	}
 	return (bytes + 7) / 8;
 }
 
@@ -300,6 +322,16 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 		{
 			strcpy(p, f->ladder->labels[s]);
 			p += strlen(p) + 1;
+		}
+		if (f->noutcomes > 0)
+		{
+			*p++ = (char) f->ladder->nlisted;
+			for (int i = 0; i < f->ladder->nlisted; i++)
+			{
+				*p++ = (char) f->ladder->outcome_of[i];
+				strcpy(p, f->ladder->outcome_labels[i]);
+				p += strlen(p) + 1;
+			}
 		}
 		w += dst->ladder_words;
 	}
@@ -393,6 +425,27 @@ ReadFlatLadder(Funnel *f, const char *block, Size bytes)
 		else
 			l->labels[k - 1] = name;
 		pos = end - block + 1;
+	}
+	if (f->noutcomes > 0)
+	{
+		if (pos >= bytes)
+			Corrupt("truncated ladder");
+		l->nlisted = (uint8) block[pos++];
+		if (l->nlisted < 1 || l->nlisted > FUNNEL_MAX_STAGES - f->nstages)
+			Corrupt("bad number of declared outcomes");
+		for (int i = 0; i < l->nlisted; i++)
+		{
+			const char *end;
+
+			if (pos >= bytes)
+				Corrupt("truncated ladder");
+			l->outcome_of[i] = (uint8) block[pos++];
+			end = memchr(block + pos, '\0', bytes - pos);
+			if (end == NULL)
+				Corrupt("truncated ladder");
+			l->outcome_labels[i] = MemoryContextStrdup(f->cxt, block + pos);
+			pos = end - block + 1;
+		}
 	}
 	if (bytes - pos >= 8)
 		Corrupt("bad ladder length");
@@ -815,6 +868,22 @@ funnel_out(PG_FUNCTION_ARGS)
 			escape_json(&buf, f->ladder->labels[s]);
 		}
 		appendStringInfoString(&buf, "], ");
+		if (f->noutcomes > 0)
+		{
+			/* the values declared outcomes, and which */
+			appendStringInfoString(&buf, "\"outcome_labels\": [");
+			for (int i = 0; i < f->ladder->nlisted; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(&buf, ", ");
+				escape_json(&buf, f->ladder->outcome_labels[i]);
+			}
+			appendStringInfoString(&buf, "], \"outcome_of\": [");
+			for (int i = 0; i < f->ladder->nlisted; i++)
+				appendStringInfo(&buf, "%s\"%s\"", i > 0 ? ", " : "",
+								 outcome_names[f->ladder->outcome_of[i]]);
+			appendStringInfoString(&buf, "], ");
+		}
 	}
 	appendStringInfo(&buf, "\"stages\": %d, \"within_seconds\": ", n);
 	if (f->flags & FUNNEL_WITHIN)
@@ -1068,15 +1137,41 @@ JsonString(const JsonbValue *v, const char *what)
 
 /* Reads an enum ladder's identity: "ladder" (the enum) and "labels". */
 static void
-ReadLadder(Funnel *f, JsonbValue *ladder, JsonbValue *labels)
+ReadLadder(Funnel *f, JsonbContainer *root)
 {
 	FunnelLadder *l = palloc0(sizeof(FunnelLadder));
 	JsonbContainer *arr;
+	JsonbValue *v;
 
-	l->type_name = JsonString(ladder, "ladder");
-	arr = JsonArray(labels, f->nstages, "labels");
+	l->type_name = JsonString(JsonMember(root, "ladder"), "ladder");
+	arr = JsonArray(JsonMember(root, "labels"), f->nstages, "labels");
 	for (int s = 0; s < f->nstages; s++)
 		l->labels[s] = JsonString(getIthJsonbValueFromContainer(arr, s), "labels");
+	if (f->noutcomes > 0)
+	{
+		JsonbContainer *kinds;
+
+		v = JsonMember(root, "outcome_labels");
+		if (v == NULL || v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
+			Corrupt("\"outcome_labels\" must be an array of the labels declared outcomes");
+		l->nlisted = JsonContainerSize(v->val.binary.data);
+		if (l->nlisted < 1 || l->nlisted > FUNNEL_MAX_STAGES - f->nstages)
+			Corrupt("bad number of declared outcomes");
+		arr = JsonArray(v, l->nlisted, "outcome_labels");
+		kinds = JsonArray(JsonMember(root, "outcome_of"), l->nlisted, "outcome_of");
+		for (int i = 0; i < l->nlisted; i++)
+		{
+			char	   *kind = JsonString(getIthJsonbValueFromContainer(kinds, i), "outcome_of");
+			int			o = 0;
+
+			l->outcome_labels[i] = JsonString(getIthJsonbValueFromContainer(arr, i), "outcome_labels");
+			while (o < FUNNEL_MAX_OUTCOMES && strcmp(outcome_names[o], kind) != 0)
+				o++;
+			if (o == FUNNEL_MAX_OUTCOMES)
+				Corrupt("\"outcome_of\" holds recycled, disqualified or lost");
+			l->outcome_of[i] = (uint8) o;
+		}
+	}
 	f->ladder = l;
 }
 
@@ -1303,8 +1398,8 @@ funnel_in(PG_FUNCTION_ARGS)
 	if (version >= 2 && (flags & FUNNEL_ENUM) &&
 		(JsonMember(root, "ladder") != NULL || JsonMember(root, "labels") != NULL))
 	{
-		ReadLadder(f, JsonMember(root, "ladder"), JsonMember(root, "labels"));
-		nkeys += 2;
+		ReadLadder(f, root);
+		nkeys += 2 + (f->noutcomes > 0 ? 2 : 0);
 	}
 	ReadTimes(f, JsonMember(root, "times"));
 	v = JsonMember(root, "leads");
@@ -1360,6 +1455,15 @@ funnel_send(PG_FUNCTION_ARGS)
 			pq_sendstring(&buf, f->ladder->type_name);
 			for (int s = 0; s < n; s++)
 				pq_sendstring(&buf, f->ladder->labels[s]);
+			if (f->noutcomes > 0)
+			{
+				pq_sendbyte(&buf, (uint8) f->ladder->nlisted);
+				for (int i = 0; i < f->ladder->nlisted; i++)
+				{
+					pq_sendbyte(&buf, f->ladder->outcome_of[i]);
+					pq_sendstring(&buf, f->ladder->outcome_labels[i]);
+				}
+			}
 		}
 	}
 	for (int s = 0; s < n; s++)
@@ -1497,6 +1601,17 @@ funnel_recv(PG_FUNCTION_ARGS)
 			f->ladder->type_name = GetString(msg);
 			for (int s = 0; s < n; s++)
 				f->ladder->labels[s] = GetString(msg);
+			if (noutcomes > 0)
+			{
+				f->ladder->nlisted = GetByte(msg);
+				if (f->ladder->nlisted < 1 || f->ladder->nlisted > FUNNEL_MAX_STAGES - n)
+					Corrupt("bad number of declared outcomes");
+				for (int i = 0; i < f->ladder->nlisted; i++)
+				{
+					f->ladder->outcome_of[i] = GetByte(msg);
+					f->ladder->outcome_labels[i] = GetString(msg);
+				}
+			}
 		}
 	}
 	for (int s = 0; s < n; s++)

@@ -16,6 +16,10 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "commands/extension.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -64,7 +68,8 @@ AlignSchema(void)
 /*
  * The outcomes ladder_outcome declares for enum_type, in cxt, in *out
  * (room for FUNNEL_MAX_STAGES); their number.  Read with the statement's
- * snapshot, so a declaration made earlier in the transaction counts.
+ * snapshot; callers cache the result for their query (for calls without a
+ * call expression, Citus', for the transaction).
  */
 int
 LadderOutcomesOf(Oid enum_type, MemoryContext cxt, LadderOutcome *out)
@@ -162,4 +167,64 @@ ladder_outcome_valid(PG_FUNCTION_ARGS)
 				 errhint("Name the value exactly as the enum spells it: %s.", values.data)));
 	}
 	PG_RETURN_BOOL(true);
+}
+
+/*
+ * Raises 42501 unless the current role may declare the outcomes of type
+ * (a member of its owner's role; a superuser).  A type that no longer
+ * exists passes: anyone may delete its rows, and the CHECK constraint
+ * refuses new ones.
+ */
+static void
+CheckDeclarer(Oid type)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		return;
+	owner = ((Form_pg_type) GETSTRUCT(tup))->typowner;
+	ReleaseSysCache(tup);
+	if (!has_privs_of_role(GetUserId(), owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to change the outcomes of %s", format_type_be(type)),
+				 errdetail("Only members of its owner's role, %s, declare an enum's outcomes.",
+						   GetUserNameFromId(owner, false))));
+}
+
+PG_FUNCTION_INFO_V1(ladder_outcome_guard);
+/*
+ * ladder_outcome's row trigger: a row is added, changed or deleted only by
+ * a member of the owner's role of the enum it names (before and after an
+ * UPDATE).  Everyone may read the table (and pg_dump it).
+ */
+Datum
+ladder_outcome_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	bool		isnull;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!TRIGGER_FIRED_BEFORE(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("ladder_outcome_guard runs only as ladder_outcome's BEFORE ROW trigger")));
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) || TRIGGER_FIRED_BY_DELETE(td->tg_event))
+	{
+		Datum		ladder = heap_getattr(td->tg_trigtuple, ATT_LADDER, td->tg_relation->rd_att, &isnull);
+
+		if (!isnull)
+			CheckDeclarer(DatumGetObjectId(ladder));
+	}
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		HeapTuple	row = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+		Datum		ladder = heap_getattr(row, ATT_LADDER, td->tg_relation->rd_att, &isnull);
+
+		if (!isnull)
+			CheckDeclarer(DatumGetObjectId(ladder));
+		return PointerGetDatum(row);
+	}
+	return PointerGetDatum(td->tg_trigtuple);
 }

@@ -103,7 +103,7 @@ StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt, bool outcomes)
 			i++;
 		if (i == n)
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("ladder_outcome declares \"%s\" an outcome of enum %s, which has no such value",
 							declared[d].label, format_type_be(enum_type)),
 					 errhint("Update or delete that row of ladder_outcome (was the value renamed?).")));
@@ -130,7 +130,7 @@ StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt, bool outcomes)
 						format_type_be(enum_type)),
 				 errhint("Delete a row of ladder_outcome for it; at least one value must be a stage.")));
 	map->nstages = nladder;
-	map->nlisted = 0;
+	map->ladder.nlisted = 0;
 	nladder = 0;
 	for (int i = 0; i < n; i++)
 	{
@@ -144,9 +144,9 @@ StageMapInitEnum(StageMap *map, Oid enum_type, MemoryContext cxt, bool outcomes)
 		else
 		{
 			items[i].pos = map->nstages + items[i].outcome;
-			map->outcome_labels[map->nlisted] = (char *) items[i].label;
-			map->outcome_of[map->nlisted] = (uint8) items[i].outcome;
-			map->nlisted++;
+			map->ladder.outcome_labels[map->ladder.nlisted] = (char *) items[i].label;
+			map->ladder.outcome_of[map->ladder.nlisted] = (uint8) items[i].outcome;
+			map->ladder.nlisted++;
 		}
 	}
 	qsort(items, n, sizeof(EnumItem), CompareOid);
@@ -246,16 +246,6 @@ StageMapSlot(const StageMap *map, Datum stage)
 						format_type_be(map->enum_type))));
 	}
 	pg_unreachable();
-}
-
-/* Slot of an outcome label of an enum map (the label exactly), or -1. */
-int
-StageMapOutcomeSlot(const StageMap *map, const char *label)
-{
-	for (int i = 0; i < map->nlisted; i++)
-		if (strcmp(map->outcome_labels[i], label) == 0)
-			return map->nstages + map->outcome_of[i];
-	return -1;
 }
 
 /* Fills keys[0..n-1] with the matching keys of a ladder's labels ("" for none). */

@@ -20,13 +20,10 @@ typedef struct StageMap
 	int			noutcomes;		/* outcome slots after the ladder (0 or 3) */
 	int			nvalues;		/* enum values: ladder stages and outcomes */
 	Oid		   *by_pos;			/* ladder value OIDs in sort order (ladder.oids) */
-	FunnelLadder ladder;		/* the enum's identity, as a funnel keeps it */
+	FunnelLadder ladder;		/* the enum's identity and declared outcomes, as a
+								 * funnel keeps them */
 	Oid		   *sorted_oids;	/* every enum value's OID ascending, for search */
 	uint8	   *sorted_pos;		/* slot of sorted_oids[i] */
-	int			nlisted;		/* enum values declared outcomes */
-	char	   *outcome_labels[FUNNEL_MAX_STAGES];	/* their labels, in sort order */
-	uint8		outcome_of[FUNNEL_MAX_STAGES];	/* their outcome: 0 recycled, 1
-												 * disqualified, 2 lost */
 } StageMap;
 
 /* Sets up the map for argument argno's type (lead_stage unless an enum), outcomes declared. */
@@ -52,9 +49,6 @@ extern void FunnelInitOnMap(Funnel *f, MemoryContext cxt, const StageMap *map,
 
 /* Slot of a stage value: ladder 0..nstages-1, outcomes after; -1 = ignored. */
 extern int	StageMapSlot(const StageMap *map, Datum stage);
-
-/* Slot of an outcome label of an enum map (exact label), or -1. */
-extern int	StageMapOutcomeSlot(const StageMap *map, const char *label);
 
 /* The matching key of an enum label (StageLabelKey), "" when it has none. */
 typedef char LadderLabelKey[STAGE_LABEL_MAX + 1];

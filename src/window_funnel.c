@@ -154,7 +154,7 @@ StartSlot(const StageMap *map, const char *label)
 						format_type_be(map->enum_type)),
 				 errhint("Write the label as the enum has it.")));
 	if (slot < 0 && map->is_enum &&
-		LadderLabelMatch(map->outcome_labels, NULL, map->nlisted, label) >= 0)
+		LadderLabelMatch(map->ladder.outcome_labels, NULL, map->ladder.nlisted, label) >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("window_funnel mode start=%s names an outcome of %s, not a ladder stage",
@@ -1378,18 +1378,18 @@ window_funnel_internal_combine(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(window_funnel_internal_deserialize);
-/* Deserialize of window_funnel over an enum: the portable form, checked, into the aggregate's memory. */
+/*
+ * Deserialize of window_funnel over an enum: the portable form, checked,
+ * in the current (per-row) memory, as the combine function only reads it.
+ */
 Datum
 window_funnel_internal_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext old = MemoryContextSwitchTo(AlignAggContext(fcinfo, "window_funnel_deserialize"));
 	StringInfoData msg;
-	WFFlat	   *f;
 
+	(void) AlignAggContext(fcinfo, "window_funnel_deserialize");
 	InitStateMessage(&msg, PG_GETARG_BYTEA_PP(0));
-	f = ReceiveFlat(&msg);
-	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(f);
+	PG_RETURN_POINTER(ReceiveFlat(&msg));
 }
 
 PG_FUNCTION_INFO_V1(window_funnel_state_in);

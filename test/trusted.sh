@@ -103,13 +103,20 @@ nothing_beyond() {
     denied $dbo 'ALTER EXTENSION align DROP FUNCTION public.stage_rank(public.lead_stage)'
     denied $other "SELECT public.align_concrete_aggregates('date', 'public.lead_stage')"
     # ladder_outcome: the enum's owner declares an outcome; another role can
-    # neither add one for that enum nor change or delete the owner's row
+    # neither add one for that enum nor change or delete the owner's row;
+    # the owner, not a superuser, can pg_dump the database (its rows too;
+    # but the schema secret, which another role keeps from it)
     as_dbo -c "INSERT INTO public.ladder_outcome VALUES ('public.deal_stage', 'SQL', 'lost')" >/dev/null \
         || fail "$dbo could not declare an outcome of its own enum"
     denied $other "INSERT INTO public.ladder_outcome VALUES ('public.deal_stage', 'MQL', 'lost')"
-    as_other -c "UPDATE public.ladder_outcome SET outcome = 'recycled'" -c "DELETE FROM public.ladder_outcome" >/dev/null
+    denied $other "UPDATE public.ladder_outcome SET outcome = 'recycled'"
+    denied $other "DELETE FROM public.ladder_outcome"
     [ "$(as_super -At -c "SELECT string_agg(format('%s %s %s', ladder, label, outcome), ',') FROM public.ladder_outcome")" \
         = "public.deal_stage SQL lost" ] || fail "$other changed or deleted $dbo's ladder_outcome row"
+    pg_dump --no-sync -U $dbo -d $db -N secret >"$work/owner.dump" 2>"$work/owner.err" \
+        || fail "$dbo could not pg_dump its database: $(head -3 "$work/owner.err")"
+    grep -q "deal_stage"$'\t'"SQL"$'\t'"lost$" "$work/owner.dump" \
+        || fail "$dbo's pg_dump lacks its ladder_outcome row: $(grep -A3 "COPY public.ladder_outcome" "$work/owner.dump")"
     as_dbo -c "DELETE FROM public.ladder_outcome" >/dev/null
 }
 # use_and_drop WHAT: the owner uses align, drops it and what it made with it;

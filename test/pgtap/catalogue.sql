@@ -21,14 +21,15 @@ SELECT is_empty($$SELECT signature FROM align_functions
                 'every align function is PARALLEL SAFE, but align_concrete_aggregates (it runs DDL)');
 SELECT is_empty($$SELECT signature FROM align_functions
                   WHERE prokind = 'f' AND signature NOT LIKE 'funnel_%' AND signature NOT LIKE 'window_%'
-                    AND provolatile <> CASE WHEN signature LIKE 'align_concrete_aggregates(%' THEN 'v'
+                    AND provolatile <> CASE WHEN signature LIKE 'align_concrete_aggregates(%'
+                                                 OR signature = 'ladder_outcome_guard()' THEN 'v'
                                             WHEN signature LIKE '%anyenum%' OR signature LIKE 'align_%'
                                                  OR signature LIKE 'enum\_%'
                                                  OR signature ~ '^handoff_state_(in|out|recv|send)\('
                                                  OR signature = 'try_stage(text,anyelement)'
                                                  OR signature LIKE 'ladder\_outcome\_valid(%'
                                             THEN 's' ELSE 'i' END$$,
-                'every plain align function over stages is IMMUTABLE, STABLE where it reads an enum''s labels (ladder_outcome''s check too), a setting or a type name, VOLATILE where it runs DDL');
+                'every plain align function over stages is IMMUTABLE, STABLE where it reads an enum''s labels (ladder_outcome''s check too), a setting or a type name, VOLATILE where it runs DDL (or is a trigger)');
 SELECT is_empty($$SELECT signature FROM align_functions
                   WHERE prokind = 'f' AND NOT proisstrict AND signature LIKE 'lead_stage%'$$,
                 'every lead_stage support function is STRICT');
