@@ -23,6 +23,7 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "nodes/primnodes.h"
 
 #include "align.h"
 #include "calendar.h"
@@ -48,15 +49,21 @@ extern Datum work_calendar_send(PG_FUNCTION_ARGS);
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Calls f with up to four arguments, none NULL. */
+/*
+ * Calls f with up to four arguments, none NULL, from a call expression as a
+ * query's call is (not callerless, as Citus calls: callerless.c is not
+ * linked).  Nothing reads the expression: get_fn_expr_argtype is a stub.
+ */
 static Datum
 Call(PGFunction f, int nargs, Datum a0, Datum a1, Datum a2, Datum a3)
 {
+	static FuncExpr call_expr = {.xpr.type = T_FuncExpr};
 	LOCAL_FCINFO(fcinfo, 4);
 	FmgrInfo	flinfo;
 
 	memset(&flinfo, 0, sizeof(flinfo));
 	flinfo.fn_mcxt = CurrentMemoryContext;
+	flinfo.fn_expr = (Node *) &call_expr;
 	flinfo.fn_nargs = nargs;
 	InitFunctionCallInfoData(*fcinfo, &flinfo, nargs, InvalidOid, NULL, NULL);
 	fcinfo->args[0].value = a0;
@@ -253,6 +260,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	StubNewStatement();
 	stub_error_jmp = &jmp;
 	if (sigsetjmp(jmp, 0) == 0)
 	{

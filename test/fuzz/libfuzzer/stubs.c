@@ -18,6 +18,8 @@
 #include <ctype.h>
 #include <setjmp.h>
 
+#include "access/xact.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -580,6 +582,33 @@ pg_next_dst_boundary(const pg_time_t *timep, long int *before_gmtoff, int *befor
 	*after_isdst = 0;
 	return 1;
 }
+
+/* ---------- transactions ---------- */
+
+/* Each input is a statement of its own, started a microsecond after the last. */
+static TimestampTz stub_statement_start = 0;
+
+void
+StubNewStatement(void)
+{
+	stub_statement_start++;
+}
+
+TimestampTz
+GetCurrentStatementStartTimestamp(void)
+{
+	return stub_statement_start;
+}
+
+/* ---------- executor ---------- */
+
+/*
+ * window_funnel's sort of events past the memory budget takes the addresses
+ * of these; its tuplesort and slot functions abort (stubs_abort.c), and no
+ * budget is set here, so they are never read.
+ */
+const TupleTableSlotOps TTSOpsVirtual;
+const TupleTableSlotOps TTSOpsMinimalTuple;
 
 /* ---------- fmgr and friends ---------- */
 
