@@ -47,7 +47,8 @@ SQL_PARTS = \
 	src/window_hours.sql \
 	src/enum_stays.sql \
 	src/callerless.sql \
-	src/calendar.sql
+	src/calendar.sql \
+	src/window_calendar.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
 # then the declarations 0.2.0 added whole, from src/ as the install script.
@@ -66,7 +67,8 @@ UPDATE_0_2_0_PARTS = \
 	src/callerless.sql \
 	src/try_stage.sql \
 	src/ladder_outcome.sql \
-	src/calendar.sql
+	src/calendar.sql \
+	src/window_calendar.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the

@@ -21,7 +21,14 @@ CREATE TYPE work_calendar (
     SEND = work_calendar_send,
     INTERNALLENGTH = VARIABLE,
     ALIGNMENT = int4,
-    STORAGE = extended
+    STORAGE = extended,
+    -- In the date/time category, not preferred: where an overload takes a
+    -- calendar at the place another takes a timestamptz (sla_breached(at,
+    -- owner, sla, as_of) and (at, owner, sla, cal)), an untyped literal
+    -- there still means the timestamptz, as before calendars existed,
+    -- instead of making the call ambiguous (42725).  No cast joins the
+    -- category's types to work_calendar: a calendar is passed typed.
+    CATEGORY = 'D'
 );
 COMMENT ON FUNCTION work_calendar_in(cstring) IS
     'work_calendar text input: weekly hours, tz and closed days, stored canonical';

@@ -3,7 +3,9 @@
  *		The handoff-gap window functions: handoff_gap, time_in_stage,
  *		sla_breached and handoff_count, and handoff_gap_hours and
  *		time_in_stage_hours (the same durations as float8 hours), used as
- *		f(...) OVER (PARTITION BY lead ORDER BY at).
+ *		f(...) OVER (PARTITION BY lead ORDER BY at); and the overloads of
+ *		the duration functions with a last work_calendar argument, which
+ *		measure working time instead of wall-clock time.
  *
  * Each function makes one pass over its partition in window order, keeping
  * what it needs of the rows already seen (the latest time, the current
@@ -30,6 +32,15 @@
  *	- The sla is read by align's one interval rule (interval_rule.c): its
  *	  total, a negative total an error (22023); a NULL sla gives NULL on the
  *	  rows it would judge.
+ *	- With a calendar (the last argument), every duration is the working
+ *	  time of the calendar of the row the result is on: the handoff row for
+ *	  handoff_gap and sla_breached, the row whose stay is measured for
+ *	  time_in_stage, the last owned row for sla_breached's open wait.  The
+ *	  sla is then working time too.  A NULL calendar gives NULL where a
+ *	  duration would be measured; the ownership sequence and the time-order
+ *	  check go on as without a calendar.  The expanded calendars are cached
+ *	  in fn_extra (calendar.h), so a constant calendar is expanded once per
+ *	  query, not per partition.
  */
 #include "postgres.h"
 
@@ -45,6 +56,7 @@
 #include "windowapi.h"
 
 #include "align.h"
+#include "calendar.h"
 #include "interval_rule.h"
 
 /* Argument positions shared by the functions that take them. */
@@ -53,18 +65,30 @@
 #define ARG_SLA			2		/* sla interval, after owner */
 #define ARG_SLA_AS_OF	3		/* as_of timestamptz of sla_breached */
 #define ARG_TIS_AS_OF	1		/* as_of timestamptz of time_in_stage */
+#define NO_ARG			(-1)	/* an optional argument not given */
 
 /*
  * What a function knows about its owner argument's type, looked up once per
- * query and kept in fn_extra.
+ * query.
  */
 typedef struct OwnerType
 {
-	Oid			typid;			/* the owner argument's actual type */
+	Oid			typid;			/* the owner argument's actual type (InvalidOid:
+								 * not looked up yet) */
 	int16		typlen;			/* its length, for datumCopy */
 	bool		typbyval;		/* passed by value? */
 	FmgrInfo   *eq;				/* its default equality (in the type cache) */
 } OwnerType;
+
+/*
+ * What a function keeps for the whole query, across partitions: in
+ * fn_extra, allocated in fn_mcxt.
+ */
+typedef struct WindowCache
+{
+	OwnerType	owner;			/* the owner argument's type */
+	CalendarCache *calendars;	/* the calendar argument's expanded values */
+} WindowCache;
 
 /*
  * The time-order check: the latest non-NULL at of the partition so far.
@@ -97,8 +121,8 @@ typedef struct HandoffStep
 	bool		handoff;		/* the row's owner differs from the previous
 								 * owner: it is the first row of a new owner */
 	bool		gap_null;		/* gap unknown (not a handoff, or an at NULL) */
-	int64		gap;			/* at minus the previous owner's last at, in
-								 * microseconds */
+	TimestampTz from;			/* where the gap starts: the previous owner's
+								 * last at (the row's at ends it) */
 } HandoffStep;
 
 /* Raises the out-of-order error for fname: a row at later follows a row at earlier. */
@@ -129,15 +153,25 @@ CheckTimeOrder(const char *fname, TimeOrder *order, bool at_null, TimestampTz at
 	order->latest = at;
 }
 
+/* The function's query-long cache in fn_extra, allocated on first use. */
+static WindowCache *
+GetWindowCache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(WindowCache));
+	return (WindowCache *) fcinfo->flinfo->fn_extra;
+}
+
 /* Looks up (once per query) the owner argument's type and its equality. */
 static OwnerType *
 GetOwnerType(FunctionCallInfo fcinfo, int argno, const char *fname)
 {
-	OwnerType  *info = (OwnerType *) fcinfo->flinfo->fn_extra;
+	OwnerType  *info = &GetWindowCache(fcinfo)->owner;
 	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
 	TypeCacheEntry *typentry;
 
-	if (info != NULL && info->typid == typid)
+	if (OidIsValid(info->typid) && info->typid == typid)
 		return info;
 
 	if (!OidIsValid(typid))
@@ -155,23 +189,20 @@ GetOwnerType(FunctionCallInfo fcinfo, int argno, const char *fname)
 						   format_type_be(typid)),
 				 errhint("Pass an owner of a type with equality (text, an integer id, stage_team(stage)), or cast it, e.g. owner::text.")));
 
-	if (info == NULL)
-		info = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(OwnerType));
 	info->typid = typid;
 	get_typlenbyval(typid, &info->typlen, &info->typbyval);
 	info->eq = &typentry->eq_opr_finfo;	/* lives in the type cache */
-	fcinfo->flinfo->fn_extra = info;
 	return info;
 }
 
 /*
  * Advances the ownership sequence by the current row, whose owner is
  * argument argno and whose at is given, and says whether the row is a
- * handoff and with what gap (an error names fname if it is out of range).
+ * handoff and where its gap starts.
  */
 static HandoffStep
 StepOwner(FunctionCallInfo fcinfo, WindowObject winobj, HandoffState *state,
-		  OwnerType *type, int argno, bool at_null, TimestampTz at, const char *fname)
+		  OwnerType *type, int argno, bool at_null, TimestampTz at)
 {
 	HandoffStep step = {false, false, true, 0};
 	bool		owner_null;
@@ -190,7 +221,7 @@ StepOwner(FunctionCallInfo fcinfo, WindowObject winobj, HandoffState *state,
 		if (!at_null && !state->owner_at_null)
 		{
 			step.gap_null = false;
-			step.gap = TimeDifference(state->owner_at, at, fname);
+			step.from = state->owner_at;
 		}
 	}
 
@@ -351,11 +382,76 @@ static const DurationNames StayNames[2] = {
 };
 
 /*
- * handoff_gap's step: on the first row of a new owner, the time since the
- * previous owner's last row in *gap (microseconds) and true; else false.
+ * The current row's duration from from to to (from <= to, both inside
+ * align's time range) in *us: the wall-clock time when calarg is NO_ARG,
+ * else the working time in the current row's calendar (argument calarg);
+ * false if that calendar is NULL (the duration is unknown).  An error names
+ * call.
  */
 static bool
-HandoffGapStep(FunctionCallInfo fcinfo, const DurationNames *names, int64 *gap)
+MeasureSpan(FunctionCallInfo fcinfo, WindowObject winobj, int calarg,
+			TimestampTz from, TimestampTz to, const char *call, int64 *us)
+{
+	bool		cal_null;
+	Datum		cal;
+
+	if (calarg == NO_ARG)
+	{
+		*us = TimeDifference(from, to, call);
+		return true;
+	}
+	cal = WinGetFuncArgCurrent(winobj, calarg, &cal_null);
+	if (cal_null)
+		return false;
+	*us = CalendarWorkingTime(CalendarCached(&GetWindowCache(fcinfo)->calendars,
+											 fcinfo->flinfo->fn_mcxt, cal),
+							  from, to);
+	return true;
+}
+
+/*
+ * The positions of a call's optional arguments: as_of (at as_of_pos, if the
+ * function has one and the call passes it) and the calendar (the last
+ * argument, for the overloads that take one); NO_ARG where absent.
+ */
+typedef struct OptionalArgs
+{
+	int			as_of;
+	int			cal;
+} OptionalArgs;
+
+/*
+ * The optional arguments of this call of a function whose as_of, if any,
+ * is argument as_of_pos (NO_ARG: it has none) and whose overload with_cal
+ * takes a calendar last.
+ */
+static OptionalArgs
+GetOptionalArgs(FunctionCallInfo fcinfo, int as_of_pos, bool with_cal)
+{
+	OptionalArgs args;
+	int			nargs = PG_NARGS() - (with_cal ? 1 : 0);
+
+	args.as_of = (as_of_pos != NO_ARG && nargs > as_of_pos) ? as_of_pos : NO_ARG;
+	args.cal = with_cal ? PG_NARGS() - 1 : NO_ARG;
+	return args;
+}
+
+/* A duration function's result: the interval, or hours (float8). */
+static Datum
+DurationDatum(int64 us, bool hours)
+{
+	if (hours)
+		return Float8GetDatum(MicrosecondsHours(us));
+	return IntervalPGetDatum(MicrosecondsInterval(us));
+}
+
+/*
+ * handoff_gap's step: on the first row of a new owner, the time since the
+ * previous owner's last row (wall clock, or working time in the calendar
+ * argument calarg) in *gap (microseconds) and true; else false.
+ */
+static bool
+HandoffGapStep(FunctionCallInfo fcinfo, const DurationNames *names, int calarg, int64 *gap)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	OwnerType  *type = GetOwnerType(fcinfo, ARG_OWNER, names->fname);
@@ -363,15 +459,31 @@ HandoffGapStep(FunctionCallInfo fcinfo, const DurationNames *names, int64 *gap)
 	bool		at_null;
 	TimestampTz at = CurrentTime(winobj, ARG_AT, &at_null, names->at);
 	HandoffStep step;
+	bool		known;
 
 	CheckTimeOrder(names->fname, &state->order, at_null, at);
-	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at, names->call);
+	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at);
+	known = !step.gap_null &&
+		MeasureSpan(fcinfo, winobj, calarg, step.from, at, names->call, gap);
 
 	/* no earlier row is needed again: let the tuplestore forget them */
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+	return known;
+}
 
-	*gap = step.gap;
-	return !step.gap_null;
+/*
+ * handoff_gap and handoff_gap_hours, with or without a calendar: the gap
+ * as an interval or in hours, NULL where there is none.
+ */
+static Datum
+HandoffGapResult(FunctionCallInfo fcinfo, bool hours, bool with_cal)
+{
+	OptionalArgs args = GetOptionalArgs(fcinfo, NO_ARG, with_cal);
+	int64		gap;
+
+	if (!HandoffGapStep(fcinfo, &GapNames[hours ? 1 : 0], args.cal, &gap))
+		PG_RETURN_NULL();
+	return DurationDatum(gap, hours);
 }
 
 PG_FUNCTION_INFO_V1(handoff_gap);
@@ -379,11 +491,7 @@ PG_FUNCTION_INFO_V1(handoff_gap);
 Datum
 handoff_gap(PG_FUNCTION_ARGS)
 {
-	int64		gap;
-
-	if (!HandoffGapStep(fcinfo, &GapNames[0], &gap))
-		PG_RETURN_NULL();
-	PG_RETURN_INTERVAL_P(MicrosecondsInterval(gap));
+	return HandoffGapResult(fcinfo, false, false);
 }
 
 PG_FUNCTION_INFO_V1(handoff_gap_hours);
@@ -391,11 +499,23 @@ PG_FUNCTION_INFO_V1(handoff_gap_hours);
 Datum
 handoff_gap_hours(PG_FUNCTION_ARGS)
 {
-	int64		gap;
+	return HandoffGapResult(fcinfo, true, false);
+}
 
-	if (!HandoffGapStep(fcinfo, &GapNames[1], &gap))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(MicrosecondsHours(gap));
+PG_FUNCTION_INFO_V1(handoff_gap_cal);
+/* Window function: handoff_gap(at, owner, cal), the gap in the handoff row's working time. */
+Datum
+handoff_gap_cal(PG_FUNCTION_ARGS)
+{
+	return HandoffGapResult(fcinfo, false, true);
+}
+
+PG_FUNCTION_INFO_V1(handoff_gap_hours_cal);
+/* Window function: handoff_gap_hours(at, owner, cal), the working-time gap in hours. */
+Datum
+handoff_gap_hours_cal(PG_FUNCTION_ARGS)
+{
+	return HandoffGapResult(fcinfo, true, true);
 }
 
 PG_FUNCTION_INFO_V1(handoff_count);
@@ -407,7 +527,7 @@ handoff_count(PG_FUNCTION_ARGS)
 	OwnerType  *type = GetOwnerType(fcinfo, 0, "handoff_count");
 	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
 
-	(void) StepOwner(fcinfo, winobj, state, type, 0, true, 0, "handoff_count()");
+	(void) StepOwner(fcinfo, winobj, state, type, 0, true, 0);
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
 
 	if (state->handoffs > PG_INT32_MAX)
@@ -419,11 +539,13 @@ handoff_count(PG_FUNCTION_ARGS)
 
 /*
  * time_in_stage's step: the time until the next row, or on the last row
- * until as_of (if given and not before at), in *stay (microseconds) and
- * true; false when there is none (NULL).
+ * until as_of (if given and not before at), in *stay (microseconds; wall
+ * clock, or working time in the current row's calendar) and true; false
+ * when there is none (NULL).
  */
 static bool
-TimeInStageStep(FunctionCallInfo fcinfo, const DurationNames *names, int64 *stay)
+TimeInStageStep(FunctionCallInfo fcinfo, const DurationNames *names, OptionalArgs args,
+				int64 *stay)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	TimeOrder  *order = WinGetPartitionLocalMemory(winobj, sizeof(TimeOrder));
@@ -447,24 +569,35 @@ TimeInStageStep(FunctionCallInfo fcinfo, const DurationNames *names, int64 *stay
 		next_at = CheckTime(DatumGetTimestampTz(next), names->at);
 		if (next_at < at)
 			ReportOutOfOrder(names->fname, at, next_at);
-		*stay = TimeDifference(at, next_at, names->call);
-		return true;
+		return MeasureSpan(fcinfo, winobj, args.cal, at, next_at, names->call, stay);
 	}
 
 	/* the last row of the partition: until as_of, if given and not before at */
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
-	if (PG_NARGS() > ARG_TIS_AS_OF && !at_null)
+	if (args.as_of != NO_ARG && !at_null)
 	{
 		bool		as_of_null;
-		TimestampTz as_of = CurrentTime(winobj, ARG_TIS_AS_OF, &as_of_null, names->as_of);
+		TimestampTz as_of = CurrentTime(winobj, args.as_of, &as_of_null, names->as_of);
 
 		if (!as_of_null && as_of >= at)
-		{
-			*stay = TimeDifference(at, as_of, names->call);
-			return true;
-		}
+			return MeasureSpan(fcinfo, winobj, args.cal, at, as_of, names->call, stay);
 	}
 	return false;
+}
+
+/*
+ * time_in_stage and time_in_stage_hours, with or without as_of and a
+ * calendar: the stay as an interval or in hours, NULL where there is none.
+ */
+static Datum
+TimeInStageResult(FunctionCallInfo fcinfo, bool hours, bool with_cal)
+{
+	OptionalArgs args = GetOptionalArgs(fcinfo, ARG_TIS_AS_OF, with_cal);
+	int64		stay;
+
+	if (!TimeInStageStep(fcinfo, &StayNames[hours ? 1 : 0], args, &stay))
+		PG_RETURN_NULL();
+	return DurationDatum(stay, hours);
 }
 
 PG_FUNCTION_INFO_V1(time_in_stage);
@@ -472,11 +605,7 @@ PG_FUNCTION_INFO_V1(time_in_stage);
 Datum
 time_in_stage(PG_FUNCTION_ARGS)
 {
-	int64		stay;
-
-	if (!TimeInStageStep(fcinfo, &StayNames[0], &stay))
-		PG_RETURN_NULL();
-	PG_RETURN_INTERVAL_P(MicrosecondsInterval(stay));
+	return TimeInStageResult(fcinfo, false, false);
 }
 
 PG_FUNCTION_INFO_V1(time_in_stage_hours);
@@ -484,23 +613,36 @@ PG_FUNCTION_INFO_V1(time_in_stage_hours);
 Datum
 time_in_stage_hours(PG_FUNCTION_ARGS)
 {
-	int64		stay;
-
-	if (!TimeInStageStep(fcinfo, &StayNames[1], &stay))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(MicrosecondsHours(stay));
+	return TimeInStageResult(fcinfo, true, false);
 }
 
-PG_FUNCTION_INFO_V1(sla_breached);
-/*
- * Window function: on a handoff row, whether the gap exceeded sla; with
- * as_of, the partition's last row with an owner also judges the wait still
- * open after it (from its at until as_of).
- */
+PG_FUNCTION_INFO_V1(time_in_stage_cal);
+/* Window function: time_in_stage(at [, as_of], cal), the stay in the row's working time. */
 Datum
-sla_breached(PG_FUNCTION_ARGS)
+time_in_stage_cal(PG_FUNCTION_ARGS)
+{
+	return TimeInStageResult(fcinfo, false, true);
+}
+
+PG_FUNCTION_INFO_V1(time_in_stage_hours_cal);
+/* Window function: time_in_stage_hours(at [, as_of], cal), the working-time stay in hours. */
+Datum
+time_in_stage_hours_cal(PG_FUNCTION_ARGS)
+{
+	return TimeInStageResult(fcinfo, true, true);
+}
+
+/*
+ * sla_breached, with or without as_of and a calendar: on a handoff row,
+ * whether the gap exceeded sla; with as_of, the partition's last row with
+ * an owner also judges the wait still open after it (from its at until
+ * as_of).  With a calendar, gaps, waits and the sla are working time.
+ */
+static Datum
+SlaBreachedResult(FunctionCallInfo fcinfo, bool with_cal)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
+	OptionalArgs args = GetOptionalArgs(fcinfo, ARG_SLA_AS_OF, with_cal);
 	OwnerType  *type = GetOwnerType(fcinfo, ARG_OWNER, "sla_breached");
 	HandoffState *state = WinGetPartitionLocalMemory(winobj, sizeof(HandoffState));
 	bool		at_null;
@@ -512,26 +654,56 @@ sla_breached(PG_FUNCTION_ARGS)
 
 	CheckTimeOrder("sla_breached", &state->order, at_null, at);
 	sla = CurrentSla(winobj, &sla_null);
-	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at, "sla_breached()");
+	step = StepOwner(fcinfo, winobj, state, type, ARG_OWNER, at_null, at);
 
 	if (step.handoff)
-		verdict = JudgeWait(step.gap_null, step.gap, sla_null, sla);
+	{
+		int64		gap = 0;
+		bool		known = !step.gap_null &&
+			MeasureSpan(fcinfo, winobj, args.cal, step.from, at, "sla_breached()", &gap);
 
-	if (PG_NARGS() > ARG_SLA_AS_OF && step.owned && !at_null)
+		verdict = JudgeWait(!known, gap, sla_null, sla);
+	}
+
+	if (args.as_of != NO_ARG && step.owned && !at_null)
 	{
 		bool		as_of_null;
-		TimestampTz as_of = CurrentTime(winobj, ARG_SLA_AS_OF, &as_of_null,
+		TimestampTz as_of = CurrentTime(winobj, args.as_of, &as_of_null,
 									   "sla_breached() as_of");
 
 		/* the wait still open at as_of, if this is the last owned row */
 		if (!as_of_null && as_of >= at && IsLastOwnedRow(winobj, at))
-			verdict = VerdictOr(verdict,
-								JudgeWait(false, TimeDifference(at, as_of, "sla_breached()"),
-										  sla_null, sla));
+		{
+			int64		wait = 0;
+			bool		known = MeasureSpan(fcinfo, winobj, args.cal, at, as_of,
+											"sla_breached()", &wait);
+
+			verdict = VerdictOr(verdict, JudgeWait(!known, wait, sla_null, sla));
+		}
 	}
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
 
 	if (verdict == VERDICT_TRUE || verdict == VERDICT_FALSE)
 		PG_RETURN_BOOL(verdict == VERDICT_TRUE);
 	PG_RETURN_NULL();
+}
+
+PG_FUNCTION_INFO_V1(sla_breached);
+/*
+ * Window function: on a handoff row, whether the gap exceeded sla; with
+ * as_of, the partition's last row with an owner also judges the wait still
+ * open after it (from its at until as_of).
+ */
+Datum
+sla_breached(PG_FUNCTION_ARGS)
+{
+	return SlaBreachedResult(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(sla_breached_cal);
+/* Window function: sla_breached(at, owner, sla [, as_of], cal), gaps and sla in working time. */
+Datum
+sla_breached_cal(PG_FUNCTION_ARGS)
+{
+	return SlaBreachedResult(fcinfo, true);
 }

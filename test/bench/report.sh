@@ -101,6 +101,7 @@ report() {
     metric_row m5_speed_to_lead "(5) speed to lead: stages + touches, per channel" ">=" 1.5
     sortfree_row m5_speed_to_lead "handoff_summary"
     metric_row m6_window_funnel "(6) window_funnel, 30-day window" "" ""
+    metric_row m7_working_speed_to_lead "(7) speed to lead in working hours, per channel" "" ""
 
     echo
     echo "plans: wall clock (ms) with the default settings, forced serial, and the parallel partial plan (2 workers)"

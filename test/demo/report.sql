@@ -35,3 +35,4 @@ GROUP BY 1
 ORDER BY min(stage_rank(furthest));
 \ir funnel.sql
 \ir handoffs.sql
+\ir business_hours.sql

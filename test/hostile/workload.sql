@@ -173,6 +173,16 @@ SELECT e.lead, public.working_time(c.cal, e.at, e.at OPERATOR(pg_catalog.+) inte
        public.next_opening(c.cal, e.at)
 FROM public.ev e JOIN public.calendars c ON c.team OPERATOR(pg_catalog.=) e.owner
 ORDER BY e.lead, e.at LIMIT 20;
+-- the window functions with a per-row calendar
+SELECT e.lead, e.at, public.handoff_gap(e.at, e.owner, c.cal) OVER w,
+       public.handoff_gap_hours(e.at, e.owner, c.cal) OVER w,
+       public.time_in_stage(e.at, c.cal) OVER w, public.time_in_stage(e.at, timestamptz '2027-01-01', c.cal) OVER w,
+       public.time_in_stage_hours(e.at, c.cal) OVER w,
+       public.time_in_stage_hours(e.at, timestamptz '2027-01-01', c.cal) OVER w,
+       public.sla_breached(e.at, e.owner, interval '4 hours', c.cal) OVER w,
+       public.sla_breached(e.at, e.owner, interval '4 hours', timestamptz '2027-01-01', c.cal) OVER w
+FROM public.ev e LEFT JOIN public.calendars c ON c.team OPERATOR(pg_catalog.=) e.owner
+WINDOW w AS (PARTITION BY e.lead ORDER BY e.at) ORDER BY e.lead, e.at LIMIT 20;
 
 -- targets of the binary COPY (funnel_send/funnel_recv, lead_stage_send/lead_stage_recv) test/hostile.sh runs
 CREATE TABLE public.copied (LIKE public.stored);
