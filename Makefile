@@ -46,9 +46,10 @@ SQL_PARTS = \
 	src/quantiles.sql \
 	src/window_hours.sql \
 	src/enum_stays.sql \
-	src/callerless.sql \
 	src/calendar.sql \
-	src/window_calendar.sql
+	src/window_calendar.sql \
+	src/handoff_calendar.sql \
+	src/callerless.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
 # then the declarations 0.2.0 added whole, from src/ as the install script.
@@ -64,10 +65,11 @@ UPDATE_0_2_0_PARTS = \
 	src/quantiles.sql \
 	src/window_hours.sql \
 	src/enum_stays.sql \
+	src/calendar.sql \
+	src/handoff_calendar.sql \
 	src/callerless.sql \
 	src/try_stage.sql \
 	src/ladder_outcome.sql \
-	src/calendar.sql \
 	src/window_calendar.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql

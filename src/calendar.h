@@ -90,4 +90,8 @@ extern bool CalendarIsWorking(const Calendar *cal, TimestampTz at);
 extern TimestampTz CalendarNextOpening(const Calendar *cal, TimestampTz at,
 									   const char *what);
 
+/* The binary form (a partial state carries a calendar in it). */
+extern PGDLLEXPORT Datum work_calendar_send(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum work_calendar_recv(PG_FUNCTION_ARGS);
+
 #endif							/* ALIGN_CALENDAR_H */

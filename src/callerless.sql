@@ -18,6 +18,7 @@ DECLARE
     s name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
                WHERE e.extname = 'align');
     ns oid := (SELECT e.extnamespace FROM pg_extension e WHERE e.extname = 'align');
+    calendar_type oid := format('%I.work_calendar', s)::regtype::oid;
     -- align's library, as its C functions name it
     lib text := (SELECT probin FROM pg_proc
                  WHERE oid = format('%I.align_creating_extension()', s)::regprocedure);
@@ -73,6 +74,14 @@ BEGIN
                   format('%s,%s,%s,%s,%s', lead::oid, 'timestamptz'::regtype::oid, owner::oid, 'interval'::regtype::oid, owner::oid),
                   'handoff_state_trans', 'handoff_state', 'handoff_state_final', '', 'handoff_state_combine']];
     END IF;
+    -- each of handoff_summary and stage_stays also in working time: a
+    -- work_calendar last (src/handoff_calendar.sql)
+    FOREACH spec SLICE 1 IN ARRAY specs LOOP
+        IF spec[1] IN ('handoff_summary', 'stage_stays') THEN
+            specs := specs || ARRAY[ARRAY[spec[1], spec[2] || ',cal', spec[3] || ',' || calendar_type,
+                                          spec[4], spec[5], spec[6], spec[7], spec[8]]];
+        END IF;
+    END LOOP;
     EXECUTE format('SELECT %I.align_creating_extension()', s) INTO creating;
     FOREACH spec SLICE 1 IN ARRAY specs LOOP
         -- the types as regtype prints them (quoted where needed)
@@ -139,7 +148,7 @@ BEGIN
 END
 $body$;
 COMMENT ON FUNCTION align_concrete_aggregates(regtype, regtype, regtype) IS
-    'declare funnel (and handoff_summary, stage_stays) over concrete lead, stage and owner types, as Citus needs; returns them';
+    'declare funnel (and handoff_summary, stage_stays, also with a work_calendar) over concrete lead, stage and owner types, as Citus needs; returns them';
 
 -- the concrete aggregates align ships: the common lead key and owner types
 -- (every name qualified and every argument of its exact type: as a trusted

@@ -263,6 +263,22 @@ stays_state_trans(PG_FUNCTION_ARGS)
 	return Transition(fcinfo, "stage_stays", StaysAdvance);
 }
 
+PG_FUNCTION_INFO_V1(handoff_state_calendar_trans);
+/* Transition of handoff_summary with a calendar over a handoff_state: keeps one row. */
+Datum
+handoff_state_calendar_trans(PG_FUNCTION_ARGS)
+{
+	return Transition(fcinfo, "handoff_summary", HandoffCalendarAdvance);
+}
+
+PG_FUNCTION_INFO_V1(stays_state_calendar_trans);
+/* Transition of stage_stays with a calendar over a handoff_state: keeps one row. */
+Datum
+stays_state_calendar_trans(PG_FUNCTION_ARGS)
+{
+	return Transition(fcinfo, "stage_stays", StaysCalendarAdvance);
+}
+
 PG_FUNCTION_INFO_V1(handoff_state_combine);
 /*
  * Combine of both aggregates over a handoff_state: appends the second

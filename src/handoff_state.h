@@ -18,6 +18,10 @@ typedef struct HSState HSState;
 extern HSState *HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt);
 extern HSState *StaysAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt);
 
+/* The same, with a calendar as the call's last argument. */
+extern HSState *HandoffCalendarAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt);
+extern HSState *StaysCalendarAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt);
+
 /* Appends b's rows to a; returns a. */
 extern HSState *HSCombine(HSState *a, const HSState *b);
 

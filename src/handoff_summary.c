@@ -59,6 +59,7 @@
 #include "utils/array.h"
 
 #include "align.h"
+#include "calendar.h"
 #include "callerless.h"
 #include "handoff_state.h"
 #include "interval_rule.h"
@@ -70,7 +71,9 @@
 #include "spool.h"
 #include "stage_map.h"
 
-#define HS_SERIAL_VERSION	5
+/* Version 6 adds the calendar; version 5 (no calendar) is still read. */
+#define HS_SERIAL_VERSION	6
+#define HS_SERIAL_VERSION_NO_CALENDAR	5
 
 /* Most stage codes of stage_stays: lead_stage's, or an enum ladder's values. */
 #define HS_MAX_STAGE_CODES	Max(STAGE_COUNT, FUNNEL_MAX_STAGES)
@@ -150,6 +153,8 @@ struct HSState
 	/* stage_stays: the enum ladder (InvalidOid: lead_stage) and its number of codes */
 	Oid			stage_enum;
 	int32		stage_codes;
+	/* the work_calendar durations are measured in (NULL: wall-clock time), as stored */
+	struct varlena *calendar;
 };
 
 /*
@@ -187,6 +192,10 @@ typedef struct HSCache
 	Datum		into_value;		/* the Const's value, alive as long as the plan */
 	/* stage_stays: the ladder of the stage argument (is_enum false: lead_stage) */
 	StageMap	stages;
+	/* the calendar, the last argument of the calendar aggregates */
+	bool		with_calendar;
+	bool		calendar_const; /* a constant of the aggregate call */
+	uint64		calendar_state; /* the state last checked against the constant */
 } HSCache;
 
 /* Sets up hashing, in cxt, for argument argno (the lead key or the owner). */
@@ -222,6 +231,38 @@ NewState(MemoryContext aggcxt, int64 sla_us, bool has_into)
 	st->budget = AlignMemoryBudget();
 	st->stage_codes = STAGE_COUNT;
 	return st;
+}
+
+/* A copy in cxt, with a 4-byte header, of a stored calendar (perhaps packed). */
+static struct varlena *
+CopyCalendar(MemoryContext cxt, const struct varlena *cal)
+{
+	Size		len = VARSIZE_ANY_EXHDR(cal);
+	struct varlena *copy = MemoryContextAlloc(cxt, VARHDRSZ + len);
+
+	SET_VARSIZE(copy, VARHDRSZ + len);
+	memcpy(VARDATA(copy), VARDATA_ANY(cal), len);
+	return copy;
+}
+
+/* Whether two stored calendars (NULL: none) are the same (canonical: the same bytes). */
+static bool
+SameCalendar(const struct varlena *a, const struct varlena *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+/* Raises the error for rows, or partial states, of one group with different calendars. */
+pg_noreturn static void
+MixedCalendars(const char *fname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s calendar must be the same for every row of a group", fname),
+			 errhint("Group by the calendar (e.g. by team), or pass one calendar for the whole group.")));
 }
 
 /* Most distinct owners a state holds (a power of two). */
@@ -790,11 +831,12 @@ NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
 
 /*
  * The call site's cache for handoff_summary (with_owner) or stage_stays,
- * built on the first call: in fn_extra, or for a call without a call
- * expression (Citus) in the callerless table.
+ * with a calendar as the last argument or not, built on the first call: in
+ * fn_extra, or for a call without a call expression (Citus) in the
+ * callerless table.
  */
 static HSCache *
-GetCache(FunctionCallInfo fcinfo, bool with_owner)
+GetCache(FunctionCallInfo fcinfo, bool with_owner, bool with_calendar)
 {
 	HSCache    *c = fcinfo->flinfo->fn_extra;
 	bool		callerless = Callerless(fcinfo);
@@ -808,11 +850,13 @@ GetCache(FunctionCallInfo fcinfo, bool with_owner)
 	for (int i = 0; i < HS_MEMO_SLOTS; i++)
 		c->memo[i].len = -1;
 	HasherInit(&c->lead, fcinfo, 1, "lead key", cxt);
+	c->with_calendar = with_calendar;
+	c->calendar_const = with_calendar && ConstAggArg(fcinfo, PG_NARGS() - 2) != NULL;
 	if (with_owner)
 	{
 		HasherInit(&c->owner, fcinfo, 3, "owner", cxt);
 		get_typlenbyval(c->owner.type, &c->owner_len, &c->owner_byval);
-		NoteConstArgs(c, fcinfo, PG_NARGS() > 5);
+		NoteConstArgs(c, fcinfo, PG_NARGS() - (with_calendar ? 1 : 0) > 5);
 	}
 	else
 		StageMapInitType(&c->stages, CallArgType(fcinfo, 3), cxt, false);
@@ -824,16 +868,44 @@ GetCache(FunctionCallInfo fcinfo, bool with_owner)
 }
 
 /*
- * Keeps one row (lead, at, owner, sla [, into]) of the call in st, a new
- * state in cxt when st is NULL; returns the state.  The transition of both
- * handoff_summary state types.
+ * Checks the calendar argument (the call's last) of a row against the one
+ * state st measures in, which it becomes if st has none yet: it must not be
+ * NULL, and must be the same for every row of a group.  A constant
+ * calendar is checked once per state.
  */
-HSState *
-HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
+static void
+NoteCalendar(HSCache *c, FunctionCallInfo fcinfo, HSState *st, const char *fname)
 {
-	HSCache    *c = GetCache(fcinfo, true);
+	int			argno = PG_NARGS() - 1;
+	struct varlena *cal;
+
+	if (c->calendar_const && c->calendar_state == st->id)
+		return;
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s calendar must not be NULL", fname),
+				 errhint("Pass a work_calendar (for wall-clock time 'mon-sun 00:00-24:00; tz UTC'), "
+						 "or leave the argument out.")));
+	cal = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	if (st->calendar == NULL)
+		st->calendar = CopyCalendar(GetMemoryChunkContext(st), cal);
+	else if (!SameCalendar(st->calendar, cal))
+		MixedCalendars(fname);
+	c->calendar_state = st->id;
+}
+
+/*
+ * Keeps one row (lead, at, owner, sla [, into] [, calendar]) of the call in
+ * st, a new state in cxt when st is NULL; returns the state.  The
+ * transition of both handoff_summary state types.
+ */
+static HSState *
+HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_calendar)
+{
+	HSCache    *c = GetCache(fcinfo, true, with_calendar);
 	int64		sla_us;
-	bool		has_into = PG_NARGS() > 5;
+	bool		has_into = PG_NARGS() - (with_calendar ? 1 : 0) > 5;
 	uint64		owner;
 
 	if (c->sla_const)
@@ -875,6 +947,8 @@ HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
 	}
+	if (with_calendar)
+		NoteCalendar(c, fcinfo, st, "handoff_summary");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return st;
 	(void) CheckTime(PG_GETARG_TIMESTAMPTZ(2), "handoff_summary() at");
@@ -884,15 +958,45 @@ HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 	return st;
 }
 
+/* HandoffStep of handoff_summary(lead, at, owner, sla [, into]). */
+HSState *
+HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
+{
+	return HandoffStep(fcinfo, st, cxt, false);
+}
+
+/* HandoffStep of handoff_summary(lead, at, owner, sla [, into], calendar). */
+HSState *
+HandoffCalendarAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
+{
+	return HandoffStep(fcinfo, st, cxt, true);
+}
+
+/* The transition of an internal-state aggregate fname: advance(fcinfo, state, aggcxt). */
+static Datum
+InternalTransition(FunctionCallInfo fcinfo, const char *fname,
+				   HSState *(*advance) (FunctionCallInfo, HSState *, MemoryContext))
+{
+	MemoryContext aggcxt = AlignAggContext(fcinfo, fname);
+
+	PG_RETURN_POINTER(advance(fcinfo, PG_ARGISNULL(0) ? NULL
+							  : (HSState *) PG_GETARG_POINTER(0), aggcxt));
+}
+
 PG_FUNCTION_INFO_V1(handoff_summary_trans);
 /* Transition of handoff_summary with an internal state: keeps one row. */
 Datum
 handoff_summary_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AlignAggContext(fcinfo, "handoff_summary");
+	return InternalTransition(fcinfo, "handoff_summary", HandoffAdvance);
+}
 
-	PG_RETURN_POINTER(HandoffAdvance(fcinfo, PG_ARGISNULL(0) ? NULL
-									 : (HSState *) PG_GETARG_POINTER(0), aggcxt));
+PG_FUNCTION_INFO_V1(handoff_summary_calendar_trans);
+/* Transition of handoff_summary with a calendar, internal state: keeps one row. */
+Datum
+handoff_summary_calendar_trans(PG_FUNCTION_ARGS)
+{
+	return InternalTransition(fcinfo, "handoff_summary", HandoffCalendarAdvance);
 }
 
 /* Where combine appends another state's rows, and its owner numbers there (NULL: as they are). */
@@ -944,6 +1048,8 @@ HSCombine(HSState *a, const HSState *b)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid stage_stays state: stages of different ladders")));
+	if (!SameCalendar(a->calendar, b->calendar))
+		MixedCalendars(OidIsValid(a->owner_type) ? "handoff_summary" : "stage_stays");
 	if (b->nowners > 0)
 	{
 		int16		typlen;
@@ -980,6 +1086,8 @@ HSNewLike(const HSState *b, MemoryContext cxt)
 	st->owner_collation = b->owner_collation;
 	st->stage_enum = b->stage_enum;
 	st->stage_codes = b->stage_codes;
+	if (b->calendar != NULL)
+		st->calendar = CopyCalendar(cxt, b->calendar);
 	return st;
 }
 
@@ -1007,9 +1115,11 @@ static void SortRows(HSEvent *ev, HSEvent *tmp, int64 n, int passes);
 static int	PinTextSettings(void);
 static char *QualifiedCollationName(Oid collation);
 static void SendStageLadder(const HSState *st, StringInfo buf);
+static void SendCalendar(StringInfo buf, const struct varlena *calendar);
 
 /*
- * Appends st's serialized form to buf: version, arguments, owner type and
+ * Appends st's serialized form to buf: version, arguments (the calendar
+ * since version 6), owner type and
  * collation, stage_stays' enum ladder, owners, rows.  Portable: the server encoding, the type and
  * collation by schema-qualified name and the owners as text written under
  * pinned settings (PinTextSettings), no OID, so that a state reads back on
@@ -1025,6 +1135,7 @@ HSSerializeTo(const HSState *st, StringInfo buf, bool portable)
 	pq_sendint64(buf, st->sla_us);
 	pq_sendbyte(buf, st->has_into ? 1 : 0);
 	pq_sendint32(buf, st->into);
+	SendCalendar(buf, st->calendar);
 	if (portable)
 	{
 		SendText(buf, pg_encoding_to_char(GetDatabaseEncoding()));
@@ -1331,6 +1442,50 @@ SendStageLadder(const HSState *st, StringInfo buf)
 }
 
 /*
+ * A state's calendar: -1 for none, else the length and bytes of its binary
+ * form (work_calendar_send's: portable, and read back checked).
+ */
+static void
+SendCalendar(StringInfo buf, const struct varlena *calendar)
+{
+	bytea	   *binary;
+
+	if (calendar == NULL)
+	{
+		pq_sendint32(buf, -1);
+		return;
+	}
+	binary = DatumGetByteaPP(DirectFunctionCall1(work_calendar_send, PointerGetDatum(calendar)));
+	pq_sendint32(buf, VARSIZE_ANY_EXHDR(binary));
+	pq_sendbytes(buf, VARDATA_ANY(binary), VARSIZE_ANY_EXHDR(binary));
+}
+
+/*
+ * Reads SendCalendar's calendar, in cxt (NULL: none), as work_calendar_recv
+ * checks binary input, and expands it once: its zone must be known here.
+ */
+static struct varlena *
+GetCalendar(StringInfo msg, MemoryContext cxt)
+{
+	int32		len = pq_getmsgint(msg, 4);
+	StringInfoData binary;
+	struct varlena *cal;
+
+	if (len == -1)
+		return NULL;
+	if (len <= 0 || len > msg->len - msg->cursor)
+		CorruptState("bad calendar length");
+	binary.data = unconstify(char *, pq_getmsgbytes(msg, len));
+	binary.len = len;
+	binary.maxlen = len;
+	binary.cursor = 0;
+	cal = (struct varlena *) DatumGetPointer(DirectFunctionCall1(work_calendar_recv,
+																 PointerGetDatum(&binary)));
+	pfree(CalendarExpand(PointerGetDatum(cal), CurrentMemoryContext));
+	return CopyCalendar(cxt, cal);
+}
+
+/*
  * Sets a state's stage ladder: lead_stage (InvalidOid), or an enum of 1 to
  * 64 values, whose map is set up in *map.
  */
@@ -1407,8 +1562,9 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 	bool		typbyval = false;
 	int			encoding = GetDatabaseEncoding();
 	StageMap	stage_map;
+	int			version = pq_getmsgbyte(msg);
 
-	if (pq_getmsgbyte(msg) != HS_SERIAL_VERSION)
+	if (version != HS_SERIAL_VERSION && version != HS_SERIAL_VERSION_NO_CALENDAR)
 		CorruptState("unsupported version");
 	switch (pq_getmsgbyte(msg))
 	{
@@ -1430,6 +1586,8 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 		CorruptState("negative sla");
 	st = NewState(cxt, sla_us, has_into);
 	st->into = pq_getmsgint(msg, 4);
+	if (version == HS_SERIAL_VERSION)
+		st->calendar = GetCalendar(msg, cxt);
 	if (portable)
 	{
 		const char *encoding_name = GetText(msg, GetDatabaseEncoding());
@@ -1878,10 +2036,32 @@ FormStatsTuple(TupleDesc tupdesc, Datum *values, bool *nulls, int known)
 typedef struct HandoffWalk
 {
 	const HSState *st;
+	const Calendar *cal;		/* the state's calendar, expanded (NULL: none) */
 	uint64		into;			/* with into: the rank of the owner to count handoffs to */
 	Spool	   *gaps;
 	int64		met;
 } HandoffWalk;
+
+/*
+ * The duration from earlier to later (earlier <= later: rows in time
+ * order): working time in cal, else wall-clock time.
+ */
+static inline int64
+Duration(const Calendar *cal, TimestampTz earlier, TimestampTz later, const char *fname)
+{
+	if (cal != NULL)
+		return CalendarWorkingTime(cal, earlier, later);
+	return TimeDifference(earlier, later, fname);
+}
+
+/* The expanded calendar of st, in the current context (NULL: none). */
+static const Calendar *
+StateCalendar(const HSState *st)
+{
+	if (st == NULL || st->calendar == NULL)
+		return NULL;
+	return CalendarExpand(PointerGetDatum(st->calendar), CurrentMemoryContext);
+}
 
 /*
  * WalkLeads callback of handoff_summary: walks each lead's rows in time
@@ -1904,7 +2084,7 @@ WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
 		if (owner != 0 && ev[i].owner != owner &&
 			(!st->has_into || ev[i].owner == w->into))
 		{
-			int64		gap = TimeDifference(last, ev[i].at, "handoff_summary");
+			int64		gap = Duration(w->cal, last, ev[i].at, "handoff_summary");
 
 			SpoolAdd(w->gaps, gap);
 			w->met += (gap <= st->sla_us);
@@ -1926,7 +2106,7 @@ HandoffSummaryResult(FunctionCallInfo fcinfo, HSState *st)
 	TupleDesc	tupdesc;
 	Datum		values[4 + HS_QUANTILE_FORMS - 2];
 	bool		nulls[lengthof(values)];
-	HandoffWalk w = {st, 0, NULL, 0};
+	HandoffWalk w = {st, StateCalendar(st), 0, NULL, 0};
 	int64		ngaps = 0;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -1974,16 +2154,16 @@ handoff_summary_final(PG_FUNCTION_ARGS)
 /* ---------- stage_stays: time in stage without a sort ---------- */
 
 /*
- * Keeps one row of stage_stays(lead, at, stage) in st, a new state in cxt
- * when st is NULL, the stage code in place of an owner (lead_stage's code,
- * or for an enum ladder the value's position in the enum's sort order + 1,
- * so that tied rows sort in ladder order); returns the state.  Rows with a
- * NULL lead, time or stage are skipped.
+ * Keeps one row of stage_stays(lead, at, stage [, calendar]) in st, a new
+ * state in cxt when st is NULL, the stage code in place of an owner
+ * (lead_stage's code, or for an enum ladder the value's position in the
+ * enum's sort order + 1, so that tied rows sort in ladder order); returns
+ * the state.  Rows with a NULL lead, time or stage are skipped.
  */
-HSState *
-StaysAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
+static HSState *
+StaysStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_calendar)
 {
-	HSCache    *c = GetCache(fcinfo, false);
+	HSCache    *c = GetCache(fcinfo, false, with_calendar);
 	Oid			stage_enum = c->stages.is_enum ? c->stages.enum_type : InvalidOid;
 	uint64		code;
 
@@ -1997,6 +2177,8 @@ StaysAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 		CorruptState("a handoff_summary state given to stage_stays");
 	else if (st->stage_enum != stage_enum)
 		CorruptState("a stage_stays state of another ladder");
+	if (with_calendar)
+		NoteCalendar(c, fcinfo, st, "stage_stays");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		return st;
 	code = c->stages.is_enum ? (uint64) StageMapSlot(&c->stages, PG_GETARG_DATUM(3)) + 1
@@ -2006,20 +2188,40 @@ StaysAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
 	return st;
 }
 
+/* StaysStep of stage_stays(lead, at, stage). */
+HSState *
+StaysAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
+{
+	return StaysStep(fcinfo, st, cxt, false);
+}
+
+/* StaysStep of stage_stays(lead, at, stage, calendar). */
+HSState *
+StaysCalendarAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt)
+{
+	return StaysStep(fcinfo, st, cxt, true);
+}
+
 PG_FUNCTION_INFO_V1(stage_stays_trans);
 /* Transition of stage_stays with an internal state: keeps one row. */
 Datum
 stage_stays_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AlignAggContext(fcinfo, "stage_stays");
+	return InternalTransition(fcinfo, "stage_stays", StaysAdvance);
+}
 
-	PG_RETURN_POINTER(StaysAdvance(fcinfo, PG_ARGISNULL(0) ? NULL
-								   : (HSState *) PG_GETARG_POINTER(0), aggcxt));
+PG_FUNCTION_INFO_V1(stage_stays_calendar_trans);
+/* Transition of stage_stays with a calendar, internal state: keeps one row. */
+Datum
+stage_stays_calendar_trans(PG_FUNCTION_ARGS)
+{
+	return InternalTransition(fcinfo, "stage_stays", StaysCalendarAdvance);
 }
 
 /* What stage_stays_final collects while walking the leads: stays per stage. */
 typedef struct StaysWalk
 {
+	const Calendar *cal;		/* the state's calendar, expanded (NULL: none) */
 	Size		budget;			/* of each stage's spool */
 	int32		codes;			/* stage codes are 1 .. codes */
 	Spool	   *stays[HS_MAX_STAGE_CODES + 1];
@@ -2047,7 +2249,7 @@ WalkStays(const HSEvent *ev, int64 n, void *arg)
 							(unsigned long long) ev[i].owner)));
 		if (unlikely(w->stays[s] == NULL))
 			w->stays[s] = SpoolCreate(w->budget);
-		SpoolAdd(w->stays[s], TimeDifference(ev[i].at, ev[i + 1].at, "stage_stays"));
+		SpoolAdd(w->stays[s], Duration(w->cal, ev[i].at, ev[i + 1].at, "stage_stays"));
 	}
 }
 
@@ -2088,6 +2290,7 @@ StageStaysResult(FunctionCallInfo fcinfo, HSState *st)
 			CorruptState("the enum's values changed");
 	}
 	w.codes = st != NULL ? st->stage_codes : 0;
+	w.cal = StateCalendar(st);
 	if (n > 0)
 	{
 		/* the stays share half the budget (the rows being walked take the other half) */

@@ -176,6 +176,16 @@ SELECT stage_stays(lead_id, at, stage) FROM @hist@ WHERE at IS NOT NULL
 -- same: stage_stays(text lead) GROUP BY channel
 SELECT channel, stage_stays(lead_text, at, stage) FROM @hist@ WHERE lead_id IS NOT NULL
 GROUP BY channel ORDER BY channel
+-- same: handoff_summary(bigint lead, text owner) in working time
+SELECT handoff_summary(lead_id, at, owner, interval '4 hours',
+                       'mon-fri 09:00-17:30; tz Europe/Berlin; closed 2026-12-25'::work_calendar)
+FROM @hist@ WHERE at IS NOT NULL
+-- same: handoff_summary(text lead, text owner, into) in working time
+SELECT handoff_summary(lead_text, at, owner, interval '1 day', 'ae-1',
+                       'mon-thu 22:00-06:00; tz America/New_York'::work_calendar) FROM @hist@
+-- same: stage_stays(bigint lead) in working time GROUP BY channel
+SELECT channel, stage_stays(lead_id, at, stage, 'mon-fri 09:00-17:00; tz UTC'::work_calendar) FROM @hist@
+WHERE lead_id IS NOT NULL GROUP BY channel ORDER BY channel
 -- true both: handoff_summary(bigint lead, text owner) is pushed to the workers
 SELECT p ~ 'worker_partial_agg\(''public\.handoff_summary\(bigint,timestamp with time zone,text,interval\)''::regprocedure'
        AND p ~ 'coord_combine_agg\('
@@ -186,3 +196,8 @@ SELECT plan_of($q$SELECT handoff_summary(lead_id, at, owner_team, interval '2 da
 -- true both: stage_stays(bigint lead) is pushed to the workers
 SELECT plan_of($q$SELECT stage_stays(lead_id, at, stage) FROM @hist@$q$)
        ~ 'worker_partial_agg\(''public\.stage_stays\(bigint,timestamp with time zone,public\.lead_stage\)''::regprocedure'
+-- true both: handoff_summary and stage_stays (bigint lead) with a calendar are pushed to the workers
+SELECT plan_of($q$SELECT handoff_summary(lead_id, at, owner, interval '4 hours', 'mon-fri 09:00-17:00; tz UTC'::work_calendar) FROM @hist@$q$)
+       ~ 'worker_partial_agg\(''public\.handoff_summary\(bigint,timestamp with time zone,text,interval,public\.work_calendar\)''::regprocedure'
+   AND plan_of($q$SELECT stage_stays(lead_id, at, stage, 'mon-fri 09:00-17:00; tz UTC'::work_calendar) FROM @hist@$q$)
+       ~ 'worker_partial_agg\(''public\.stage_stays\(bigint,timestamp with time zone,public\.lead_stage,public\.work_calendar\)''::regprocedure'

@@ -114,6 +114,11 @@ CREATE AGGREGATE public.stays_partial(bigint, timestamptz, public.lead_stage) (
     SFUNC = public.stays_state_trans, STYPE = public.handoff_state);
 CREATE AGGREGATE public.enum_stays_partial(bigint, timestamptz, public.crm_stage) (
     SFUNC = public.stays_state_trans, STYPE = public.handoff_state);
+CREATE AGGREGATE public.hs_cal_partial(bigint, timestamptz, text, interval, public.work_calendar) (
+    SFUNC = public.handoff_state_trans, STYPE = public.handoff_state);
+SELECT public.handoff_state_final(public.hs_cal_partial(lead, at, owner, interval '1 hour',
+                                                        'mon-fri 09:00-17:00; tz UTC')::text::public.handoff_state)
+FROM public.ev;
 SELECT public.handoff_state_final(h::text::public.handoff_state),
        public.handoff_state_final(public.handoff_state_in(public.handoff_state_out(h))),
        pg_catalog.length(public.handoff_state_send(h)),
@@ -151,6 +156,20 @@ FROM public.ev;
 SET max_parallel_workers_per_gather = 2;
 SELECT public.handoff_summary(lead, at, owner, interval '1 hour'), public.stage_stays(lead, at, stage)::text,
        public.stage_stays(lead, at, crm)::text
+FROM public.big;
+RESET max_parallel_workers_per_gather;
+-- the same in working time (a work_calendar last): the concrete aggregates
+-- (bigint lead, text owner) and the polymorphic ones (an oid lead), serial and parallel
+SELECT (public.handoff_summary(lead, at, owner, interval '1 hour',
+                               'mon-fri 09:00-17:00; tz Europe/Berlin'::public.work_calendar)).*,
+       (public.handoff_summary(lead::oid, at, owner, interval '1 hour', 'rep1'::text,
+                               'mon-fri 09:00-17:00; tz UTC'::public.work_calendar)).handoffs,
+       public.stage_stays(lead, at, stage, 'mon-sun 00:00-24:00; tz UTC'::public.work_calendar)::text,
+       public.stage_stays(lead::oid, at, crm, 'mon-fri 08:00-18:00; tz UTC'::public.work_calendar)::text
+FROM public.ev;
+SET max_parallel_workers_per_gather = 2;
+SELECT public.handoff_summary(lead::oid, at, owner, interval '1 hour', 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar),
+       public.stage_stays(lead::oid, at, stage, 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar)::text
 FROM public.big;
 RESET max_parallel_workers_per_gather;
 
