@@ -380,5 +380,25 @@ SELECT ('mon 09:00-17:00; closed ' || (SELECT string_agg(to_char(date '2030-01-0
 -- 10,000 closed items are accepted
 SELECT length(('mon 09:00-17:00; closed ' || (SELECT string_agg(to_char(date '2030-01-01' + 2 * i, 'YYYY-MM-DD'), ', ')
                                              FROM generate_series(1, 10000) i))::work_calendar::text) AS canonical_length;
+-- after the cold review: a deadline past the time range in a zone whose
+-- offset never changes again (the weeks multiplied past int64) is 22008;
+-- zone names that are not IANA zones (a POSIX specification, where UTC+3
+-- means UTC-03; localtime, the host's zone) are 22P02; an error quotes
+-- whole characters (its text stays valid under any client encoding)
+SELECT pg_temp.sqlstate_of($$SELECT working_deadline('mon 09:00-09:01; tz UTC'::work_calendar,
+                                                     '1932-01-01', '50 years')$$) AS deadline_beyond_range,
+       pg_temp.sqlstate_of($$SELECT working_deadline('mon 09:00-09:01; tz Asia/Tokyo'::work_calendar,
+                                                     '1952-01-01', '100 years')$$) AS deadline_beyond_range_tokyo;
+SELECT working_deadline('mon 09:00-09:01; tz UTC'::work_calendar, '2026-01-05 09:00+00', '10 minutes')
+       = timestamptz '2026-03-09 09:01+00' AS ten_weeks_of_one_minute;
+SELECT t AS zone, pg_temp.sqlstate_of(format('SELECT %L::work_calendar', 'mon 09:00-17:00; tz ' || t)) AS sqlstate
+FROM unnest(ARRAY['UTC+3', 'ABC-3DEF', 'localtime', 'posixrules', 'Factory', 'UTC0',
+                  'UTC', 'Etc/GMT+5', 'EST5EDT', 'America/New_York']) t;
+SET client_encoding = 'LATIN1';
+\set VERBOSITY default
+SELECT (repeat('a', 159) || 'éé; mon 09:00-17:00')::work_calendar;
+\set VERBOSITY terse
+RESET client_encoding;
+
 -- leave no temporary objects behind for the backend's exit to drop
 DISCARD TEMP;

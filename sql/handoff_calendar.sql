@@ -136,8 +136,8 @@ SELECT s.region,
        s.stays = p.stays AS stays_equal, s.stays_oid = p.stays AS internal_stays_equal,
        (s.wall).median_gap AS wall_median_gap, (s.summary).median_gap, (s.wall).sla_met AS wall_sla_met,
        (s.summary).sla_met
-FROM (SELECT region, handoff_summary(lead, at, team, interval '4 hours', cal) AS summary,
-             handoff_summary(lead::oid, at, team, interval '4 hours', cal) AS summary_oid,
+FROM (SELECT region, handoff_summary(lead, at, team, interval '4 hours', NULL, cal) AS summary,
+             handoff_summary(lead::oid, at, team, interval '4 hours', NULL, cal) AS summary_oid,
              handoff_summary(lead, at, team, interval '4 hours', 'sales'::text, cal) AS into_sales,
              handoff_summary(lead::oid, at, team, interval '4 hours', 'sales'::text, cal) AS into_sales_oid,
              stage_stays(lead, at, stage, cal) AS stays, stage_stays(lead::oid, at, stage, cal) AS stays_oid,
@@ -146,7 +146,7 @@ FROM (SELECT region, handoff_summary(lead, at, team, interval '4 hours', cal) AS
 JOIN hc_plain p USING (region) ORDER BY region;
 
 -- a constant calendar, and the calendar from a table by a scalar subquery
-SELECT handoff_summary(lead, at, team, '4 hours',
+SELECT handoff_summary(lead, at, team, '4 hours', NULL,
                        'mon-fri 09:00-17:30; sun 01:00-04:00; tz Europe/Berlin; closed 2026-03-13 13:00-, 2026-03-20'::work_calendar)
        = (SELECT summary FROM hc_plain WHERE region = 'emea') AS constant_equal,
        stage_stays(lead, at, stage, (SELECT cal FROM hc_cal WHERE region = 'emea'))
@@ -168,18 +168,25 @@ CROSS JOIN LATERAL unnest(hp.stays) p
 WHERE p.stage::text = e.stage
 GROUP BY s.region ORDER BY s.region;
 
--- overload resolution: a work_calendar column or a typed constant picks the
--- calendar aggregate; an untyped literal in fifth place is taken for
--- to_owner (handoff_summary(lead, at, owner, sla, to_owner anyelement)),
--- which no owner equals: no handoffs; where only the polymorphic
--- aggregates match (an oid lead), it is ambiguous (42725).  Write
--- '...'::work_calendar.
-SELECT (handoff_summary(lead, at, team, '4 hours', 'mon-sun 00:00-24:00; tz UTC')).handoffs AS untyped_literal,
-       (handoff_summary(lead, at, team, '4 hours', 'mon-sun 00:00-24:00; tz UTC'::work_calendar)).handoffs AS typed,
+-- overload resolution: handoff_summary in working time always takes
+-- to_owner (NULL: every owner), so 0.1.0's five-argument call with an
+-- untyped to_owner literal still means to_owner, for text and integer
+-- owners alike (a five-argument calendar form made it ambiguous for the
+-- latter); a NULL to_owner counts every handoff, as leaving it out does
+SELECT (handoff_summary(lead, at, team, '4 hours', 'sales')).handoffs AS untyped_to_owner_text,
+       (handoff_summary(lead, at, team_no, '4 hours', '2')).handoffs AS untyped_to_owner_integer,
+       (handoff_summary(lead, at, team, '4 hours', 'sales'::text)).handoffs AS typed_to_owner,
+       (handoff_summary(lead, at, team, '4 hours', NULL, 'mon-sun 00:00-24:00; tz UTC'::work_calendar)).handoffs
+           AS every_owner_24_7,
        (handoff_summary(lead, at, team, '4 hours')).handoffs AS wall_clock
-FROM hc_events;
+FROM (SELECT *, CASE team WHEN 'marketing' THEN 1 WHEN 'sales' THEN 2 WHEN 'sdr' THEN 3 END AS team_no
+      FROM hc_events) e;
+SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '4 hours', NULL, cal)
+                             FROM hc_rows WHERE lead = 1$$) AS null_to_owner,
+       pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '4 hours', CASE WHEN lead = 1 THEN 'sales' END, cal)
+                             FROM hc_rows WHERE region = 'amer'$$) AS null_and_not_null_to_owner;
 CREATE TEMP VIEW hc_resolved AS
-SELECT handoff_summary(lead::oid, at, team, '4 hours', cal) AS a,
+SELECT handoff_summary(lead::oid, at, team, '4 hours', NULL, cal) AS a,
        handoff_summary(lead::oid, at, team, '4 hours', 'sales'::text, cal) AS b,
        stage_stays(lead::oid, at, stage, cal) AS c, stage_stays(lead::oid, at, stage::text::hc_stage, cal) AS d
 FROM hc_rows;
@@ -188,8 +195,6 @@ FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
 WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_proc'::regclass
   AND d.objid = (SELECT oid FROM pg_rewrite WHERE ev_class = 'hc_resolved'::regclass)
 ORDER BY 1::text;
-SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead::oid, at, team, '4 hours', 'mon-sun 00:00-24:00; tz UTC')
-                             FROM hc_events$$) AS untyped_literal_polymorphic;
 
 -- 24/7 gives exactly the wall-clock results: microsecond times over a
 -- century, in UTC and in a zone with DST (a repeated hour counts twice, a
@@ -201,13 +206,13 @@ SELECT l % 40 AS lead, timestamptz '1950-01-01 00:00+00' + random() * interval '
        (ARRAY['lead', 'mql', 'sal', 'sql', 'customer'])[1 + floor(random() * 5)::int]::lead_stage AS stage
 FROM generate_series(1, 4000) l;
 SELECT z AS zone,
-       handoff_summary(lead, at, team, '30 days', c) = handoff_summary(lead, at, team, '30 days') AS summary_equal,
+       handoff_summary(lead, at, team, '30 days', NULL, c) = handoff_summary(lead, at, team, '30 days') AS summary_equal,
        handoff_summary(lead::oid, at, team, '30 days', 'sales'::text, c)
          = handoff_summary(lead::oid, at, team, '30 days', 'sales'::text) AS into_equal,
        stage_stays(lead, at, stage, c) = stage_stays(lead, at, stage) AS stays_equal,
        stage_stays(lead::oid, at, stage::text::hc_stage, c)::text
          = stage_stays(lead::oid, at, stage::text::hc_stage)::text AS enum_stays_equal,
-       (handoff_summary(lead, at, team, '30 days', c)).handoffs
+       (handoff_summary(lead, at, team, '30 days', NULL, c)).handoffs
 FROM hc_wide,
      LATERAL (VALUES ('UTC'), ('Europe/Berlin')) AS v(z),
      LATERAL (SELECT format('mon-sun 00:00-24:00; tz %s', z)::work_calendar AS c) cc
@@ -221,7 +226,7 @@ FROM hc_events e, generate_series(0, 39) k
 WHERE e.at < '2026-03-31';
 ANALYZE hc_big;
 CREATE TEMP TABLE hc_serial AS
-SELECT region, handoff_summary(lead::oid, at, team, '4 hours', cal)::text AS summary,
+SELECT region, handoff_summary(lead::oid, at, team, '4 hours', NULL, cal)::text AS summary,
        stage_stays(lead::oid, at, stage, cal)::text AS stays
 FROM hc_big JOIN hc_cal USING (region) GROUP BY region;
 CREATE TABLE hc_par AS SELECT * FROM hc_big;
@@ -233,22 +238,22 @@ SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
 SET align.partial_merge_cost = 0;
 EXPLAIN (COSTS OFF)
-SELECT handoff_summary(lead::oid, at, team, '4 hours', 'mon-fri 09:00-17:00; tz UTC'::work_calendar),
+SELECT handoff_summary(lead::oid, at, team, '4 hours', NULL, 'mon-fri 09:00-17:00; tz UTC'::work_calendar),
        stage_stays(lead::oid, at, stage, 'mon-fri 09:00-17:00; tz UTC'::work_calendar)
 FROM hc_par;
 SELECT count(*) AS groups,
        count(*) FILTER (WHERE p.summary = s.summary AND p.stays = s.stays) AS parallel_equal
-FROM (SELECT region, handoff_summary(lead::oid, at, team, '4 hours', c.cal)::text AS summary,
+FROM (SELECT region, handoff_summary(lead::oid, at, team, '4 hours', NULL, c.cal)::text AS summary,
              stage_stays(lead::oid, at, stage, c.cal)::text AS stays
       FROM hc_par JOIN LATERAL (SELECT cal FROM hc_cal WHERE hc_cal.region = hc_par.region) c ON true
       GROUP BY region) p
 JOIN hc_serial s USING (region);
 -- one calendar for the whole table: every worker's state carries it
-SELECT handoff_summary(lead::oid, at, team, '4 hours', (SELECT cal FROM hc_cal WHERE region = 'amer'))::text
+SELECT handoff_summary(lead::oid, at, team, '4 hours', NULL, (SELECT cal FROM hc_cal WHERE region = 'amer'))::text
        = (SELECT summary FROM hc_serial WHERE region = 'amer') AS parallel_one_group_equal
 FROM hc_par WHERE region = 'amer';
 -- a parallel plan over rows of two calendars in one group: 22023
-SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead::oid, at, team, '4 hours', c.cal)
+SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead::oid, at, team, '4 hours', NULL, c.cal)
                              FROM hc_par JOIN hc_cal c USING (region)$$) AS parallel_mixed;
 
 -- spilled: a 16 kB budget writes the rows to temporary files; same answer
@@ -259,7 +264,7 @@ SET max_parallel_workers_per_gather = 0;
 SET align.memory_budget = '16kB';
 SELECT pg_temp.temp_files() AS files_before \gset
 CREATE TEMP TABLE hc_spilled AS
-SELECT region, handoff_summary(lead::oid, at, team, '4 hours', cal)::text AS summary,
+SELECT region, handoff_summary(lead::oid, at, team, '4 hours', NULL, cal)::text AS summary,
        stage_stays(lead::oid, at, stage, cal)::text AS stays
 FROM hc_big JOIN hc_cal USING (region) GROUP BY region;
 SELECT pg_stat_force_next_flush();
@@ -269,7 +274,7 @@ FROM hc_spilled p JOIN hc_serial s USING (region);
 -- spilled in parallel workers too
 SET max_parallel_workers_per_gather = 4;
 SELECT count(*) FILTER (WHERE p.summary = s.summary AND p.stays = s.stays) AS parallel_spilled_equal
-FROM (SELECT region, handoff_summary(lead::oid, at, team, '4 hours', c.cal)::text AS summary,
+FROM (SELECT region, handoff_summary(lead::oid, at, team, '4 hours', NULL, c.cal)::text AS summary,
              stage_stays(lead::oid, at, stage, c.cal)::text AS stays
       FROM hc_par JOIN LATERAL (SELECT cal FROM hc_cal WHERE hc_cal.region = hc_par.region) c ON true
       GROUP BY region) p
@@ -329,15 +334,15 @@ FROM hc_bytes;
 -- bad input: a NULL calendar (22004: a calendar-less call is the wall
 -- clock), calendars that differ inside a group (22023), and the same for
 -- stage_stays; a group without rows is still empty
-SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '4 hours', NULL::work_calendar) FROM hc_events$$) AS null_calendar,
+SELECT pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '4 hours', NULL, NULL::work_calendar) FROM hc_events$$) AS null_calendar,
        pg_temp.sqlstate_of($$SELECT handoff_summary(lead::oid, at, team, '4 hours', 'sales'::text, NULL::work_calendar) FROM hc_events$$) AS null_calendar_into,
        pg_temp.sqlstate_of($$SELECT stage_stays(lead, at, stage, NULL::work_calendar) FROM hc_events$$) AS stays_null_calendar,
-       pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '4 hours', cal) FROM hc_rows$$) AS mixed_calendars,
-       pg_temp.sqlstate_of($$SELECT handoff_summary(lead::oid, at, team, '4 hours', cal) FROM hc_rows$$) AS internal_mixed,
+       pg_temp.sqlstate_of($$SELECT handoff_summary(lead, at, team, '4 hours', NULL, cal) FROM hc_rows$$) AS mixed_calendars,
+       pg_temp.sqlstate_of($$SELECT handoff_summary(lead::oid, at, team, '4 hours', NULL, cal) FROM hc_rows$$) AS internal_mixed,
        pg_temp.sqlstate_of($$SELECT stage_stays(lead, at, stage, cal) FROM hc_rows$$) AS stays_mixed,
        pg_temp.sqlstate_of($$SELECT stage_stays(lead::oid, at, stage::text::hc_stage, cal) FROM hc_rows$$) AS enum_stays_mixed;
-SELECT handoff_summary(lead, at, team, '4 hours', cal) FROM hc_rows WHERE region = 'amer' AND lead = 1;
-SELECT handoff_summary(lead::oid, at, team, '4 hours', NULL::work_calendar) FROM hc_rows WHERE lead = 1;
+SELECT handoff_summary(lead, at, team, '4 hours', NULL, cal) FROM hc_rows WHERE region = 'amer' AND lead = 1;
+SELECT handoff_summary(lead::oid, at, team, '4 hours', NULL, NULL::work_calendar) FROM hc_rows WHERE lead = 1;
 SELECT stage_stays(lead::oid, at, stage, cal) FROM hc_rows WHERE false;
 
 DROP VIEW hc_resolved;

@@ -28,6 +28,7 @@
 
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 
@@ -157,12 +158,43 @@ ZoneNameChars(const char *s, int len)
 	return s[0] != '/' && s[0] != '-';
 }
 
-/* The zone of a name, or NULL if the server knows no such acceptable zone. */
+/*
+ * Whether a name reads as a zone of the IANA database rather than as what
+ * else pg_tzset takes: a POSIX zone specification ("UTC+3", which means
+ * UTC-03, "ABC-3DEF"), or a file that is not a zone of its own
+ * ("localtime", the host's zone; "posixrules"; "Factory").  IANA names
+ * with digits are Etc/GMT+N and the four US rule zones.
+ */
+static bool
+IanaZoneName(const char *name)
+{
+	static const char *const with_digits[] = {
+		"EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT", "GMT0", "GMT+0", "GMT-0"
+	};
+	bool		digits = false;
+
+	if (pg_strcasecmp(name, "localtime") == 0 || pg_strcasecmp(name, "posixrules") == 0 ||
+		pg_strcasecmp(name, "Factory") == 0)
+		return false;
+	for (const char *c = name; *c != '\0'; c++)
+		digits |= isdigit((unsigned char) *c) != 0;
+	if (!digits || pg_strncasecmp(name, "Etc/", 4) == 0)
+		return true;
+	for (int i = 0; i < lengthof(with_digits); i++)
+		if (pg_strcasecmp(name, with_digits[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The zone of a name, or NULL if the server knows no such acceptable IANA zone. */
 static pg_tz *
 ZoneByName(const char *name)
 {
-	pg_tz	   *tz = pg_tzset(name);
+	pg_tz	   *tz;
 
+	if (!IanaZoneName(name))
+		return NULL;
+	tz = pg_tzset(name);
 	return (tz != NULL && pg_tz_acceptable(tz)) ? tz : NULL;
 }
 
@@ -332,16 +364,21 @@ SpecUnflatten(const char *p, Size len, CalendarSpec *spec)
 pg_noreturn static void
 SyntaxError(const CalendarParser *ps, const char *where, int len, const char *what)
 {
+	int			inlen = strlen(ps->input);
+	int			quoted = pg_mbcliplen(ps->input, inlen, CALENDAR_ERROR_QUOTE * 4);
+
 	if (len <= 0)
 		len = strnlen(where, 1) > 0 ? 1 : 0;
+	/* quotes clipped at whole characters; the position in characters */
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type work_calendar: \"%.*s%s\"",
-					CALENDAR_ERROR_QUOTE * 4, ps->input,
-					strlen(ps->input) > CALENDAR_ERROR_QUOTE * 4 ? "..." : ""),
-			 errdetail("At character %d%s%.*s%s: %s.", (int) (where - ps->input) + 1,
+					quoted, ps->input, inlen > quoted ? "..." : ""),
+			 errdetail("At character %d%s%.*s%s: %s.",
+					   pg_mbstrlen_with_len(ps->input, (int) (where - ps->input)) + 1,
 					   len > 0 ? ", \"" : " (end of input)",
-					   Min(len, CALENDAR_ERROR_QUOTE), where, len > 0 ? "\"" : "", what),
+					   len > 0 ? pg_mbcliplen(where, (int) strlen(where), Min(len, CALENDAR_ERROR_QUOTE)) : 0,
+					   where, len > 0 ? "\"" : "", what),
 			 errhint("Write clauses separated by \";\": weekly hours (\"mon-fri 09:00-17:30\", "
 					 "\"sat 10:00-12:00, 13:00-15:00\", \"fri 22:00-06:00\"), a zone (\"tz Europe/Berlin\"), "
 					 "closed days (\"closed 2026-12-24 13:00-, 2026-12-25..2026-12-26\").")));
@@ -771,7 +808,8 @@ ParseCalendar(const char *input, CalendarSpec *spec)
 	if (ngiven == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("work_calendar has no working hours: \"%.*s\"", CALENDAR_ERROR_QUOTE * 4, input),
+				 errmsg("work_calendar has no working hours: \"%.*s\"",
+						pg_mbcliplen(input, (int) strlen(input), CALENDAR_ERROR_QUOTE * 4), input),
 				 errdetail("A calendar without weekly hours never works: an SLA deadline could never be reached."),
 				 errhint("Give weekly hours such as \"mon-fri 09:00-17:00\".")));
 
@@ -1181,16 +1219,16 @@ CalendarDeadline(const Calendar *cal, TimestampTz at, int64 work, const char *wh
 		int64		base = Level(cal, t + off);
 		TimestampTz result;
 
-		if (until != PG_INT64_MAX)
-		{
-			int64		available = Level(cal, until + off) - base;
+		/* the work this run of one offset holds, up to the range's end */
+		int64		available = Level(cal, Min(until, ALIGN_TIME_END) + off) - base;
 
-			if (work > available)
-			{
-				work -= available;
-				t = until;
-				continue;
-			}
+		if (work > available)
+		{
+			if (until >= ALIGN_TIME_END)
+				break;
+			work -= available;
+			t = until;
+			continue;
 		}
 		result = Reach(cal, base + work) - off;
 		if (result >= ALIGN_TIME_END)

@@ -74,10 +74,10 @@ BEGIN
                   format('%s,%s,%s,%s,%s', lead::oid, 'timestamptz'::regtype::oid, owner::oid, 'interval'::regtype::oid, owner::oid),
                   'handoff_state_trans', 'handoff_state', 'handoff_state_final', '', 'handoff_state_combine']];
     END IF;
-    -- each of handoff_summary and stage_stays also in working time: a
+    -- stage_stays and handoff_summary with to_owner also in working time: a
     -- work_calendar last (src/handoff_calendar.sql)
     FOREACH spec SLICE 1 IN ARRAY specs LOOP
-        IF spec[1] IN ('handoff_summary', 'stage_stays') THEN
+        IF spec[1] = 'stage_stays' OR spec[2] = 'lead,at,owner,sla,to_owner' THEN
             specs := specs || ARRAY[ARRAY[spec[1], spec[2] || ',cal', spec[3] || ',' || calendar_type,
                                           spec[4], spec[5], spec[6], spec[7], spec[8]]];
         END IF;

@@ -917,6 +917,9 @@ HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_c
 	else
 		sla_us = SlaMicroseconds(PG_GETARG_INTERVAL_P(4));
 
+	/* in working time to_owner is always passed: NULL counts every owner */
+	if (has_into && with_calendar && !c->into_const && PG_ARGISNULL(5))
+		has_into = false;
 	if (st == NULL)
 	{
 		st = NewState(cxt, sla_us, has_into);

@@ -177,7 +177,7 @@ SELECT stage_stays(lead_id, at, stage) FROM @hist@ WHERE at IS NOT NULL
 SELECT channel, stage_stays(lead_text, at, stage) FROM @hist@ WHERE lead_id IS NOT NULL
 GROUP BY channel ORDER BY channel
 -- same: handoff_summary(bigint lead, text owner) in working time
-SELECT handoff_summary(lead_id, at, owner, interval '4 hours',
+SELECT handoff_summary(lead_id, at, owner, interval '4 hours', NULL,
                        'mon-fri 09:00-17:30; tz Europe/Berlin; closed 2026-12-25'::work_calendar)
 FROM @hist@ WHERE at IS NOT NULL
 -- same: handoff_summary(text lead, text owner, into) in working time
@@ -197,7 +197,7 @@ SELECT plan_of($q$SELECT handoff_summary(lead_id, at, owner_team, interval '2 da
 SELECT plan_of($q$SELECT stage_stays(lead_id, at, stage) FROM @hist@$q$)
        ~ 'worker_partial_agg\(''public\.stage_stays\(bigint,timestamp with time zone,public\.lead_stage\)''::regprocedure'
 -- true both: handoff_summary and stage_stays (bigint lead) with a calendar are pushed to the workers
-SELECT plan_of($q$SELECT handoff_summary(lead_id, at, owner, interval '4 hours', 'mon-fri 09:00-17:00; tz UTC'::work_calendar) FROM @hist@$q$)
-       ~ 'worker_partial_agg\(''public\.handoff_summary\(bigint,timestamp with time zone,text,interval,public\.work_calendar\)''::regprocedure'
+SELECT plan_of($q$SELECT handoff_summary(lead_id, at, owner, interval '4 hours', NULL, 'mon-fri 09:00-17:00; tz UTC'::work_calendar) FROM @hist@$q$)
+       ~ 'worker_partial_agg\(''public\.handoff_summary\(bigint,timestamp with time zone,text,interval,text,public\.work_calendar\)''::regprocedure'
    AND plan_of($q$SELECT stage_stays(lead_id, at, stage, 'mon-fri 09:00-17:00; tz UTC'::work_calendar) FROM @hist@$q$)
        ~ 'worker_partial_agg\(''public\.stage_stays\(bigint,timestamp with time zone,public\.lead_stage,public\.work_calendar\)''::regprocedure'

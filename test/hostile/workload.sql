@@ -160,7 +160,7 @@ FROM public.big;
 RESET max_parallel_workers_per_gather;
 -- the same in working time (a work_calendar last): the concrete aggregates
 -- (bigint lead, text owner) and the polymorphic ones (an oid lead), serial and parallel
-SELECT (public.handoff_summary(lead, at, owner, interval '1 hour',
+SELECT (public.handoff_summary(lead, at, owner, interval '1 hour', NULL,
                                'mon-fri 09:00-17:00; tz Europe/Berlin'::public.work_calendar)).*,
        (public.handoff_summary(lead::oid, at, owner, interval '1 hour', 'rep1'::text,
                                'mon-fri 09:00-17:00; tz UTC'::public.work_calendar)).handoffs,
@@ -168,7 +168,7 @@ SELECT (public.handoff_summary(lead, at, owner, interval '1 hour',
        public.stage_stays(lead::oid, at, crm, 'mon-fri 08:00-18:00; tz UTC'::public.work_calendar)::text
 FROM public.ev;
 SET max_parallel_workers_per_gather = 2;
-SELECT public.handoff_summary(lead::oid, at, owner, interval '1 hour', 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar),
+SELECT public.handoff_summary(lead::oid, at, owner, interval '1 hour', NULL, 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar),
        public.stage_stays(lead::oid, at, stage, 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar)::text
 FROM public.big;
 RESET max_parallel_workers_per_gather;
