@@ -1,6 +1,6 @@
 /*
  * funnel_agg.c
- *		The funnel aggregates: funnel(lead, stage, at [, within] [, calendar])
+ *		The funnel aggregates: funnel(lead, stage, at [, within [, calendar]])
  *		over raw events, funnel(stage) over one row per lead, rollup(funnel),
  *		and their shared combine and final functions; funnel_calendar().
  *
@@ -189,7 +189,7 @@ NoteCalendar(FunctionCallInfo fcinfo, int argno, Funnel *f, bool is_new)
 }
 
 /*
- * Transition for funnel(lead, stage, at [, within] [, calendar]): records
+ * Transition for funnel(lead, stage, at [, within [, calendar]]): records
  * the earliest time the lead entered the stage.  NULL lead or stage: the
  * row is skipped.  NULL at: the stage counts as entered, at an unknown
  * time.  With a calendar, the funnel keeps it (see NoteCalendar).
@@ -213,7 +213,7 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window, bool with_calendar)
 		if (!ef->f.buffered)
 			ef->f.budget = AlignMemoryBudget();
 		if (with_calendar)
-			NoteCalendar(fcinfo, with_window ? 5 : 4, &ef->f, true);
+			NoteCalendar(fcinfo, 5, &ef->f, true);
 	}
 	else
 	{
@@ -224,7 +224,7 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window, bool with_calendar)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("funnel window must be the same for every row")));
 		if (with_calendar)
-			NoteCalendar(fcinfo, with_window ? 5 : 4, &ef->f, false);
+			NoteCalendar(fcinfo, 5, &ef->f, false);
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return EOHPGetRWDatum(&ef->hdr);
@@ -256,16 +256,8 @@ funnel_event_within_trans(PG_FUNCTION_ARGS)
 	return EventTransition(fcinfo, true, false);
 }
 
-PG_FUNCTION_INFO_V1(funnel_event_calendar_trans);
-/* Transition of funnel(lead, stage, at, calendar). */
-Datum
-funnel_event_calendar_trans(PG_FUNCTION_ARGS)
-{
-	return EventTransition(fcinfo, false, true);
-}
-
 PG_FUNCTION_INFO_V1(funnel_event_within_calendar_trans);
-/* Transition of funnel(lead, stage, at, within, calendar). */
+/* Transition of funnel(lead, stage, at, within, calendar): a NULL within is no window. */
 Datum
 funnel_event_within_calendar_trans(PG_FUNCTION_ARGS)
 {
