@@ -148,6 +148,29 @@ SELECT zone, f::jsonb - 'calendar' = wall::jsonb AS same_value, fw::jsonb - 'cal
         WHERE stage_rank(a) < stage_rank(b)) AS same_accessors
 FROM fc_247 ORDER BY zone;
 
+-- times that are not whole minutes: a funnel keeps whole seconds (rounded
+-- down), and working time between whole seconds is whole seconds, also in
+-- Amsterdam before 1937 (UTC+00:19:32, so local minutes start at :28 UTC
+-- seconds).  24/7 there equals the wall clock at microsecond times from
+-- 1932 to 2068; per lead, the sketch is within 1 % of working_seconds
+-- between the times rounded down to the second.
+SELECT setseed(0.1932);
+CREATE TEMP TABLE fc_sec AS
+SELECT l AS lead, s AS stage,
+       timestamptz '1932-01-01 00:00+00' + random() * (CASE WHEN l <= 40 THEN interval '5 years' ELSE interval '136 years' END) AS at
+FROM generate_series(1, 300) l, unnest('{lead,mql}'::lead_stage[]) s;
+SELECT funnel(lead, stage, at, NULL, 'mon-sun 00:00-24:00; tz Europe/Amsterdam')::jsonb - 'calendar'
+       = funnel(lead, stage, at)::jsonb AS amsterdam_247_equal
+FROM fc_sec;
+SELECT count(*) AS leads,
+       count(*) FILTER (WHERE abs(extract(epoch FROM time_to_convert(f, 'lead', 'mql', 1)) - w) <= 0.01 * w) AS within_1pct
+FROM (SELECT lead, funnel(lead, stage, at, NULL, 'mon-fri 09:00-17:00; tz Europe/Amsterdam'::work_calendar) AS f,
+             working_seconds('mon-fri 09:00-17:00; tz Europe/Amsterdam'::work_calendar,
+                             date_trunc('second', min(at) FILTER (WHERE stage = 'lead')),
+                             date_trunc('second', min(at) FILTER (WHERE stage = 'mql'))) AS w
+      FROM fc_sec WHERE lead <= 40 GROUP BY lead) x
+WHERE w IS NOT NULL;
+
 -- rollup of per-day funnels (leads by the day of their first event) is the
 -- whole; an empty funnel (no rows: no calendar) merges with anything
 CREATE TEMP TABLE fc_day AS
