@@ -49,6 +49,7 @@ SQL_PARTS = \
 	src/calendar.sql \
 	src/window_calendar.sql \
 	src/handoff_calendar.sql \
+	src/funnel_calendar.sql \
 	src/callerless.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
@@ -67,6 +68,7 @@ UPDATE_0_2_0_PARTS = \
 	src/enum_stays.sql \
 	src/calendar.sql \
 	src/handoff_calendar.sql \
+	src/funnel_calendar.sql \
 	src/callerless.sql \
 	src/try_stage.sql \
 	src/ladder_outcome.sql \

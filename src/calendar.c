@@ -1496,6 +1496,52 @@ work_calendar_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* See calendar.h. */
+struct varlena *
+CalendarCopy(MemoryContext cxt, const struct varlena *cal)
+{
+	Size		len = VARSIZE_ANY_EXHDR(cal);
+	struct varlena *copy = MemoryContextAlloc(cxt, VARHDRSZ + len);
+
+	SET_VARSIZE(copy, VARHDRSZ + len);
+	memcpy(VARDATA(copy), VARDATA_ANY(cal), len);
+	return copy;
+}
+
+/* See calendar.h. */
+bool
+CalendarSame(const struct varlena *a, const struct varlena *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+/* See calendar.h. */
+struct varlena *
+CalendarFromBinary(const char *bytes, int len)
+{
+	StringInfoData binary;
+	struct varlena *cal;
+
+	binary.data = unconstify(char *, bytes);
+	binary.len = len;
+	binary.maxlen = len;
+	binary.cursor = 0;
+	cal = (struct varlena *) DatumGetPointer(DirectFunctionCall1(work_calendar_recv,
+																 PointerGetDatum(&binary)));
+	pfree(CalendarExpand(PointerGetDatum(cal), CurrentMemoryContext));
+	return cal;
+}
+
+/* See calendar.h. */
+bytea *
+CalendarToBinary(const struct varlena *cal)
+{
+	return DatumGetByteaPP(DirectFunctionCall1(work_calendar_send, PointerGetDatum(cal)));
+}
+
 /* Whether two calendars are the same bytes (canonical: the same calendar). */
 static bool
 CalendarBytesEqual(FunctionCallInfo fcinfo)

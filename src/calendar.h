@@ -90,8 +90,28 @@ extern bool CalendarIsWorking(const Calendar *cal, TimestampTz at);
 extern TimestampTz CalendarNextOpening(const Calendar *cal, TimestampTz at,
 									   const char *what);
 
+/* A copy in cxt, with a 4-byte header, of a stored calendar (perhaps packed). */
+extern struct varlena *CalendarCopy(MemoryContext cxt, const struct varlena *cal);
+
+/* Whether two stored calendars (NULL: none) are the same (canonical: the same bytes). */
+extern bool CalendarSame(const struct varlena *a, const struct varlena *b);
+
+/*
+ * A stored calendar read from len bytes of work_calendar_send's form, as
+ * work_calendar_recv checks binary input (22P03), and expanded once: its
+ * zone must be known here.
+ */
+extern struct varlena *CalendarFromBinary(const char *bytes, int len);
+
+/* work_calendar_send's form of a stored calendar. */
+extern bytea *CalendarToBinary(const struct varlena *cal);
+
 /* The binary form (a partial state carries a calendar in it). */
 extern PGDLLEXPORT Datum work_calendar_send(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum work_calendar_recv(PG_FUNCTION_ARGS);
+
+/* The text form (a funnel's JSON carries a calendar in it). */
+extern PGDLLEXPORT Datum work_calendar_in(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum work_calendar_out(PG_FUNCTION_ARGS);
 
 #endif							/* ALIGN_CALENDAR_H */

@@ -16,6 +16,7 @@
 #include "utils/memutils.h"
 
 #include "align.h"
+#include "calendar.h"
 #include "funnel.h"
 #include "radix.h"
 #include "spill.h"
@@ -80,12 +81,29 @@ FunnelSetLadder(Funnel *f, const FunnelLadder *ladder)
 	f->ladder = l;
 }
 
-/* Sets up an empty funnel in cxt over the same ladder and window as like. */
+/*
+ * Sets the calendar f's times between stages are measured in: a copy of
+ * calendar (a stored work_calendar, perhaps packed) in f's memory, or none
+ * (NULL: wall-clock time).
+ */
+void
+FunnelSetCalendar(Funnel *f, const struct varlena *calendar)
+{
+	f->cal = NULL;
+	f->calendar = calendar != NULL ? CalendarCopy(f->cxt, calendar) : NULL;
+	if (calendar != NULL)
+		f->flags |= FUNNEL_CALENDAR;
+	else
+		f->flags &= ~FUNNEL_CALENDAR;
+}
+
+/* Sets up an empty funnel in cxt over the same ladder, window and calendar as like. */
 void
 FunnelInitLike(Funnel *f, MemoryContext cxt, const Funnel *like)
 {
 	FunnelInit(f, cxt, like->flags, like->nstages, like->noutcomes, like->within_secs);
 	FunnelSetLadder(f, like->ladder);
+	FunnelSetCalendar(f, like->calendar);
 }
 
 /* Sets up an empty funnel in cxt over a map's ladder (flags: FUNNEL_WITHIN or 0). */
@@ -138,10 +156,22 @@ LadderName(const Funnel *f)
 	return psprintf("an enum of %d stages", f->nstages);
 }
 
+/* How a funnel's calendar is named in errors. */
+static const char *
+CalendarName(const Funnel *f)
+{
+	if (f->calendar == NULL)
+		return "wall-clock time (no calendar)";
+	return psprintf("calendar '%s'",
+					DatumGetCString(DirectFunctionCall1(work_calendar_out,
+														PointerGetDatum(f->calendar))));
+}
+
 /*
  * Raises an error unless two funnels can be merged as they are: the same
  * ladder (for enums, the same type with the same labels; a funnel stored by
- * align 0.1.0 names no enum and matches any of its size) and window.
+ * align 0.1.0 names no enum and matches any of its size), window and
+ * calendar.
  */
 void
 FunnelCheckCompatible(const Funnel *a, const Funnel *b)
@@ -161,6 +191,13 @@ FunnelCheckCompatible(const Funnel *a, const Funnel *b)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge funnels with different conversion windows"),
 				 errhint("Merge only funnels built with the same \"within\" argument.")));
+	if (!CalendarSame(a->calendar, b->calendar))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge funnels measured in different calendars"),
+				 errdetail("One funnel's times are in %s, the other's in %s.",
+						   CalendarName(a), CalendarName(b)),
+				 errhint("Merge only funnels built with the same calendar argument, or none.")));
 }
 
 /* Index position where a lead whose hash has these upper 32 bits starts probing. */
@@ -937,6 +974,7 @@ FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto, int nout)
 	FunnelFlush((Funnel *) f);
 	FunnelInit(r, CurrentMemoryContext, f->flags, nto, nout, f->within_secs);
 	FunnelSetLadder(r, to);
+	FunnelSetCalendar(r, f->calendar);
 	for (int p = nto - 1; p >= 0; p--)
 	{
 		if (old >= 0 && map[old] == p)
@@ -1142,6 +1180,29 @@ FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
 }
 
 /*
+ * The time between two entry times (slot values, to >= from) in whole
+ * seconds: wall-clock, or the working time of dst's calendar.  Slot times
+ * are whole seconds inside align's time range, and working time changes
+ * only at whole minutes of local time, whose offsets from UTC are whole
+ * seconds, so the working time of a span between whole seconds is whole
+ * seconds.
+ */
+static inline int64
+PairSeconds(Funnel *dst, uint32 from, uint32 to)
+{
+	int64		us;
+
+	if (dst->calendar == NULL)
+		return (int64) to - (int64) from;
+	if (dst->cal == NULL)
+		dst->cal = CalendarExpand(PointerGetDatum(dst->calendar), dst->cxt);
+	us = CalendarWorkingTime(dst->cal, ((int64) from - SLOT_BIAS) * USECS_PER_SEC,
+							 ((int64) to - SLOT_BIAS) * USECS_PER_SEC);
+	Assert(us % USECS_PER_SEC == 0);
+	return us / USECS_PER_SEC;
+}
+
+/*
  * Counts one complete lead into the closed part of dst.
  *
  * The lead has reached every ladder stage up to the highest one it entered
@@ -1152,6 +1213,8 @@ FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
  * after the outcome's first time (a stage entered at an unknown time counts
  * as before it; an outcome at an unknown time is an exit at the top), and
  * an exit before the ladder when the lead had entered no stage by then.
+ * A pair's time is working time when dst has a calendar; the conversion
+ * window is wall-clock time always (a cohort rule, not an SLA).
  */
 static void
 CloseLead(Funnel *dst, const uint32 *slot)
@@ -1202,8 +1265,7 @@ CloseLead(Funnel *dst, const uint32 *slot)
 			if (!entered[b] || !SLOT_IS_TIME(slot[b]))
 				continue;
 			if (slot[b] >= slot[a])
-				SketchAdd(FunnelPair(dst, a, b, true),
-						  (int64) slot[b] - (int64) slot[a], 1);
+				SketchAdd(FunnelPair(dst, a, b, true), PairSeconds(dst, slot[a], slot[b]), 1);
 			else
 				FunnelPair(dst, a, b, true)->earlier++;
 		}

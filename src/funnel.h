@@ -66,7 +66,9 @@
 #define FUNNEL_LEGACY		0x04	/* holds counts read from version 1 or 2,
 									 * which did not record entered[] or the
 									 * leads left out as earlier */
-#define FUNNEL_FLAGS_ALL	(FUNNEL_ENUM | FUNNEL_WITHIN | FUNNEL_LEGACY)
+#define FUNNEL_CALENDAR		0x08	/* times between stages are working time
+									 * of the funnel's calendar */
+#define FUNNEL_FLAGS_ALL	(FUNNEL_ENUM | FUNNEL_WITHIN | FUNNEL_LEGACY | FUNNEL_CALENDAR)
 
 /*
  * Slot values of an open lead: 0 = never entered, SLOT_UNKNOWN = entered at
@@ -175,6 +177,10 @@ typedef struct Funnel
 	int			nslots;			/* per-lead slots: nstages + noutcomes */
 	int64		within_secs;	/* conversion window, if FUNNEL_WITHIN */
 	FunnelLadder *ladder;		/* an enum ladder's identity, or NULL */
+	struct varlena *calendar;	/* the work_calendar the times between stages
+								 * are measured in, as stored (4-byte header),
+								 * if FUNNEL_CALENDAR; else NULL */
+	const struct Calendar *cal; /* calendar expanded, once needed (NULL until then) */
 
 	/* closed part */
 	int64		reached[FUNNEL_MAX_STAGES];
@@ -307,6 +313,7 @@ extern double SketchValue(int bucket);
 extern double SketchQuantile(const FunnelSketch *s, double fraction);
 extern void FunnelCheckCompatible(const Funnel *a, const Funnel *b);
 extern void FunnelSetLadder(Funnel *f, const FunnelLadder *ladder);
+extern void FunnelSetCalendar(Funnel *f, const struct varlena *calendar);
 extern void FunnelInitLike(Funnel *f, MemoryContext cxt, const Funnel *like);
 
 /* Raises the error for a funnel count that no longer fits (22003). */

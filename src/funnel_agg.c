@@ -1,8 +1,8 @@
 /*
  * funnel_agg.c
- *		The funnel aggregates: funnel(lead, stage, at [, within]) over raw
- *		events, funnel(stage) over one row per lead, rollup(funnel), and
- *		their shared combine and final functions.
+ *		The funnel aggregates: funnel(lead, stage, at [, within [, calendar]])
+ *		over raw events, funnel(stage) over one row per lead, rollup(funnel),
+ *		and their shared combine and final functions; funnel_calendar().
  *
  * The transition state is a funnel (our own type, not internal), kept as an
  * expanded object in the aggregate's memory while rows arrive and flattened
@@ -33,6 +33,7 @@
 #include "utils/typcache.h"
 
 #include "align.h"
+#include "calendar.h"
 #include "callerless.h"
 #include "funnel.h"
 #include "interval_rule.h"
@@ -162,12 +163,39 @@ NewState(MemoryContext aggcxt, const StageMap *stages, bool has_within, int64 wi
 }
 
 /*
- * Transition for funnel(lead, stage, at [, within]): records the earliest
- * time the lead entered the stage.  NULL lead or stage: the row is skipped.
- * NULL at: the stage counts as entered, at an unknown time.
+ * Checks the calendar argument argno of a row against the one the funnel
+ * measures in, which it becomes if the funnel is new: it must not be NULL
+ * (22004), and must be the same for every row of a group (22023).
+ */
+static void
+NoteCalendar(FunctionCallInfo fcinfo, int argno, Funnel *f, bool is_new)
+{
+	struct varlena *cal;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("funnel calendar must not be NULL"),
+				 errhint("Pass a work_calendar (for wall-clock time 'mon-sun 00:00-24:00; tz UTC'), "
+						 "or leave the argument out.")));
+	cal = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	if (is_new)
+		FunnelSetCalendar(f, cal);
+	else if (!CalendarSame(f->calendar, cal))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel calendar must be the same for every row of a group"),
+				 errhint("Group by the calendar (e.g. by team), or pass one calendar for the whole group.")));
+}
+
+/*
+ * Transition for funnel(lead, stage, at [, within [, calendar]]): records
+ * the earliest time the lead entered the stage.  NULL lead or stage: the
+ * row is skipped.  NULL at: the stage counts as entered, at an unknown
+ * time.  With a calendar, the funnel keeps it (see NoteCalendar).
  */
 static Datum
-EventTransition(FunctionCallInfo fcinfo, bool with_window)
+EventTransition(FunctionCallInfo fcinfo, bool with_window, bool with_calendar)
 {
 	MemoryContext aggcxt = AlignAggContext(fcinfo, "funnel");
 	FunnelAggCache *c = GetCache(fcinfo, 1, 2);
@@ -184,6 +212,8 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window)
 		/* a serial aggregate's table keeps within the memory budget (funnel.c) */
 		if (!ef->f.buffered)
 			ef->f.budget = AlignMemoryBudget();
+		if (with_calendar)
+			NoteCalendar(fcinfo, 5, &ef->f, true);
 	}
 	else
 	{
@@ -193,6 +223,8 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("funnel window must be the same for every row")));
+		if (with_calendar)
+			NoteCalendar(fcinfo, 5, &ef->f, false);
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return EOHPGetRWDatum(&ef->hdr);
@@ -213,7 +245,7 @@ PG_FUNCTION_INFO_V1(funnel_event_trans);
 Datum
 funnel_event_trans(PG_FUNCTION_ARGS)
 {
-	return EventTransition(fcinfo, false);
+	return EventTransition(fcinfo, false, false);
 }
 
 PG_FUNCTION_INFO_V1(funnel_event_within_trans);
@@ -221,7 +253,15 @@ PG_FUNCTION_INFO_V1(funnel_event_within_trans);
 Datum
 funnel_event_within_trans(PG_FUNCTION_ARGS)
 {
-	return EventTransition(fcinfo, true);
+	return EventTransition(fcinfo, true, false);
+}
+
+PG_FUNCTION_INFO_V1(funnel_event_within_calendar_trans);
+/* Transition of funnel(lead, stage, at, within, calendar): a NULL within is no window. */
+Datum
+funnel_event_within_calendar_trans(PG_FUNCTION_ARGS)
+{
+	return EventTransition(fcinfo, true, true);
 }
 
 PG_FUNCTION_INFO_V1(funnel_stage_trans);
@@ -361,4 +401,16 @@ funnel_final(PG_FUNCTION_ARGS)
 		FunnelCloseInto(&result, state);
 	}
 	PG_RETURN_POINTER(FunnelFlatten(&result));
+}
+
+PG_FUNCTION_INFO_V1(funnel_calendar);
+/* The calendar a funnel's times between stages are working time of; NULL for wall-clock time. */
+Datum
+funnel_calendar(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = PG_GETARG_FUNNEL(0);
+
+	if (f->calendar == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(CalendarCopy(CurrentMemoryContext, f->calendar));
 }

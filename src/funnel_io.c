@@ -14,6 +14,8 @@
  *	 ladder block (ladder_words * 8 bytes; enum funnels): uint32 type OID,
  *		uint32 value OIDs[nstages], the type name and the nstages labels as
  *		NUL-terminated strings, zero padding
+ *	 calendar block (FUNNEL_CALENDAR, version 3): uint64 length, then the
+ *		stored work_calendar's bytes (no varlena header), zero padding
  *	 int64	counts[nstages * (3 + noutcomes) + noutcomes]
  *		reached[], known[], entered[], exits[][], exits before the ladder[]
  *	 per non-empty pair: uint64 from | to << 8 | nbuckets << 16, uint64
@@ -44,6 +46,7 @@
 #include "utils/numeric.h"
 
 #include "align.h"
+#include "calendar.h"
 #include "pg_compat.h"
 #include "funnel.h"
 #include "settings.h"
@@ -93,7 +96,8 @@ CheckShape(int version, int flags, int nstages, int noutcomes)
 	if (version < 1 || version > FUNNEL_VERSION)
 		Corrupt(psprintf("unsupported version %d (this build reads versions 1 to %d)",
 						 version, FUNNEL_VERSION));
-	if ((flags & ~FUNNEL_FLAGS_ALL) || ((flags & FUNNEL_LEGACY) && version < 3))
+	if ((flags & ~FUNNEL_FLAGS_ALL) ||
+		((flags & (FUNNEL_LEGACY | FUNNEL_CALENDAR)) && version < 3))
 		Corrupt("unknown flag bits");
 	if (flags & FUNNEL_ENUM)
 	{
@@ -180,6 +184,8 @@ FunnelValidate(const Funnel *f)
 
 	if ((f->flags & FUNNEL_WITHIN) ? f->within_secs < 0 : f->within_secs != 0)
 		Corrupt("bad conversion window");
+	if (((f->flags & FUNNEL_CALENDAR) != 0) != (f->calendar != NULL))
+		Corrupt("a funnel has a calendar exactly when its calendar flag is set");
 	if (f->ladder != NULL)
 		CheckLadder(f->ladder, n, f->noutcomes);
 	else if ((f->flags & FUNNEL_ENUM) && f->noutcomes > 0)
@@ -245,12 +251,21 @@ LadderWords(const Funnel *f)
 	return (bytes + 7) / 8;
 }
 
+/* 8-byte words of f's calendar block in the flat form: the length, then the bytes. */
+static Size
+CalendarWords(const Funnel *f)
+{
+	if (f->calendar == NULL)
+		return 0;
+	return 1 + (VARSIZE(f->calendar) - VARHDRSZ + 7) / 8;
+}
+
 /* Bytes of the flat form of f. */
 static Size
 FlatSize(const Funnel *f, int *npairs)
 {
 	int			n = f->nstages;
-	Size		words = n * (3 + f->noutcomes) + f->noutcomes + LadderWords(f);
+	Size		words = n * (3 + f->noutcomes) + f->noutcomes + LadderWords(f) + CalendarWords(f);
 
 	FunnelFlush((Funnel *) f);
 	*npairs = 0;
@@ -334,6 +349,12 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 			}
 		}
 		w += dst->ladder_words;
+	}
+	if (f->calendar != NULL)
+	{
+		*w = VARSIZE(f->calendar) - VARHDRSZ;
+		memcpy(w + 1, VARDATA(f->calendar), *w);
+		w += CalendarWords(f);
 	}
 	for (int s = 0; s < n; s++)
 		*w++ = (uint64) f->reached[s];
@@ -485,6 +506,24 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 		ReadFlatLadder(f, (const char *) w, flat->ladder_words * 8);
 		w += flat->ladder_words;
 		avail -= flat->ladder_words;
+	}
+	if (flat->flags & FUNNEL_CALENDAR)
+	{
+		Size		words;
+		struct varlena *cal;
+
+		if (avail < 1 || w[0] < 1 || w[0] > (avail - 1) * 8)
+			Corrupt("bad calendar length");
+		cal = MemoryContextAlloc(cxt, VARHDRSZ + w[0]);
+		SET_VARSIZE(cal, VARHDRSZ + w[0]);
+		memcpy(VARDATA(cal), w + 1, w[0]);
+		f->calendar = cal;
+		words = CalendarWords(f);
+		for (Size b = VARSIZE(cal) - VARHDRSZ; b < (words - 1) * 8; b++)
+			if (((const char *) (w + 1))[b] != '\0')
+				Corrupt("bad calendar padding");
+		w += words;
+		avail -= words;
 	}
 	if (avail < (Size) n * (2 + (flat->version >= 3) + f->noutcomes) +
 		(flat->version >= 2 ? f->noutcomes : 0))
@@ -890,6 +929,12 @@ funnel_out(PG_FUNCTION_ARGS)
 		appendStringInfo(&buf, INT64_FORMAT, f->within_secs);
 	else
 		appendStringInfoString(&buf, "null");
+	if (f->calendar != NULL)
+	{
+		appendStringInfoString(&buf, ", \"calendar\": ");
+		escape_json(&buf, DatumGetCString(DirectFunctionCall1(work_calendar_out,
+															  PointerGetDatum(f->calendar))));
+	}
 	if (f->flags & FUNNEL_LEGACY)
 		appendStringInfoString(&buf, ", \"legacy\": true");
 	appendStringInfoString(&buf, ", \"reached\": ");
@@ -1332,6 +1377,7 @@ funnel_in(PG_FUNCTION_ARGS)
 				flags = 0;
 	int64		within = 0;
 	uint32		nkeys = 0;
+	struct varlena *calendar = NULL;
 
 	corrupt_errcode = ERRCODE_INVALID_TEXT_REPRESENTATION;
 	CheckJsonSyntax(PG_GETARG_CSTRING(0));
@@ -1359,14 +1405,26 @@ funnel_in(PG_FUNCTION_ARGS)
 		flags |= FUNNEL_WITHIN;
 		within = JsonInt(v, 0, PG_INT64_MAX, "within_seconds");
 	}
+	v = JsonMember(root, "calendar");
+	if (v != NULL)
+	{
+		/* its canonical text, checked as work_calendar input is (22P02) */
+		if (v->type != jbvString)
+			Corrupt("\"calendar\" must be a work_calendar's text");
+		flags |= FUNNEL_CALENDAR;
+		calendar = (struct varlena *) DatumGetPointer(
+			DirectFunctionCall1(work_calendar_in,
+								CStringGetDatum(pnstrdup(v->val.string.val, v->val.string.len))));
+	}
 	/* an enum funnel tracks outcomes when its enum declares some (ladder_outcome) */
 	noutcomes = !(flags & FUNNEL_ENUM) ||
 		(version >= 3 && JsonMember(root, outcome_names[0]) != NULL) ? STAGE_OUTCOMES : 0;
 	CheckShape(version, flags, nstages, noutcomes);
-	nkeys = 7 + noutcomes;
+	nkeys = 7 + noutcomes + (calendar != NULL);
 
 	f = palloc(sizeof(Funnel));
 	FunnelInit(f, CurrentMemoryContext, flags, nstages, noutcomes, within);
+	FunnelSetCalendar(f, calendar);
 	ReadCounts(root, "reached", f->reached, nstages, 1);
 	ReadCounts(root, "known", f->known, nstages, 1);
 	if (version >= 3)
@@ -1465,6 +1523,14 @@ funnel_send(PG_FUNCTION_ARGS)
 				}
 			}
 		}
+	}
+	if (f->calendar != NULL)
+	{
+		/* work_calendar_send's form: portable, and read back checked */
+		bytea	   *cal = CalendarToBinary(f->calendar);
+
+		pq_sendint32(&buf, VARSIZE_ANY_EXHDR(cal));
+		pq_sendbytes(&buf, VARDATA_ANY(cal), VARSIZE_ANY_EXHDR(cal));
 	}
 	for (int s = 0; s < n; s++)
 		pq_sendint64(&buf, f->reached[s]);
@@ -1613,6 +1679,15 @@ funnel_recv(PG_FUNCTION_ARGS)
 				}
 			}
 		}
+	}
+	if (flags & FUNNEL_CALENDAR)
+	{
+		/* as work_calendar_recv checks binary input (22P03) */
+		unsigned int len = GetInt(msg, 4);
+
+		if (len < 1 || len > (unsigned int) (msg->len - msg->cursor))
+			Corrupt("bad calendar length");
+		FunnelSetCalendar(f, CalendarFromBinary(pq_getmsgbytes(msg, len), len));
 	}
 	for (int s = 0; s < n; s++)
 		f->reached[s] = GetCount(msg);

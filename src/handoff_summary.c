@@ -233,28 +233,6 @@ NewState(MemoryContext aggcxt, int64 sla_us, bool has_into)
 	return st;
 }
 
-/* A copy in cxt, with a 4-byte header, of a stored calendar (perhaps packed). */
-static struct varlena *
-CopyCalendar(MemoryContext cxt, const struct varlena *cal)
-{
-	Size		len = VARSIZE_ANY_EXHDR(cal);
-	struct varlena *copy = MemoryContextAlloc(cxt, VARHDRSZ + len);
-
-	SET_VARSIZE(copy, VARHDRSZ + len);
-	memcpy(VARDATA(copy), VARDATA_ANY(cal), len);
-	return copy;
-}
-
-/* Whether two stored calendars (NULL: none) are the same (canonical: the same bytes). */
-static bool
-SameCalendar(const struct varlena *a, const struct varlena *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
-		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
-}
-
 /* Raises the error for rows, or partial states, of one group with different calendars. */
 pg_noreturn static void
 MixedCalendars(const char *fname)
@@ -889,8 +867,8 @@ NoteCalendar(HSCache *c, FunctionCallInfo fcinfo, HSState *st, const char *fname
 						 "or leave the argument out.")));
 	cal = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
 	if (st->calendar == NULL)
-		st->calendar = CopyCalendar(GetMemoryChunkContext(st), cal);
-	else if (!SameCalendar(st->calendar, cal))
+		st->calendar = CalendarCopy(GetMemoryChunkContext(st), cal);
+	else if (!CalendarSame(st->calendar, cal))
 		MixedCalendars(fname);
 	c->calendar_state = st->id;
 }
@@ -1051,7 +1029,7 @@ HSCombine(HSState *a, const HSState *b)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid stage_stays state: stages of different ladders")));
-	if (!SameCalendar(a->calendar, b->calendar))
+	if (!CalendarSame(a->calendar, b->calendar))
 		MixedCalendars(OidIsValid(a->owner_type) ? "handoff_summary" : "stage_stays");
 	if (b->nowners > 0)
 	{
@@ -1090,7 +1068,7 @@ HSNewLike(const HSState *b, MemoryContext cxt)
 	st->stage_enum = b->stage_enum;
 	st->stage_codes = b->stage_codes;
 	if (b->calendar != NULL)
-		st->calendar = CopyCalendar(cxt, b->calendar);
+		st->calendar = CalendarCopy(cxt, b->calendar);
 	return st;
 }
 
@@ -1458,7 +1436,7 @@ SendCalendar(StringInfo buf, const struct varlena *calendar)
 		pq_sendint32(buf, -1);
 		return;
 	}
-	binary = DatumGetByteaPP(DirectFunctionCall1(work_calendar_send, PointerGetDatum(calendar)));
+	binary = CalendarToBinary(calendar);
 	pq_sendint32(buf, VARSIZE_ANY_EXHDR(binary));
 	pq_sendbytes(buf, VARDATA_ANY(binary), VARSIZE_ANY_EXHDR(binary));
 }
@@ -1471,21 +1449,12 @@ static struct varlena *
 GetCalendar(StringInfo msg, MemoryContext cxt)
 {
 	int32		len = pq_getmsgint(msg, 4);
-	StringInfoData binary;
-	struct varlena *cal;
 
 	if (len == -1)
 		return NULL;
 	if (len <= 0 || len > msg->len - msg->cursor)
 		CorruptState("bad calendar length");
-	binary.data = unconstify(char *, pq_getmsgbytes(msg, len));
-	binary.len = len;
-	binary.maxlen = len;
-	binary.cursor = 0;
-	cal = (struct varlena *) DatumGetPointer(DirectFunctionCall1(work_calendar_recv,
-																 PointerGetDatum(&binary)));
-	pfree(CalendarExpand(PointerGetDatum(cal), CurrentMemoryContext));
-	return CopyCalendar(cxt, cal);
+	return CalendarCopy(cxt, CalendarFromBinary(pq_getmsgbytes(msg, len), len));
 }
 
 /*

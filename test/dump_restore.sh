@@ -2,7 +2,8 @@
 # Dump and restore: a database holding align values (test/upgrade/stored.sql:
 # lead_stage columns and indexes, stored funnels, a materialized view, views,
 # aggregates declared by align_concrete_aggregates with a view over them,
-# and work_calendar values in a table joined by a view)
+# work_calendar values in a table joined by a view, and funnels stored
+# with a calendar)
 # is dumped, restored into a fresh database (custom format via pg_restore,
 # and plain SQL via psql), and dumped again: the dumps must be identical and
 # every stored value must read back the same.  Then a binary COPY of the
@@ -51,7 +52,10 @@ align_psql -d align_dump_src -c "CREATE TABLE channel_calendar (channel text PRI
     -c "CREATE VIEW working_gaps AS
         SELECT h.id, working_time(c.cal, h.at, h.at + interval '3 days') AS worked,
                working_deadline(c.cal, h.at, interval '4 hours') AS deadline
-        FROM stage_history h JOIN channel_calendar c USING (channel) WHERE h.at IS NOT NULL" >/dev/null
+        FROM stage_history h JOIN channel_calendar c USING (channel) WHERE h.at IS NOT NULL" \
+    -c "CREATE TABLE calendar_funnel AS
+        SELECT h.channel, funnel(h.lead_id, h.stage, h.at, NULL, c.cal) AS f
+        FROM stage_history h JOIN channel_calendar c USING (channel) GROUP BY h.channel" >/dev/null
 
 # an enum ladder with declared outcomes (ladder_outcome, an extension
 # configuration table: pg_dump keeps its rows, naming the enum by name), and
@@ -88,6 +92,7 @@ concrete="SELECT 'concrete_aggregates', count(*), md5(string_agg(format('%s %s %
       AND current_database() <> 'align_dump_src';
     SELECT 'deal_funnel', f, reached(f, 'won'::deal_stage), reached(f, 'closed lost'::deal_stage) FROM deal_funnel;
     SELECT 'channel_calendar', count(*), md5(string_agg(format('%s %s', channel, cal), ',' ORDER BY channel)) FROM channel_calendar;
+    SELECT 'calendar_funnel', channel, f, funnel_calendar(f), time_to_convert(f, 'lead', 'mql', 0.5) FROM calendar_funnel ORDER BY channel;
     SELECT 'working_gaps', count(*), md5(string_agg(format('%s %s %s', id, worked, deadline), ',' ORDER BY id)) FROM working_gaps"
 align_psql -d align_dump_src -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.src"
 for db in align_dump_custom align_dump_plain; do
@@ -104,7 +109,11 @@ psql -X -q -d align_dump_src -c '\copy daily_funnel TO STDOUT (FORMAT binary)' |
 psql -X -q -d align_dump_src -c '\copy stage_history TO STDOUT (FORMAT binary)' |
     psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_stage FROM STDIN (FORMAT binary)' \
     || fail "binary COPY of stages failed"
-align_psql -d align_dump_plain -c 'CREATE TABLE copy_calendar (LIKE channel_calendar)'
+align_psql -d align_dump_plain -c 'CREATE TABLE copy_calendar (LIKE channel_calendar)' \
+    -c 'CREATE TABLE copy_calendar_funnel (LIKE calendar_funnel)'
+psql -X -q -d align_dump_src -c '\copy calendar_funnel TO STDOUT (FORMAT binary)' |
+    psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_calendar_funnel FROM STDIN (FORMAT binary)' \
+    || fail "binary COPY of funnels with a calendar failed"
 psql -X -q -d align_dump_src -c '\copy channel_calendar TO STDOUT (FORMAT binary)' |
     psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_calendar FROM STDIN (FORMAT binary)' \
     || fail "binary COPY of calendars failed"
@@ -114,7 +123,9 @@ different=$(align_psql -d align_dump_plain -At -c "
          + (SELECT count(*) FROM (SELECT * FROM copy_funnel) c) - (SELECT count(*) FROM daily_funnel)
          + (SELECT count(*) FROM (SELECT id, stage, path FROM stage_history EXCEPT SELECT id, stage, path FROM copy_stage) d)
          + (SELECT count(*) FROM channel_calendar c FULL JOIN copy_calendar k USING (channel)
-            WHERE c.cal IS DISTINCT FROM k.cal OR c.cal::text IS DISTINCT FROM k.cal::text)")
+            WHERE c.cal IS DISTINCT FROM k.cal OR c.cal::text IS DISTINCT FROM k.cal::text)
+         + (SELECT count(*) FROM calendar_funnel c FULL JOIN copy_calendar_funnel k USING (channel)
+            WHERE c.f::text IS DISTINCT FROM k.f::text)")
 [ "$different" = 0 ] || fail "binary COPY changed $different values"
 
 align_psql -d align_dump_custom -c 'REFRESH MATERIALIZED VIEW CONCURRENTLY funnel_by_channel' \

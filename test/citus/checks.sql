@@ -86,6 +86,19 @@ FROM plan_of($q$SELECT funnel(lead_id, stage, at) FROM @hist@$q$) p
 -- true both: funnel(uuid lead, ..., within) GROUP BY channel is pushed to the workers
 SELECT plan_of($q$SELECT channel, funnel(lead_uuid, stage, at, interval '30 days') FROM @hist@ GROUP BY channel$q$)
        ~ 'worker_partial_agg\(''public\.funnel\(uuid,public\.lead_stage,timestamp with time zone,interval\)''::regprocedure'
+-- same: funnel(bigint lead, stage, at, no window, calendar): times in working time
+SELECT funnel(lead_id, stage, at, NULL, 'mon-fri 09:00-17:30; tz Europe/Berlin; closed 2026-12-25'::work_calendar)
+FROM @hist@
+-- same: funnel(text lead, ..., within, calendar) GROUP BY channel, with accessors
+SELECT channel, time_to_convert(f, 'mql', 'sql', 0.5), funnel_calendar(f), f
+FROM (SELECT channel, funnel(lead_text, stage, at, interval '30 days',
+                             'mon-thu 22:00-06:00; tz America/New_York'::work_calendar) AS f
+      FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY channel) s
+ORDER BY channel
+-- true both: funnel(bigint lead, ..., within, calendar) is pushed to the workers and combined on the coordinator
+SELECT p ~ 'worker_partial_agg\(''public\.funnel\(bigint,public\.lead_stage,timestamp with time zone,interval,public\.work_calendar\)''::regprocedure'
+       AND p ~ 'coord_combine_agg\('
+FROM plan_of($q$SELECT funnel(lead_id, stage, at, NULL, 'mon-fri 09:00-17:00; tz UTC'::work_calendar) FROM @hist@$q$) p
 -- true lead: funnel GROUP BY lead_id runs whole on the shards
 SELECT p ~ 'funnel\(lead_id, stage, at\)' AND p !~ 'worker_partial_agg|coord_combine_agg'
 FROM plan_of($q$SELECT lead_id, funnel(lead_id, stage, at) FROM @hist@ GROUP BY lead_id$q$) p

@@ -307,7 +307,7 @@ BEGIN
     END;
     BEGIN
         PERFORM rollup(x)::text FROM (SELECT f UNION ALL SELECT body::funnel FROM fuzz.corpus_funnel_text
-                                      WHERE name IN ('empty', 'events', 'enum3')) v(x);
+                                      WHERE name IN ('empty', 'events', 'enum3', 'calendar')) v(x);
     EXCEPTION WHEN numeric_value_out_of_range OR invalid_parameter_value THEN
         NULL;
     END;
@@ -315,6 +315,11 @@ BEGIN
     -- accessors close open leads first: counts near 2^63 may overflow
     -- there, a clean 22003
     BEGIN
+    -- the calendar it keeps (corpus: calendar, calendar_open_leads) prints
+    -- as it reads back
+    IF funnel_calendar(f)::text::work_calendar IS DISTINCT FROM funnel_calendar(f) THEN
+        INSERT INTO fuzz.findings VALUES ('funnel calendar round trip', '', input);
+    END IF;
     IF NOT is_enum THEN
         PERFORM reached(f, s::lead_stage), reached(f, s) FROM unnest(stages) s;
         PERFORM * FROM funnel_steps(f);

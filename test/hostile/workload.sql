@@ -114,9 +114,9 @@ CREATE AGGREGATE public.stays_partial(bigint, timestamptz, public.lead_stage) (
     SFUNC = public.stays_state_trans, STYPE = public.handoff_state);
 CREATE AGGREGATE public.enum_stays_partial(bigint, timestamptz, public.crm_stage) (
     SFUNC = public.stays_state_trans, STYPE = public.handoff_state);
-CREATE AGGREGATE public.hs_cal_partial(bigint, timestamptz, text, interval, public.work_calendar) (
+CREATE AGGREGATE public.hs_cal_partial(bigint, timestamptz, text, interval, text, public.work_calendar) (
     SFUNC = public.handoff_state_trans, STYPE = public.handoff_state);
-SELECT public.handoff_state_final(public.hs_cal_partial(lead, at, owner, interval '1 hour',
+SELECT public.handoff_state_final(public.hs_cal_partial(lead, at, owner, interval '1 hour', NULL,
                                                         'mon-fri 09:00-17:00; tz UTC')::text::public.handoff_state)
 FROM public.ev;
 SELECT public.handoff_state_final(h::text::public.handoff_state),
@@ -170,6 +170,29 @@ FROM public.ev;
 SET max_parallel_workers_per_gather = 2;
 SELECT public.handoff_summary(lead::oid, at, owner, interval '1 hour', NULL, 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar),
        public.stage_stays(lead::oid, at, stage, 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar)::text
+FROM public.big;
+RESET max_parallel_workers_per_gather;
+-- funnel in working time (a window, NULL for none, and a work_calendar
+-- last): the concrete (bigint lead) and polymorphic (oid lead) aggregates,
+-- lead_stage and enum, serial and parallel, a partial state read back, the
+-- calendar it keeps
+CREATE TABLE public.stored_cal AS
+SELECT public.funnel(lead, stage, at, NULL, 'mon-fri 09:00-17:00; tz Europe/Berlin'::public.work_calendar) AS f,
+       public.funnel(lead::oid, crm, at, interval '1 day', 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar) AS fe
+FROM public.ev;
+SELECT public.funnel_calendar(f), public.funnel_calendar(fe), f::text::public.funnel::text, public.funnel_send(f),
+       public.time_to_convert(f, 'lead', 'sql', 0.5), public.time_sample(f, 'lead', 'sql'),
+       public.time_to_convert(fe, 'visit'::public.crm_stage, 'paid'::public.crm_stage, 0.5)
+FROM public.stored_cal;
+SELECT s.* FROM public.stored_cal, public.funnel_steps(f) s;
+CREATE AGGREGATE public.funnel_cal_partial(bigint, public.lead_stage, timestamptz, interval, public.work_calendar) (
+    SFUNC = public.funnel_event_within_trans, STYPE = public.funnel);
+SELECT public.rollup(p::text::public.funnel)::text
+FROM (SELECT public.funnel_cal_partial(lead, stage, at, NULL, 'mon-fri 09:00-17:00; tz UTC') AS p
+      FROM public.ev GROUP BY lead OPERATOR(pg_catalog.%) 3) x;
+SET max_parallel_workers_per_gather = 2;
+SELECT public.funnel(lead, stage, at, interval '2 days', 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar)::text,
+       public.funnel(lead::oid, crm, at, NULL, 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar)::text
 FROM public.big;
 RESET max_parallel_workers_per_gather;
 

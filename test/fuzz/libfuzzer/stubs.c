@@ -416,6 +416,18 @@ pq_copymsgbytes(StringInfo msg, char *buf, int datalen)
 	msg->cursor += datalen;
 }
 
+const char *
+pq_getmsgbytes(StringInfo msg, int datalen)
+{
+	const char *result;
+
+	if (datalen < 0 || datalen > (msg->len - msg->cursor))
+		StubError("insufficient data left in message");
+	result = &msg->data[msg->cursor];
+	msg->cursor += datalen;
+	return result;
+}
+
 /* ---------- dates and time zones (work_calendar) ---------- */
 
 /* PostgreSQL's date2j and j2date (utils/adt/datetime.c), unchanged. */
