@@ -1183,59 +1183,70 @@ ReportBeyondRange(const char *what, TimestampTz at)
 			 errdetail("Every align function reads and returns times up to 2068-01-19 03:14:07 UTC.")));
 }
 
-/* Working microseconds in [from, to): F(end) - F(start) per run of one UTC offset. */
+/* Working microseconds from align's time range's start to t: the run of offsets at t, by binary search. */
+static int64
+Cumulative(const Calendar *cal, TimestampTz t)
+{
+	int			lo = 0,
+				hi = cal->nruns - 1;
+	const CalendarRun *r;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi + 1) / 2;
+
+		if (cal->runs[mid].start <= t)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	r = &cal->runs[lo];
+	return r->cum + Level(cal, t + r->off) - Level(cal, r->start + r->off);
+}
+
+/* Working microseconds in [from, to): the difference of two cumulative levels. */
 int64
 CalendarWorkingTime(const Calendar *cal, TimestampTz from, TimestampTz to)
 {
-	int64		total = 0;
-
-	while (from < to)
-	{
-		TimestampTz until;
-		int64		off = OffsetRun(cal, from, &until);
-		TimestampTz end = Min(to, until);
-
-		total += Level(cal, end + off) - Level(cal, from + off);
-		from = end;
-	}
-	return total;
+	return Cumulative(cal, to) - Cumulative(cal, from);
 }
 
-/* The SLA deadline (calendar.h): F's inverse in the run of offsets where the work is reached. */
+/*
+ * The SLA deadline (calendar.h): the earliest t whose cumulative level is
+ * at's plus work, in the run of offsets where that level is reached.
+ */
 TimestampTz
 CalendarDeadline(const Calendar *cal, TimestampTz at, int64 work, const char *what)
 {
-	TimestampTz t = at;
+	int64		target;
+	int			lo = 0,
+				hi = cal->nruns - 1;
+	const CalendarRun *r;
+	TimestampTz result;
 
 	if (work == 0)
 		return at;
 	/* no span inside the time range holds more work than its length */
 	if (work > ALIGN_TIME_END - at)
 		ReportBeyondRange(what, at);
-	while (t < ALIGN_TIME_END)
+	target = Cumulative(cal, at) + work;
+	if (target > Cumulative(cal, ALIGN_TIME_END))
+		ReportBeyondRange(what, at);
+	/* the last run that starts below the target level */
+	while (lo < hi)
 	{
-		TimestampTz until;
-		int64		off = OffsetRun(cal, t, &until);
-		int64		base = Level(cal, t + off);
-		TimestampTz result;
+		int			mid = (lo + hi + 1) / 2;
 
-		/* the work this run of one offset holds, up to the range's end */
-		int64		available = Level(cal, Min(until, ALIGN_TIME_END) + off) - base;
-
-		if (work > available)
-		{
-			if (until >= ALIGN_TIME_END)
-				break;
-			work -= available;
-			t = until;
-			continue;
-		}
-		result = Reach(cal, base + work) - off;
-		if (result >= ALIGN_TIME_END)
-			break;
-		return result;
+		if (cal->runs[mid].cum < target)
+			lo = mid;
+		else
+			hi = mid - 1;
 	}
-	ReportBeyondRange(what, at);
+	r = &cal->runs[lo];
+	result = Reach(cal, Level(cal, r->start + r->off) + (target - r->cum)) - r->off;
+	if (result >= ALIGN_TIME_END)
+		ReportBeyondRange(what, at);
+	return result;
 }
 
 /* Whether at's local time is inside the weekly hours and not closed. */
@@ -1274,7 +1285,43 @@ CalendarNextOpening(const Calendar *cal, TimestampTz at, const char *what)
 	ReportBeyondRange(what, at);
 }
 
-/* The expanded calendar of a spec, in one chunk of cxt. */
+/*
+ * The zone's runs of one UTC offset over align's time range, with the
+ * working time before each (the zone's data is read once per expansion).
+ */
+static void
+ExpandRuns(Calendar *cal, MemoryContext cxt)
+{
+	int			cap = 16,
+				n = 0;
+	CalendarRun *runs = MemoryContextAlloc(cxt, cap * sizeof(CalendarRun));
+	TimestampTz t = ALIGN_TIME_MIN;
+	int64		cum = 0;
+
+	for (;;)
+	{
+		TimestampTz until;
+		int64		off = OffsetRun(cal, t, &until);
+
+		if (n == cap)
+		{
+			cap *= 2;
+			runs = repalloc(runs, cap * sizeof(CalendarRun));
+		}
+		runs[n].start = t;
+		runs[n].off = off;
+		runs[n].cum = cum;
+		n++;
+		if (until >= ALIGN_TIME_END)
+			break;
+		cum += Level(cal, until + off) - Level(cal, t + off);
+		t = until;
+	}
+	cal->runs = runs;
+	cal->nruns = n;
+}
+
+/* The expanded calendar of a spec, in one chunk of cxt (its runs in another). */
 static Calendar *
 SpecExpand(const CalendarSpec *spec, MemoryContext cxt)
 {
@@ -1319,6 +1366,7 @@ SpecExpand(const CalendarSpec *spec, MemoryContext cxt)
 		lost += hi - lo;
 		closed[i].lost_after = lost;
 	}
+	ExpandRuns(cal, cxt);
 	return cal;
 }
 

@@ -13,9 +13,12 @@
  * Working time is the measure of the real instants whose local time, in
  * the calendar's zone, is inside the weekly hours and outside every closed
  * range.  Across a spring-forward the skipped local hour is not worked;
- * across a fall-back a repeated local working hour counts twice.  Every
- * calculation costs O(log closures + log weekly ranges) per change of UTC
- * offset inside the span, never a loop over days.
+ * across a fall-back a repeated local working hour counts twice.  The zone's
+ * offsets over align's time range are expanded once, with the working time
+ * before each, so a span's working time and a deadline cost O(log offset
+ * changes + log closures + log weekly ranges) whatever the span's length;
+ * only the next opening walks offsets (until the first that has working
+ * time).
  *
  * Times given to these functions must be inside align's time range
  * (CheckTime, interval_rule.h); the caller checks them.
@@ -47,6 +50,14 @@ typedef struct CalendarClosure
 								 * earlier closure */
 } CalendarClosure;
 
+/* A run of one UTC offset of the calendar's zone inside align's time range. */
+typedef struct CalendarRun
+{
+	TimestampTz start;			/* where it starts (the first: the range's start) */
+	int64		off;			/* its UTC offset, microseconds (local = UTC + off) */
+	int64		cum;			/* working microseconds from the range's start to start */
+} CalendarRun;
+
 /* An expanded calendar: what every working-time calculation reads. */
 typedef struct Calendar
 {
@@ -56,6 +67,8 @@ typedef struct Calendar
 	const CalendarSpan *spans;	/* sorted, disjoint */
 	int			nclosed;
 	const CalendarClosure *closed;	/* sorted, disjoint, not touching */
+	int			nruns;
+	const CalendarRun *runs;	/* the zone's offsets over align's time range, in order */
 } Calendar;
 
 typedef struct CalendarCache CalendarCache;
