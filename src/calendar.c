@@ -747,7 +747,7 @@ ParseZone(CalendarParser *ps, CalendarSpec *spec)
 	if (tz == NULL)
 		SyntaxError(ps, name, len, "unknown time zone; use an IANA name such as Europe/Berlin, "
 					"America/New_York or UTC (pg_timezone_names lists them)");
-	strlcpy(spec->tz, pg_get_timezone_name(tz), sizeof(spec->tz));
+	snprintf(spec->tz, sizeof(spec->tz), "%s", pg_get_timezone_name(tz));
 	ps->p += len;
 	ExpectClauseEnd(ps, "expected \";\" or the end after the time zone");
 }
@@ -768,7 +768,7 @@ ParseCalendar(const char *input, CalendarSpec *spec)
 	given = palloc(sizeof(GivenHours) * CALENDAR_MAX_HOURS);
 	spec->closed = palloc(sizeof(int32) * 2 * CALENDAR_MAX_CLOSED);
 	spec->nclosed = 0;
-	strlcpy(spec->tz, "UTC", sizeof(spec->tz));
+	snprintf(spec->tz, sizeof(spec->tz), "%s", "UTC");
 
 	for (;;)
 	{
