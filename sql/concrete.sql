@@ -261,6 +261,9 @@ CREATE FUNCTION pg_temp.not_align(funnel, smallint, cc_deal, timestamptz) RETURN
 CREATE AGGREGATE funnel(smallint, cc_deal, timestamptz) (SFUNC = pg_temp.not_align, STYPE = funnel);
 SELECT pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('smallint', 'cc_deal')$$) AS foreign_aggregate;
 DROP AGGREGATE funnel(smallint, cc_deal, timestamptz);
+-- (dropped here, so that no message names the temporary schema, whose
+-- number depends on the backends still running)
+DROP FUNCTION pg_temp.not_align(funnel, smallint, cc_deal, timestamptz);
 -- errors: no such lead type, a stage type that is no ladder, a pseudo-type
 SELECT pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('anyelement')$$) AS pseudo_lead,
        pg_temp.sqlstate_of($$SELECT align_concrete_aggregates('bigint', 'text')$$) AS text_ladder,

@@ -193,6 +193,25 @@ CheckDeclarer(Oid type)
 						   GetUserNameFromId(owner, false))));
 }
 
+/*
+ * CheckDeclarer for the enum a row of ladder_outcome names (read with
+ * heap_deform_tuple: the heap_getattr of Debian's 17 headers calls a
+ * function other 17 servers do not export).
+ */
+static void
+CheckRowDeclarer(HeapTuple row, Relation rel)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	Datum	   *values = palloc(desc->natts * sizeof(Datum));
+	bool	   *nulls = palloc(desc->natts * sizeof(bool));
+
+	heap_deform_tuple(row, desc, values, nulls);
+	if (!nulls[ATT_LADDER - 1])
+		CheckDeclarer(DatumGetObjectId(values[ATT_LADDER - 1]));
+	pfree(values);
+	pfree(nulls);
+}
+
 PG_FUNCTION_INFO_V1(ladder_outcome_guard);
 /*
  * ladder_outcome's row trigger: a row is added, changed or deleted only by
@@ -203,7 +222,6 @@ Datum
 ladder_outcome_guard(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
-	bool		isnull;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
 		!TRIGGER_FIRED_BEFORE(td->tg_event))
@@ -211,19 +229,12 @@ ladder_outcome_guard(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("ladder_outcome_guard runs only as ladder_outcome's BEFORE ROW trigger")));
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) || TRIGGER_FIRED_BY_DELETE(td->tg_event))
-	{
-		Datum		ladder = heap_getattr(td->tg_trigtuple, ATT_LADDER, td->tg_relation->rd_att, &isnull);
-
-		if (!isnull)
-			CheckDeclarer(DatumGetObjectId(ladder));
-	}
+		CheckRowDeclarer(td->tg_trigtuple, td->tg_relation);
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 	{
 		HeapTuple	row = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
-		Datum		ladder = heap_getattr(row, ATT_LADDER, td->tg_relation->rd_att, &isnull);
 
-		if (!isnull)
-			CheckDeclarer(DatumGetObjectId(ladder));
+		CheckRowDeclarer(row, td->tg_relation);
 		return PointerGetDatum(row);
 	}
 	return PointerGetDatum(td->tg_trigtuple);

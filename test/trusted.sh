@@ -114,6 +114,14 @@ nothing_beyond() {
     denied $other "DELETE FROM public.ladder_outcome"
     [ "$(as_super -At -c "SELECT string_agg(format('%s %s %s', ladder, label, outcome), ',') FROM public.ladder_outcome")" \
         = "public.deal_stage SQL lost" ] || fail "$other changed or deleted $dbo's ladder_outcome row"
+    # (with the server's own pg_dump: test/versions.sh runs this script
+    # against 17 and 18 servers with 15's client programs)
+    if [ "$(pg_dump --version | grep -oE '[0-9]+' | head -1)" != \
+         "$(as_super -At -c 'SELECT current_setting($$server_version_num$$)::int / 10000')" ]; then
+        echo "trusted: the owner's pg_dump not checked: pg_dump is not the server's major version"
+        as_dbo -c "DELETE FROM public.ladder_outcome" >/dev/null
+        return
+    fi
     pg_dump --no-sync -U $dbo -d $db -N secret >"$work/owner.dump" 2>"$work/owner.err" \
         || fail "$dbo could not pg_dump its database: $(head -3 "$work/owner.err")"
     grep -q "deal_stage"$'\t'"SQL"$'\t'"lost$" "$work/owner.dump" \
