@@ -1211,6 +1211,13 @@ CalendarWorkingTime(const Calendar *cal, TimestampTz from, TimestampTz to)
 	return Cumulative(cal, to) - Cumulative(cal, from);
 }
 
+/* See calendar.h. */
+int64
+CalendarLevel(const Calendar *cal, TimestampTz t)
+{
+	return Cumulative(cal, t);
+}
+
 /*
  * The SLA deadline (calendar.h): the earliest t whose cumulative level is
  * at's plus work, in the run of offsets where that level is reached.

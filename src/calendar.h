@@ -87,6 +87,13 @@ extern const Calendar *CalendarCached(CalendarCache **cache, MemoryContext cxt,
 extern int64 CalendarWorkingTime(const Calendar *cal, TimestampTz from, TimestampTz to);
 
 /*
+ * Working microseconds from the start of align's time range to t: a span's
+ * working time is the difference of its ends' levels (for many spans
+ * between a few times, each time's level once).
+ */
+extern int64 CalendarLevel(const Calendar *cal, TimestampTz t);
+
+/*
  * The earliest t >= at with CalendarWorkingTime(cal, at, t) = work (work >=
  * 0); an error (22008) naming what if t is beyond align's time range.
  */

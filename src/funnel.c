@@ -1180,26 +1180,26 @@ FunnelMergeSorted(Funnel *dst, const Funnel *a, const Funnel *b)
 }
 
 /*
- * The time between two entry times (slot values, to >= from) in whole
- * seconds: wall-clock, or the working time of dst's calendar.  Slot times
- * are whole seconds inside align's time range, and working time changes
- * only at whole minutes of local time, whose offsets from UTC are whole
- * seconds, so the working time of a span between whole seconds is whole
- * seconds.
+ * The working-time levels (CalendarLevel, in seconds) of a closing lead's
+ * known entry times at its stages 0..top, each once, into level[]: a pair's
+ * time is then the difference of two levels.  Slot times are whole seconds
+ * inside align's time range, and working time changes only at whole
+ * minutes of local time, whose offsets from UTC are whole seconds, so the
+ * levels of whole seconds are whole seconds.
  */
-static inline int64
-PairSeconds(Funnel *dst, uint32 from, uint32 to)
+static void
+EntryLevels(Funnel *dst, const uint32 *slot, const bool *entered, int top, int64 *level)
 {
-	int64		us;
-
-	if (dst->calendar == NULL)
-		return (int64) to - (int64) from;
 	if (dst->cal == NULL)
 		dst->cal = CalendarExpand(PointerGetDatum(dst->calendar), dst->cxt);
-	us = CalendarWorkingTime(dst->cal, ((int64) from - SLOT_BIAS) * USECS_PER_SEC,
-							 ((int64) to - SLOT_BIAS) * USECS_PER_SEC);
-	Assert(us % USECS_PER_SEC == 0);
-	return us / USECS_PER_SEC;
+	for (int s = 0; s <= top; s++)
+		if (entered[s] && SLOT_IS_TIME(slot[s]))
+		{
+			int64		us = CalendarLevel(dst->cal, ((int64) slot[s] - SLOT_BIAS) * USECS_PER_SEC);
+
+			Assert(us % USECS_PER_SEC == 0);
+			level[s] = us / USECS_PER_SEC;
+		}
 }
 
 /*
@@ -1221,6 +1221,7 @@ CloseLead(Funnel *dst, const uint32 *slot)
 {
 	int			n = dst->nstages;
 	bool		entered[FUNNEL_MAX_STAGES];
+	int64		level[FUNNEL_MAX_STAGES];
 	int			top = -1;
 	int64		first = PG_INT64_MAX;
 
@@ -1255,7 +1256,12 @@ CloseLead(Funnel *dst, const uint32 *slot)
 			AddCount(&dst->known[s], 1);
 	}
 
-	/* a pair's time, or the lead left out of it as having entered b first */
+	/*
+	 * a pair's time (in working time, the difference of the levels), or
+	 * the lead left out of it as having entered b first
+	 */
+	if (dst->calendar != NULL)
+		EntryLevels(dst, slot, entered, top, level);
 	for (int a = 0; a < top; a++)
 	{
 		if (!entered[a] || !SLOT_IS_TIME(slot[a]))
@@ -1265,7 +1271,8 @@ CloseLead(Funnel *dst, const uint32 *slot)
 			if (!entered[b] || !SLOT_IS_TIME(slot[b]))
 				continue;
 			if (slot[b] >= slot[a])
-				SketchAdd(FunnelPair(dst, a, b, true), PairSeconds(dst, slot[a], slot[b]), 1);
+				SketchAdd(FunnelPair(dst, a, b, true),
+						  dst->calendar != NULL ? level[b] - level[a] : (int64) slot[b] - (int64) slot[a], 1);
 			else
 				FunnelPair(dst, a, b, true)->earlier++;
 		}
