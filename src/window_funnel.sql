@@ -14,17 +14,17 @@ CREATE AGGREGATE window_funnel("window" interval, at timestamptz, stage lead_sta
     COMBINEFUNC = window_funnel_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE window_funnel("window" interval, at timestamptz, stage anyenum) (
-    SFUNC = window_funnel_trans, STYPE = internal,
-    FINALFUNC = window_funnel_final, FINALFUNC_EXTRA,
-    COMBINEFUNC = window_funnel_combine,
-    SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+    SFUNC = window_funnel_enum_trans, STYPE = internal,
+    FINALFUNC = window_funnel_enum_final, FINALFUNC_EXTRA,
+    COMBINEFUNC = window_funnel_enum_combine,
+    SERIALFUNC = window_funnel_enum_serialize, DESERIALFUNC = window_funnel_enum_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE window_funnel("window" interval, at timestamptz, stage anyenum, mode text) (
-    SFUNC = window_funnel_trans, STYPE = internal,
-    FINALFUNC = window_funnel_final, FINALFUNC_EXTRA,
-    COMBINEFUNC = window_funnel_combine,
-    SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+    SFUNC = window_funnel_enum_trans, STYPE = internal,
+    FINALFUNC = window_funnel_enum_final, FINALFUNC_EXTRA,
+    COMBINEFUNC = window_funnel_enum_combine,
+    SERIALFUNC = window_funnel_enum_serialize, DESERIALFUNC = window_funnel_enum_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE window_funnel(interval, timestamptz, lead_stage) IS

@@ -1,11 +1,12 @@
 
 -- window_funnel's state was internal in 0.1.0; over lead_stage it is
 -- window_funnel_state now (src/window_funnel_state.sql, above), so that
--- Citus can push the aggregate to its shards (over anyenum it stays
--- internal: src/window_funnel_enum.sql).  An aggregate's state type cannot
--- be altered, and dropping the two aggregates would fail (or, with CASCADE, drop the user's views
+-- Citus can push the aggregate to its shards; over anyenum it stays
+-- internal, with new support functions (src/window_funnel_enum.sql).  An
+-- aggregate's state type cannot be altered, and dropping the four
+-- aggregates would fail (or, with CASCADE, drop the user's views
 -- that call them), so they are repointed in the catalog: same OIDs, new
--- transition, final and combine functions, no serial functions, the new
+-- transition, final and combine functions (serial ones for an internal state), the new
 -- state type, and their dependencies moved from the old support functions
 -- to the new; their pg_proc rows are touched so that cached plans are made
 -- again; then the old functions go.  test/upgrade.sh checks the result
@@ -22,9 +23,14 @@ DECLARE
     old_fns regprocedure[];
     new_fns regprocedure[];
 BEGIN
+    -- each aggregate, the prefix of its new support functions and its new
+    -- state type (over anyenum internal, with serial functions)
     FOR agg IN
-        SELECT pg_catalog.format('window_funnel(%s)', args)::pg_catalog.regprocedure AS oid, args
-        FROM pg_catalog.unnest(ARRAY['interval, timestamptz, lead_stage', 'interval, timestamptz, lead_stage, text']) AS args
+        SELECT pg_catalog.format('window_funnel(%s)', args)::pg_catalog.regprocedure AS oid, args, prefix, stype
+        FROM (VALUES ('interval, timestamptz, lead_stage', 'window_funnel', 'window_funnel_state'),
+                     ('interval, timestamptz, lead_stage, text', 'window_funnel', 'window_funnel_state'),
+                     ('interval, timestamptz, anyenum', 'window_funnel_enum', 'internal'),
+                     ('interval, timestamptz, anyenum, text', 'window_funnel_enum', 'internal')) AS v(args, prefix, stype)
     LOOP
         IF NOT EXISTS (SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid
                        WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
@@ -37,13 +43,18 @@ BEGIN
                          'window_funnel_combine(internal, internal)',
                          'window_funnel_serialize(internal)',
                          'window_funnel_deserialize(bytea, internal)']::pg_catalog.regprocedure[];
-        new_fns := ARRAY[pg_catalog.format('window_funnel_trans(window_funnel_state, %s)', agg.args),
-                         pg_catalog.format('window_funnel_final(window_funnel_state, %s)', agg.args),
-                         'window_funnel_combine(window_funnel_state, window_funnel_state)']::pg_catalog.regprocedure[];
+        new_fns := ARRAY[pg_catalog.format('%s_trans(%s, %s)', agg.prefix, agg.stype, agg.args),
+                         pg_catalog.format('%s_final(%s, %s)', agg.prefix, agg.stype, agg.args),
+                         pg_catalog.format('%s_combine(%s, %s)', agg.prefix, agg.stype, agg.stype)]::pg_catalog.regprocedure[];
+        IF agg.stype OPERATOR(pg_catalog.=) 'internal' THEN
+            new_fns := new_fns || ARRAY[pg_catalog.format('%s_serialize(internal)', agg.prefix),
+                                        pg_catalog.format('%s_deserialize(bytea, internal)', agg.prefix)]::pg_catalog.regprocedure[];
+        END IF;
         UPDATE pg_catalog.pg_aggregate
         SET aggtransfn = new_fns[1], aggfinalfn = new_fns[2], aggcombinefn = new_fns[3],
-            aggserialfn = 0, aggdeserialfn = 0,
-            aggtranstype = 'window_funnel_state'::pg_catalog.regtype
+            aggserialfn = COALESCE(new_fns[4], 0::pg_catalog.oid::pg_catalog.regprocedure),
+            aggdeserialfn = COALESCE(new_fns[5], 0::pg_catalog.oid::pg_catalog.regprocedure),
+            aggtranstype = agg.stype::pg_catalog.regtype
         WHERE aggfnoid OPERATOR(pg_catalog.=) agg.oid;
         DELETE FROM pg_catalog.pg_depend
         WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
@@ -62,9 +73,14 @@ BEGIN
 END
 $update$;
 
--- the aggregates over anyenum keep their internal state and 0.1.0's
--- support functions, which src/window_funnel_enum.sql (above) repointed
 DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, lead_stage);
 DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, lead_stage, text);
+DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum);
+DROP FUNCTION window_funnel_trans(internal, interval, timestamptz, anyenum, text);
 DROP FUNCTION window_funnel_final(internal, interval, timestamptz, lead_stage);
 DROP FUNCTION window_funnel_final(internal, interval, timestamptz, lead_stage, text);
+DROP FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum);
+DROP FUNCTION window_funnel_final(internal, interval, timestamptz, anyenum, text);
+DROP FUNCTION window_funnel_combine(internal, internal);
+DROP FUNCTION window_funnel_serialize(internal);
+DROP FUNCTION window_funnel_deserialize(bytea, internal);
