@@ -59,7 +59,9 @@ BEGIN
         ARRAY['funnel', 'lead,stage,at', format('%s,%s,%s', lead::oid, stage::oid, 'timestamptz'::regtype::oid),
               'funnel_event_trans', 'funnel', 'funnel_final', 'FINALFUNC_EXTRA,', 'funnel_combine'],
         ARRAY['funnel', 'lead,stage,at,within', format('%s,%s,%s,%s', lead::oid, stage::oid, 'timestamptz'::regtype::oid, 'interval'::regtype::oid),
-              'funnel_event_within_trans', 'funnel', 'funnel_final', 'FINALFUNC_EXTRA,', 'funnel_combine']];
+              'funnel_event_within_trans', 'funnel', 'funnel_final', 'FINALFUNC_EXTRA,', 'funnel_combine'],
+        ARRAY['funnel_as_of', 'lead,stage,at,as_of', format('%s,%s,%s,%s', lead::oid, stage::oid, 'timestamptz'::regtype::oid, 'timestamptz'::regtype::oid),
+              'funnel_as_of_trans', 'funnel', 'funnel_final', 'FINALFUNC_EXTRA,', 'funnel_combine']];
     specs := specs || ARRAY[
         ARRAY['stage_stays', 'lead,at,stage', format('%s,%s,%s', lead::oid, 'timestamptz'::regtype::oid, stage::oid),
               'stays_state_trans', 'handoff_state',
@@ -151,7 +153,7 @@ BEGIN
 END
 $body$;
 COMMENT ON FUNCTION align_concrete_aggregates(regtype, regtype, regtype) IS
-    'declare funnel (also with a window and a work_calendar), handoff_summary and stage_stays (also with a work_calendar) over concrete lead, stage and owner types, as Citus needs; returns them';
+    'declare funnel (also with a window and a work_calendar), funnel_as_of, handoff_summary and stage_stays (also with a work_calendar) over concrete lead, stage and owner types, as Citus needs; returns them';
 
 -- the concrete aggregates align ships: the common lead key and owner types
 -- (every name qualified and every argument of its exact type: as a trusted

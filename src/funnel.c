@@ -14,6 +14,7 @@
 #include "common/int.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 #include "align.h"
 #include "calendar.h"
@@ -50,6 +51,8 @@ FunnelInit(Funnel *f, MemoryContext cxt, uint8 flags, int nstages,
 	f->stride = 1 + f->nslots;
 	f->flat_stride = 2 + f->nslots;
 	f->pairs = MemoryContextAllocZero(cxt, sizeof(FunnelSketch *) * nstages * nstages);
+	if (flags & FUNNEL_AS_OF)
+		FunnelSetAsOf(f, 0);
 }
 
 /* Copies an enum ladder's identity into f's memory (NULL: none). */
@@ -104,6 +107,26 @@ FunnelInitLike(Funnel *f, MemoryContext cxt, const Funnel *like)
 	FunnelInit(f, cxt, like->flags, like->nstages, like->noutcomes, like->within_secs);
 	FunnelSetLadder(f, like->ladder);
 	FunnelSetCalendar(f, like->calendar);
+	if (like->flags & FUNNEL_AS_OF)
+		FunnelSetAsOf(f, like->as_of);
+}
+
+/*
+ * Makes f a funnel as of a time (FUNNEL_AS_OF): it keeps, per pair, the
+ * sketches conversion_curve reads.
+ */
+void
+FunnelSetAsOf(Funnel *f, TimestampTz as_of)
+{
+	int			n = f->nstages;
+
+	f->flags |= FUNNEL_AS_OF;
+	f->as_of = as_of;
+	if (f->converted == NULL)
+	{
+		f->converted = MemoryContextAllocZero(f->cxt, sizeof(FunnelSketch *) * n * n);
+		f->censored = MemoryContextAllocZero(f->cxt, sizeof(FunnelSketch *) * n * n);
+	}
 }
 
 /* Sets up an empty funnel in cxt over a map's ladder (flags: FUNNEL_WITHIN or 0). */
@@ -168,6 +191,33 @@ CalendarName(const Funnel *f)
 }
 
 /*
+ * An as_of time as the funnel's text form writes it: ISO 8601 in UTC with
+ * microseconds, "2026-03-01T00:00:00.000000Z", the same in every session.
+ */
+char *
+FunnelAsOfText(TimestampTz t)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("funnel as_of out of range")));
+	return psprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year, tm.tm_mon,
+					tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int) fsec);
+}
+
+/* How a funnel's as_of is named in errors. */
+static const char *
+AsOfName(const Funnel *f)
+{
+	if (!(f->flags & FUNNEL_AS_OF))
+		return "not taken as of a time (funnel)";
+	return psprintf("as of %s", FunnelAsOfText(f->as_of));
+}
+
+/*
  * Raises an error unless two funnels can be merged as they are: the same
  * ladder (for enums, the same type with the same labels; a funnel stored by
  * align 0.1.0 names no enum and matches any of its size), window and
@@ -191,6 +241,14 @@ FunnelCheckCompatible(const Funnel *a, const Funnel *b)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge funnels with different conversion windows"),
 				 errhint("Merge only funnels built with the same \"within\" argument.")));
+	if ((a->flags & FUNNEL_AS_OF) != (b->flags & FUNNEL_AS_OF) ||
+		a->as_of != b->as_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge funnels taken as of different times"),
+				 errdetail("One funnel is %s, the other %s.", AsOfName(a), AsOfName(b)),
+				 errhint("Merge only funnels built by funnel_as_of with the same as_of, "
+						 "or only funnels built by funnel().")));
 	if (!CalendarSame(a->calendar, b->calendar))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -765,15 +823,36 @@ FunnelFlush(Funnel *f)
 		FoldEvents(f);
 }
 
-/* The sketch of a stage pair, created empty on request. */
+/* The sketch of a stage pair in one of f's per-pair arrays, created empty on request. */
 FunnelSketch *
-FunnelPair(Funnel *f, int from, int to, bool create)
+FunnelSketchOf(Funnel *f, FunnelSketch **arr, int from, int to, bool create)
 {
-	FunnelSketch **p = &f->pairs[from * f->nstages + to];
+	FunnelSketch **p = &arr[from * f->nstages + to];
 
 	if (*p == NULL && create)
 		*p = MemoryContextAllocZero(f->cxt, sizeof(FunnelSketch));
 	return *p;
+}
+
+/* The time-to-convert sketch of a stage pair, created empty on request. */
+FunnelSketch *
+FunnelPair(Funnel *f, int from, int to, bool create)
+{
+	return FunnelSketchOf(f, f->pairs, from, to, create);
+}
+
+/* Adds sketch "from" (counts and leads left out) into "to". */
+void
+SketchMerge(FunnelSketch *to, const FunnelSketch *from)
+{
+	if (unlikely(pg_add_u64_overflow(to->earlier, from->earlier, &to->earlier)))
+		CountOverflow();
+	for (int b = 0; b < SKETCH_BUCKETS; b++)
+		if (from->counts[b] != 0 &&
+			unlikely(pg_add_u64_overflow(to->counts[b], from->counts[b], &to->counts[b])))
+			CountOverflow();
+	if (unlikely(pg_add_u64_overflow(to->total, from->total, &to->total)))
+		CountOverflow();
 }
 
 /* log(gamma) for the sketch's relative accuracy. */
@@ -990,11 +1069,21 @@ FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto, int nout)
 			r->reached[p] = above;
 	}
 	memcpy(r->exits_before, f->exits_before, sizeof(r->exits_before));
+	if (f->flags & FUNNEL_AS_OF)
+		FunnelSetAsOf(r, f->as_of);
 	for (int a = 0; a < n; a++)
 		for (int b = a + 1; b < n; b++)
+		{
 			if (f->pairs[a * n + b] != NULL)
 				memcpy(FunnelPair(r, map[a], map[b], true), f->pairs[a * n + b],
 					   sizeof(FunnelSketch));
+			if ((f->flags & FUNNEL_AS_OF) && f->converted[a * n + b] != NULL)
+				memcpy(FunnelSketchOf(r, r->converted, map[a], map[b], true),
+					   f->converted[a * n + b], sizeof(FunnelSketch));
+			if ((f->flags & FUNNEL_AS_OF) && f->censored[a * n + b] != NULL)
+				memcpy(FunnelSketchOf(r, r->censored, map[a], map[b], true),
+					   f->censored[a * n + b], sizeof(FunnelSketch));
+		}
 	order = FunnelHashOrder(f);
 	for (uint64 i = 0; i < f->nleads; i++)
 	{
@@ -1096,21 +1185,16 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 		AddCount(&dst->exits_before[o], src->exits_before[o]);
 	for (int p = 0; p < n * n; p++)
 	{
-		const FunnelSketch *from = src->pairs[p];
-		FunnelSketch *to;
-
-		if (!SketchUsed(from))
+		if (SketchUsed(src->pairs[p]))
+			SketchMerge(FunnelPair(dst, p / n, p % n, true), src->pairs[p]);
+		if (!(src->flags & FUNNEL_AS_OF))
 			continue;
-		to = FunnelPair(dst, p / n, p % n, true);
-		if (unlikely(pg_add_u64_overflow(to->earlier, from->earlier, &to->earlier)))
-			CountOverflow();
-		for (int b = 0; b < SKETCH_BUCKETS; b++)
-			if (from->counts[b] != 0 &&
-				unlikely(pg_add_u64_overflow(to->counts[b], from->counts[b],
-											 &to->counts[b])))
-				CountOverflow();
-		if (unlikely(pg_add_u64_overflow(to->total, from->total, &to->total)))
-			CountOverflow();
+		if (SketchUsed(src->converted[p]))
+			SketchMerge(FunnelSketchOf(dst, dst->converted, p / n, p % n, true),
+						src->converted[p]);
+		if (SketchUsed(src->censored[p]))
+			SketchMerge(FunnelSketchOf(dst, dst->censored, p / n, p % n, true),
+						src->censored[p]);
 	}
 	if (src->nleads == 0)
 		return;
@@ -1203,6 +1287,54 @@ EntryLevels(Funnel *dst, const uint32 *slot, const bool *entered, int top, int64
 }
 
 /*
+ * The conversion and censoring sketches of a closing lead in a funnel as of
+ * a time (funnel_as_of; conversion_curve reads them), for every pair a < b
+ * of ladder stages where the lead entered a at a known time t_a:
+ *  - converted at t_b - t_a, t_b its earliest known entry at b or at any
+ *	  stage above it with t_b >= t_a ("reached b or beyond within t", as
+ *	  reached() counts a later stage as having passed b);
+ *  - left out (the converted sketch's "earlier") when it entered b or
+ *	  beyond only before t_a or at unknown times;
+ *  - else censored at its age as_of - t_a, whether or not it exited.  An
+ *	  exit does not end its time at risk: it stays in the risk set up to its
+ *	  age at as_of, as an open lead does, which makes the Kaplan-Meier curve
+ *	  of these sketches the cumulative incidence of conversion with exits as
+ *	  a competing risk (the Fine-Gray risk set, with the censoring time,
+ *	  as_of, known for every lead).  Censoring an exit at its exit would
+ *	  give conversion among leads that never exit, and counting it as never
+ *	  converting for good would count a young cohort's exits against it
+ *	  at ages its other leads have not reached.
+ * No row after as_of reached the funnel, so no entry time exceeds it.
+ */
+static void
+CloseLeadAsOf(Funnel *dst, const uint32 *slot, const bool *entered, int top)
+{
+	int			n = dst->nstages;
+	int64		as_of = dst->as_of / USECS_PER_SEC - (dst->as_of % USECS_PER_SEC < 0) + SLOT_BIAS;
+
+	for (int a = 0; a < n - 1; a++)
+	{
+		int64		first = PG_INT64_MAX;	/* earliest known entry >= t_a at b or above */
+
+		if (!entered[a] || !SLOT_IS_TIME(slot[a]))
+			continue;
+		for (int b = n - 1; b > a; b--)
+		{
+			if (b <= top && entered[b] && SLOT_IS_TIME(slot[b]) && slot[b] >= slot[a])
+				first = Min(first, (int64) slot[b]);
+			if (first != PG_INT64_MAX)
+				SketchAdd(FunnelSketchOf(dst, dst->converted, a, b, true),
+						  first - (int64) slot[a], 1);
+			else if (b <= top)
+				FunnelSketchOf(dst, dst->converted, a, b, true)->earlier++;
+			else
+				SketchAdd(FunnelSketchOf(dst, dst->censored, a, b, true),
+						  Max(as_of - (int64) slot[a], 0), 1);
+		}
+	}
+}
+
+/*
  * Counts one complete lead into the closed part of dst.
  *
  * The lead has reached every ladder stage up to the highest one it entered
@@ -1277,6 +1409,9 @@ CloseLead(Funnel *dst, const uint32 *slot)
 				FunnelPair(dst, a, b, true)->earlier++;
 		}
 	}
+
+	if (dst->flags & FUNNEL_AS_OF)
+		CloseLeadAsOf(dst, slot, entered, top);
 
 	for (int o = 0; o < dst->noutcomes; o++)
 	{

@@ -51,6 +51,8 @@
 #include "postgres.h"
 
 #include "common/int.h"
+#include "datatype/timestamp.h"
+#include "fmgr.h"
 #include "port/pg_bitutils.h"
 #include "utils/expandeddatum.h"
 
@@ -68,7 +70,10 @@
 									 * leads left out as earlier */
 #define FUNNEL_CALENDAR		0x08	/* times between stages are working time
 									 * of the funnel's calendar */
-#define FUNNEL_FLAGS_ALL	(FUNNEL_ENUM | FUNNEL_WITHIN | FUNNEL_LEGACY | FUNNEL_CALENDAR)
+#define FUNNEL_AS_OF		0x10	/* built from the rows up to as_of
+									 * (funnel_as_of): keeps the conversion
+									 * and censoring sketches of every pair */
+#define FUNNEL_FLAGS_ALL	(FUNNEL_ENUM | FUNNEL_WITHIN | FUNNEL_LEGACY | FUNNEL_CALENDAR | FUNNEL_AS_OF)
 
 /*
  * Slot values of an open lead: 0 = never entered, SLOT_UNKNOWN = entered at
@@ -192,6 +197,18 @@ typedef struct Funnel
 	int64		exits_before[FUNNEL_MAX_OUTCOMES];	/* exits before any ladder stage */
 	FunnelSketch **pairs;		/* [from * nstages + to], from < to; NULL if empty */
 
+	/*
+	 * FUNNEL_AS_OF (funnel_as_of, conversion_curve): the time the data is
+	 * taken as of, and per pair (as pairs[]) the times from entering "from"
+	 * to first reaching "to" or beyond (converted; its "earlier" counts
+	 * the leads left out: no known time at or after entering "from"), and
+	 * the ages at as_of of the leads that had not (censored).  NULL arrays
+	 * without the flag.
+	 */
+	TimestampTz as_of;
+	FunnelSketch **converted;
+	FunnelSketch **censored;
+
 	/* open part: per-lead entries as uint32 words */
 	uint64		nleads;
 	int			stride;			/* words per table entry: hash_lo, slots: 1 + nslots */
@@ -307,6 +324,10 @@ extern bool FunnelIsEmpty(const Funnel *f);
 extern void FunnelMerge(Funnel *dst, const Funnel *src);
 extern void FunnelCloseInto(Funnel *dst, const Funnel *src);
 extern FunnelSketch *FunnelPair(Funnel *f, int from, int to, bool create);
+extern FunnelSketch *FunnelSketchOf(Funnel *f, FunnelSketch **arr, int from, int to, bool create);
+extern void FunnelSetAsOf(Funnel *f, TimestampTz as_of);
+extern char *FunnelAsOfText(TimestampTz t);
+extern void SketchMerge(FunnelSketch *to, const FunnelSketch *from);
 extern void SketchAdd(FunnelSketch *s, int64 secs, uint64 n);
 extern int	SketchBucket(int64 secs);
 extern double SketchValue(int bucket);
@@ -329,6 +350,9 @@ AddCount(int64 *a, int64 b)
 extern bool FunnelLadderEqual(const FunnelLadder *a, int na, const FunnelLadder *b, int nb);
 extern Funnel *FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto, int nout);
 extern Funnel *FunnelClosed(Funnel *f);
+
+/* funnel_access.c: the funnel and the (from, to) ladder slots of a pair accessor */
+extern Funnel *FunnelPairArgs(FunctionCallInfo fcinfo, int *from, int *to);
 
 /* funnel_io.c: representations */
 extern Funnel *FunnelFromDatum(Datum d, MemoryContext cxt);

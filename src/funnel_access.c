@@ -268,6 +268,13 @@ PairArgs(FunctionCallInfo fcinfo, int *from, int *to)
 	return f;
 }
 
+/* See funnel.h: PairArgs, for the accessors in other files. */
+Funnel *
+FunnelPairArgs(FunctionCallInfo fcinfo, int *from, int *to)
+{
+	return PairArgs(fcinfo, from, to);
+}
+
 PG_FUNCTION_INFO_V1(funnel_reached);
 /* Leads that reached a ladder stage, or that had an outcome (before the ladder too). */
 Datum

@@ -189,6 +189,26 @@ NoteCalendar(FunctionCallInfo fcinfo, int argno, Funnel *f, bool is_new)
 }
 
 /*
+ * Records a row's event (lead, stage and at in arguments 1 to 3; lead and
+ * stage not NULL) in f: the stage entered at that time, or at an unknown
+ * time for a NULL at.  A value outside the ladder is skipped.
+ */
+static void
+RecordRow(FunctionCallInfo fcinfo, FunnelAggCache *c, Funnel *f)
+{
+	int			slot = StageMapSlot(&c->stages, PG_GETARG_DATUM(2));
+	uint32		t;
+
+	if (slot < 0)
+		return;
+	t = PG_ARGISNULL(3) ? SLOT_UNKNOWN : EncodeTime(PG_GETARG_TIMESTAMPTZ(3));
+	if (f->buffered)
+		FunnelBufferEvent(f, KeyHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
+	else
+		FunnelRecordEvent(f, KeyHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
+}
+
+/*
  * Transition for funnel(lead, stage, at [, within [, calendar]]): records
  * the earliest time the lead entered the stage.  NULL lead or stage: the
  * row is skipped.  NULL at: the stage counts as entered, at an unknown
@@ -202,8 +222,6 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window, bool with_calendar)
 	ExpandedFunnel *ef;
 	bool		has_within = with_window && !PG_ARGISNULL(4);
 	int64		within = has_within ? WindowSeconds(PG_GETARG_INTERVAL_P(4), "funnel window") : 0;
-	int			slot;
-	uint32		t;
 
 	if (PG_ARGISNULL(0))
 	{
@@ -226,17 +244,8 @@ EventTransition(FunctionCallInfo fcinfo, bool with_window, bool with_calendar)
 		if (with_calendar)
 			NoteCalendar(fcinfo, 5, &ef->f, false);
 	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		return EOHPGetRWDatum(&ef->hdr);
-
-	slot = StageMapSlot(&c->stages, PG_GETARG_DATUM(2));
-	if (slot < 0)
-		return EOHPGetRWDatum(&ef->hdr);
-	t = PG_ARGISNULL(3) ? SLOT_UNKNOWN : EncodeTime(PG_GETARG_TIMESTAMPTZ(3));
-	if (ef->f.buffered)
-		FunnelBufferEvent(&ef->f, KeyHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
-	else
-		FunnelRecordEvent(&ef->f, KeyHash(&c->lead, PG_GETARG_DATUM(1)), slot, t);
+	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
+		RecordRow(fcinfo, c, &ef->f);
 	return EOHPGetRWDatum(&ef->hdr);
 }
 
@@ -262,6 +271,65 @@ Datum
 funnel_event_within_calendar_trans(PG_FUNCTION_ARGS)
 {
 	return EventTransition(fcinfo, true, true);
+}
+
+/*
+ * The as_of argument of funnel_as_of for a row: not NULL (22004), inside
+ * align's time range (22008), the same for every row of a group (22023).
+ */
+static TimestampTz
+AsOfArg(FunctionCallInfo fcinfo, int argno, const Funnel *f, bool is_new)
+{
+	TimestampTz as_of;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("funnel_as_of as_of must not be NULL"),
+				 errhint("Pass the time the data is taken as of, e.g. now() or '2026-03-31 24:00'.")));
+	as_of = CheckTime(PG_GETARG_TIMESTAMPTZ(argno), "funnel_as_of() as_of");
+	if (!is_new && f->as_of != as_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel_as_of as_of must be the same for every row of a group"),
+				 errdetail("The group's funnel is as of %s, this row's as_of is %s.",
+						   FunnelAsOfText(f->as_of), FunnelAsOfText(as_of)),
+				 errhint("Pass one as_of for the whole group, e.g. a constant or now().")));
+	return as_of;
+}
+
+PG_FUNCTION_INFO_V1(funnel_as_of_trans);
+/*
+ * Transition of funnel_as_of(lead, stage, at, as_of): as funnel(lead,
+ * stage, at) over the rows with at <= as_of (the data as it stood then;
+ * later rows are skipped, a NULL at counts as ever), and the funnel keeps
+ * as_of, so that closing it records the conversion and censoring times
+ * conversion_curve reads.
+ */
+Datum
+funnel_as_of_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AlignAggContext(fcinfo, "funnel_as_of");
+	FunnelAggCache *c = GetCache(fcinfo, 1, 2);
+	ExpandedFunnel *ef;
+
+	if (PG_ARGISNULL(0))
+	{
+		ef = NewState(aggcxt, &c->stages, false, 0);
+		ef->f.buffered = PartialAggregate(fcinfo);
+		if (!ef->f.buffered)
+			ef->f.budget = AlignMemoryBudget();
+		FunnelSetAsOf(&ef->f, AsOfArg(fcinfo, 4, &ef->f, true));
+	}
+	else
+	{
+		ef = FunnelStateRW(PG_GETARG_DATUM(0), aggcxt);
+		AsOfArg(fcinfo, 4, &ef->f, false);
+	}
+	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) &&
+		(PG_ARGISNULL(3) || PG_GETARG_TIMESTAMPTZ(3) <= ef->f.as_of))
+		RecordRow(fcinfo, c, &ef->f);
+	return EOHPGetRWDatum(&ef->hdr);
 }
 
 PG_FUNCTION_INFO_V1(funnel_stage_trans);

@@ -16,11 +16,15 @@
  *		NUL-terminated strings, zero padding
  *	 calendar block (FUNNEL_CALENDAR, version 3): uint64 length, then the
  *		stored work_calendar's bytes (no varlena header), zero padding
+ *	 as_of block (FUNNEL_AS_OF, version 3): int64 as_of, uint64 number of
+ *		converted sketches, uint64 number of censored sketches
  *	 int64	counts[nstages * (3 + noutcomes) + noutcomes]
  *		reached[], known[], entered[], exits[][], exits before the ladder[]
  *	 per non-empty pair: uint64 from | to << 8 | nbuckets << 16, uint64
  *		leads left out as earlier, then per non-empty bucket: uint64
  *		bucket | count << 16
+ *	 (FUNNEL_AS_OF) the converted sketches, then the censored ones, each
+ *		as a pair above (a censored sketch leaves no lead out)
  *	 uint32 leads[nleads * (2 + nslots)]	hash_lo, hash_hi, slots
  * Version 2 (unreleased) has no entered[] and no earlier word (a pair has
  * at least one bucket): read with entered = known and nothing earlier, and
@@ -44,11 +48,13 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/timestamp.h"
 
 #include "align.h"
 #include "calendar.h"
 #include "pg_compat.h"
 #include "funnel.h"
+#include "interval_rule.h"
 #include "settings.h"
 
 typedef struct FunnelFlat
@@ -97,8 +103,10 @@ CheckShape(int version, int flags, int nstages, int noutcomes)
 		Corrupt(psprintf("unsupported version %d (this build reads versions 1 to %d)",
 						 version, FUNNEL_VERSION));
 	if ((flags & ~FUNNEL_FLAGS_ALL) ||
-		((flags & (FUNNEL_LEGACY | FUNNEL_CALENDAR)) && version < 3))
+		((flags & (FUNNEL_LEGACY | FUNNEL_CALENDAR | FUNNEL_AS_OF)) && version < 3))
 		Corrupt("unknown flag bits");
+	if ((flags & FUNNEL_AS_OF) && (flags & (FUNNEL_WITHIN | FUNNEL_CALENDAR | FUNNEL_LEGACY)))
+		Corrupt("a funnel as of a time has no window, calendar or legacy counts");
 	if (flags & FUNNEL_ENUM)
 	{
 		if (nstages < 1 || nstages > FUNNEL_MAX_STAGES ||
@@ -228,6 +236,28 @@ FunnelValidate(const Funnel *f)
 				total + p->earlier > (uint64) f->known[a] || total + p->earlier > (uint64) f->known[b])
 				Corrupt("time-to-convert counts out of range");
 		}
+	if (!(f->flags & FUNNEL_AS_OF))
+		return;
+	if (f->as_of < ALIGN_TIME_MIN || f->as_of >= ALIGN_TIME_END)
+		Corrupt("as_of out of range");
+	for (int a = 0; a < n; a++)
+		for (int b = 0; b < n; b++)
+		{
+			const FunnelSketch *conv = f->converted[a * n + b];
+			const FunnelSketch *cens = f->censored[a * n + b];
+			uint64		total = 0;
+
+			if (conv == NULL && cens == NULL)
+				continue;
+			if (a >= b)
+				Corrupt("a conversion pair must go up the ladder");
+			for (int k = 0; k < SKETCH_BUCKETS; k++)
+				total += (conv ? conv->counts[k] : 0) + (cens ? cens->counts[k] : 0);
+			if ((cens != NULL && cens->earlier != 0) ||
+				total != (conv ? conv->total : 0) + (cens ? cens->total : 0) ||
+				total + (conv ? conv->earlier : 0) > (uint64) f->known[a])
+				Corrupt("conversion counts out of range");
+		}
 }
 
 /* 8-byte words of f's ladder block in the flat form. */
@@ -260,26 +290,130 @@ CalendarWords(const Funnel *f)
 	return 1 + (VARSIZE(f->calendar) - VARHDRSZ + 7) / 8;
 }
 
+/* Non-empty sketches of a per-pair array (*count), and the 8-byte words they take in the flat form. */
+static Size
+SketchListWords(FunnelSketch *const *arr, int n, int *count)
+{
+	Size		words = 0;
+
+	*count = 0;
+	for (int p = 0; p < n * n; p++)
+	{
+		if (!SketchUsed(arr[p]))
+			continue;
+		(*count)++;
+		words += 2;
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+			words += (arr[p]->counts[b] != 0);
+	}
+	return words;
+}
+
+/*
+ * Writes the non-empty sketches of a per-pair array at w in the flat form:
+ * per pair a head (from | to << 8 | nbuckets << 16), the leads left out,
+ * then per non-empty bucket bucket | count << 16.  Returns the next word.
+ */
+static uint64 *
+WriteSketchList(uint64 *w, FunnelSketch *const *arr, int n)
+{
+	for (int p = 0; p < n * n; p++)
+	{
+		const FunnelSketch *s = arr[p];
+		uint64	   *head;
+		uint64		nb = 0;
+
+		if (!SketchUsed(s))
+			continue;
+		head = w++;
+		*w++ = s->earlier;
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+		{
+			if (s->counts[b] == 0)
+				continue;
+			if (s->counts[b] > BUCKET_COUNT_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("funnel time-to-convert bucket holds more than 2^48 leads")));
+			*w++ = (uint64) b | (s->counts[b] << 16);
+			nb++;
+		}
+		*head = (uint64) (p / n) | ((uint64) (p % n) << 8) | (nb << 16);
+	}
+	return w;
+}
+
+/*
+ * Reads count sketches of the flat form (WriteSketchList; version 2 has no
+ * word of leads left out) at *w, *avail words left, into a per-pair array
+ * of f, checking every bound.
+ */
+static void
+ReadSketchList(Funnel *f, FunnelSketch **arr, const uint64 **w, Size *avail, int64 count,
+			   int version)
+{
+	int			n = f->nstages;
+
+	if (count < 0 || count > n * n)
+		Corrupt("too many time-to-convert pairs");
+	for (int p = 0; p < count; p++)
+	{
+		uint64		head;
+		uint64		earlier = 0;
+		int			from,
+					to,
+					last = -1;
+		uint64		nb;
+		FunnelSketch *s;
+
+		if (*avail < (Size) (1 + (version >= 3)))
+			Corrupt("truncated time-to-convert pairs");
+		head = *(*w)++;
+		(*avail)--;
+		if (version >= 3)
+		{
+			earlier = *(*w)++;
+			(*avail)--;
+		}
+		from = head & 0xFF;
+		to = (head >> 8) & 0xFF;
+		nb = head >> 16;
+		if (from >= n || to >= n || from >= to || (nb < 1 && earlier == 0) ||
+			nb > SKETCH_BUCKETS || nb > *avail || earlier > (uint64) PG_INT64_MAX)
+			Corrupt("bad time-to-convert pair");
+		if (FunnelSketchOf(f, arr, from, to, false) != NULL)
+			Corrupt("repeated time-to-convert pair");
+		s = FunnelSketchOf(f, arr, from, to, true);
+		s->earlier = earlier;
+		for (uint64 k = 0; k < nb; k++)
+		{
+			uint64		v = *(*w)++;
+			int			b = v & 0xFFFF;
+			uint64		c = v >> 16;
+
+			if (b >= SKETCH_BUCKETS || b <= last || c == 0)
+				Corrupt("bad time-to-convert bucket");
+			last = b;
+			s->counts[b] = c;
+			s->total += c;
+		}
+		*avail -= nb;
+	}
+}
+
 /* Bytes of the flat form of f. */
 static Size
 FlatSize(const Funnel *f, int *npairs)
 {
 	int			n = f->nstages;
 	Size		words = n * (3 + f->noutcomes) + f->noutcomes + LadderWords(f) + CalendarWords(f);
+	int			unused;
 
 	FunnelFlush((Funnel *) f);
-	*npairs = 0;
-	for (int p = 0; p < n * n; p++)
-	{
-		const FunnelSketch *s = f->pairs[p];
-
-		if (!SketchUsed(s))
-			continue;
-		(*npairs)++;
-		words += 2;
-		for (int b = 0; b < SKETCH_BUCKETS; b++)
-			words += (s->counts[b] != 0);
-	}
+	words += SketchListWords(f->pairs, n, npairs);
+	if (f->flags & FUNNEL_AS_OF)
+		words += 3 + SketchListWords(f->converted, n, &unused) +
+			SketchListWords(f->censored, n, &unused);
 	words += (f->nleads * f->flat_stride + 1) / 2;
 	if (words > (MaxAllocSize - FLAT_HEADER_SIZE) / 8)
 		ereport(ERROR,
@@ -356,6 +490,16 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 		memcpy(w + 1, VARDATA(f->calendar), *w);
 		w += CalendarWords(f);
 	}
+	if (f->flags & FUNNEL_AS_OF)
+	{
+		int			count;
+
+		*w++ = (uint64) f->as_of;
+		SketchListWords(f->converted, n, &count);
+		*w++ = (uint64) count;
+		SketchListWords(f->censored, n, &count);
+		*w++ = (uint64) count;
+	}
 	for (int s = 0; s < n; s++)
 		*w++ = (uint64) f->reached[s];
 	for (int s = 0; s < n; s++)
@@ -368,28 +512,11 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 	for (int o = 0; o < f->noutcomes; o++)
 		*w++ = (uint64) f->exits_before[o];
 
-	for (int p = 0; p < n * n; p++)
+	w = WriteSketchList(w, f->pairs, n);
+	if (f->flags & FUNNEL_AS_OF)
 	{
-		const FunnelSketch *s = f->pairs[p];
-		uint64	   *head;
-		uint64		nb = 0;
-
-		if (!SketchUsed(s))
-			continue;
-		head = w++;
-		*w++ = s->earlier;
-		for (int b = 0; b < SKETCH_BUCKETS; b++)
-		{
-			if (s->counts[b] == 0)
-				continue;
-			if (s->counts[b] > BUCKET_COUNT_MAX)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("funnel time-to-convert bucket holds more than 2^48 leads")));
-			*w++ = (uint64) b | (s->counts[b] << 16);
-			nb++;
-		}
-		*head = (uint64) (p / n) | ((uint64) (p % n) << 8) | (nb << 16);
+		w = WriteSketchList(w, f->converted, n);
+		w = WriteSketchList(w, f->censored, n);
 	}
 
 	leads = (uint32 *) w;
@@ -485,6 +612,8 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	const uint64 *w = flat->data;
 	Funnel	   *f;
 	int			n;
+	int64		nconverted = 0,
+				ncensored = 0;
 
 	corrupt_errcode = ERRCODE_DATA_CORRUPTED;
 	if (size < FLAT_HEADER_SIZE || (size - FLAT_HEADER_SIZE) % 8 != 0)
@@ -525,6 +654,16 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 		w += words;
 		avail -= words;
 	}
+	if (flat->flags & FUNNEL_AS_OF)
+	{
+		if (avail < 3)
+			Corrupt("truncated as_of block");
+		f->as_of = (int64) w[0];
+		nconverted = (int64) w[1];
+		ncensored = (int64) w[2];
+		w += 3;
+		avail -= 3;
+	}
 	if (avail < (Size) n * (2 + (flat->version >= 3) + f->noutcomes) +
 		(flat->version >= 2 ? f->noutcomes : 0))
 		Corrupt("truncated counts");
@@ -547,50 +686,11 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	if (flat->version < 3)
 		MarkLegacy(f);
 
-	if (flat->npairs > n * n)
-		Corrupt("too many time-to-convert pairs");
-	for (int p = 0; p < flat->npairs; p++)
+	ReadSketchList(f, f->pairs, &w, &avail, flat->npairs, flat->version);
+	if (flat->flags & FUNNEL_AS_OF)
 	{
-		uint64		head;
-		uint64		earlier = 0;
-		int			from,
-					to,
-					last = -1;
-		uint64		nb;
-		FunnelSketch *s;
-
-		if (avail < 1 + (flat->version >= 3))
-			Corrupt("truncated time-to-convert pairs");
-		head = *w++;
-		avail--;
-		if (flat->version >= 3)
-		{
-			earlier = *w++;
-			avail--;
-		}
-		from = head & 0xFF;
-		to = (head >> 8) & 0xFF;
-		nb = head >> 16;
-		if (from >= n || to >= n || from >= to || (nb < 1 && earlier == 0) ||
-			nb > SKETCH_BUCKETS || nb > avail || earlier > (uint64) PG_INT64_MAX)
-			Corrupt("bad time-to-convert pair");
-		if (FunnelPair(f, from, to, false) != NULL)
-			Corrupt("repeated time-to-convert pair");
-		s = FunnelPair(f, from, to, true);
-		s->earlier = earlier;
-		for (uint64 k = 0; k < nb; k++)
-		{
-			uint64		v = *w++;
-			int			b = v & 0xFFFF;
-			uint64		c = v >> 16;
-
-			if (b >= SKETCH_BUCKETS || b <= last || c == 0)
-				Corrupt("bad time-to-convert bucket");
-			last = b;
-			s->counts[b] = c;
-			s->total += c;
-		}
-		avail -= nb;
+		ReadSketchList(f, f->converted, &w, &avail, nconverted, flat->version);
+		ReadSketchList(f, f->censored, &w, &avail, ncensored, flat->version);
 	}
 
 	if ((uint64) flat->nleads > avail * 2 / f->flat_stride ||
@@ -882,6 +982,51 @@ AppendPackedLeads(StringInfo buf, const Funnel *f)
 		pfree(order);
 }
 
+/* Appends a per-pair array's sketches as a JSON object: "from-to": [[bucket, count], ...]. */
+static void
+AppendSketches(StringInfo buf, FunnelSketch *const *arr, int n)
+{
+	bool		first = true;
+
+	appendStringInfoChar(buf, '{');
+	for (int p = 0; p < n * n; p++)
+	{
+		const FunnelSketch *s = arr[p];
+		bool		firstb = true;
+
+		if (s == NULL || s->total == 0)
+			continue;
+		appendStringInfo(buf, "%s\"%d-%d\": [", first ? "" : ", ", p / n + 1, p % n + 1);
+		first = false;
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+			if (s->counts[b] != 0)
+			{
+				appendStringInfo(buf, "%s[%d, " UINT64_FORMAT "]", firstb ? "" : ", ",
+								 b, s->counts[b]);
+				firstb = false;
+			}
+		appendStringInfoChar(buf, ']');
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+/* Appends a per-pair array's leads left out as a JSON object: "from-to": leads. */
+static void
+AppendEarlier(StringInfo buf, FunnelSketch *const *arr, int n)
+{
+	bool		first = true;
+
+	appendStringInfoChar(buf, '{');
+	for (int p = 0; p < n * n; p++)
+		if (arr[p] != NULL && arr[p]->earlier != 0)
+		{
+			appendStringInfo(buf, "%s\"%d-%d\": " UINT64_FORMAT, first ? "" : ", ",
+							 p / n + 1, p % n + 1, arr[p]->earlier);
+			first = false;
+		}
+	appendStringInfoChar(buf, '}');
+}
+
 PG_FUNCTION_INFO_V1(funnel_out);
 /* Text output: readable JSON, canonical, parsed back exactly by funnel_in. */
 Datum
@@ -890,7 +1035,6 @@ funnel_out(PG_FUNCTION_ARGS)
 	Funnel	   *f = PG_GETARG_FUNNEL(0);
 	int			n = f->nstages;
 	StringInfoData buf;
-	bool		first = true;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"version\": %d, \"vocabulary\": \"%s\", ",
@@ -935,6 +1079,8 @@ funnel_out(PG_FUNCTION_ARGS)
 		escape_json(&buf, DatumGetCString(DirectFunctionCall1(work_calendar_out,
 															  PointerGetDatum(f->calendar))));
 	}
+	if (f->flags & FUNNEL_AS_OF)
+		appendStringInfo(&buf, ", \"as_of\": \"%s\"", FunnelAsOfText(f->as_of));
 	if (f->flags & FUNNEL_LEGACY)
 		appendStringInfoString(&buf, ", \"legacy\": true");
 	appendStringInfoString(&buf, ", \"reached\": ");
@@ -953,35 +1099,19 @@ funnel_out(PG_FUNCTION_ARGS)
 		appendStringInfoString(&buf, ", \"before_ladder\": ");
 		AppendCounts(&buf, f->exits_before, f->noutcomes, 1);
 	}
-	appendStringInfoString(&buf, ", \"times\": {");
-	for (int p = 0; p < n * n; p++)
+	appendStringInfoString(&buf, ", \"times\": ");
+	AppendSketches(&buf, f->pairs, n);
+	appendStringInfoString(&buf, ", \"earlier\": ");
+	AppendEarlier(&buf, f->pairs, n);
+	if (f->flags & FUNNEL_AS_OF)
 	{
-		const FunnelSketch *s = f->pairs[p];
-		bool		firstb = true;
-
-		if (s == NULL || s->total == 0)
-			continue;
-		appendStringInfo(&buf, "%s\"%d-%d\": [", first ? "" : ", ", p / n + 1, p % n + 1);
-		first = false;
-		for (int b = 0; b < SKETCH_BUCKETS; b++)
-			if (s->counts[b] != 0)
-			{
-				appendStringInfo(&buf, "%s[%d, " UINT64_FORMAT "]", firstb ? "" : ", ",
-								 b, s->counts[b]);
-				firstb = false;
-			}
-		appendStringInfoChar(&buf, ']');
+		appendStringInfoString(&buf, ", \"converted\": ");
+		AppendSketches(&buf, f->converted, n);
+		appendStringInfoString(&buf, ", \"censored\": ");
+		AppendSketches(&buf, f->censored, n);
+		appendStringInfoString(&buf, ", \"left_out\": ");
+		AppendEarlier(&buf, f->converted, n);
 	}
-	appendStringInfoString(&buf, "}, \"earlier\": {");
-	first = true;
-	for (int p = 0; p < n * n; p++)
-		if (f->pairs[p] != NULL && f->pairs[p]->earlier != 0)
-		{
-			appendStringInfo(&buf, "%s\"%d-%d\": " UINT64_FORMAT, first ? "" : ", ",
-							 p / n + 1, p % n + 1, f->pairs[p]->earlier);
-			first = false;
-		}
-	appendStringInfoChar(&buf, '}');
 	if (f->nleads > 0)
 	{
 		appendStringInfoString(&buf, ", \"leads\": \"");
@@ -1099,37 +1229,37 @@ PairOfKey(const Funnel *f, const JsonbValue *key, const char *what, int *from, i
 	(*to)--;
 }
 
-/* Reads the "times" object: "from-to": [[bucket, count], ...]. */
+/* Reads a sketches object (what: "times", ...) into a per-pair array: "from-to": [[bucket, count], ...]. */
 static void
-ReadTimes(Funnel *f, JsonbValue *times)
+ReadTimes(Funnel *f, FunnelSketch **arr, JsonbValue *times, const char *what)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
 
 	if (times == NULL || times->type != jbvBinary || !JsonContainerIsObject(times->val.binary.data))
-		Corrupt("\"times\" must be an object");
+		Corrupt(psprintf("\"%s\" must be an object", what));
 	it = JsonbIteratorInit(times->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		int			from,
 					to;
 		FunnelSketch *s;
-		JsonbContainer *arr;
+		JsonbContainer *buckets;
 		int			last = -1;
 
 		if (tok != WJB_KEY)
 			continue;
-		PairOfKey(f, &v, "times", &from, &to);
-		s = FunnelPair(f, from, to, true);
+		PairOfKey(f, &v, what, &from, &to);
+		s = FunnelSketchOf(f, arr, from, to, true);
 		if (JsonbIteratorNext(&it, &v, true) != WJB_VALUE)
-			Corrupt("bad \"times\"");
-		arr = JsonArray(&v, -1, "times");
-		if (JsonContainerSize(arr) < 1 || JsonContainerSize(arr) > SKETCH_BUCKETS)
+			Corrupt(psprintf("bad \"%s\"", what));
+		buckets = JsonArray(&v, -1, what);
+		if (JsonContainerSize(buckets) < 1 || JsonContainerSize(buckets) > SKETCH_BUCKETS)
 			Corrupt("bad number of time-to-convert buckets");
-		for (uint32 i = 0; i < JsonContainerSize(arr); i++)
+		for (uint32 i = 0; i < JsonContainerSize(buckets); i++)
 		{
-			JsonbContainer *bc = JsonArray(getIthJsonbValueFromContainer(arr, i), 2, "times bucket");
+			JsonbContainer *bc = JsonArray(getIthJsonbValueFromContainer(buckets, i), 2, "times bucket");
 			int			b = (int) JsonInt(getIthJsonbValueFromContainer(bc, 0), 0,
 										  SKETCH_BUCKETS - 1, "times bucket");
 			int64		c = JsonInt(getIthJsonbValueFromContainer(bc, 1), 1,
@@ -1144,9 +1274,12 @@ ReadTimes(Funnel *f, JsonbValue *times)
 	}
 }
 
-/* Reads "earlier": {"from-to": leads, ...}, the leads each pair left out as having entered "to" first. */
+/*
+ * Reads "earlier": {"from-to": leads, ...}, the leads each pair left out as
+ * having entered "to" first (or "left_out", what, into the converted sketches).
+ */
 static void
-ReadEarlier(Funnel *f, JsonbValue *earlier)
+ReadEarlier(Funnel *f, FunnelSketch **arr, JsonbValue *earlier, const char *what)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
@@ -1154,7 +1287,7 @@ ReadEarlier(Funnel *f, JsonbValue *earlier)
 
 	if (earlier == NULL || earlier->type != jbvBinary ||
 		!JsonContainerIsObject(earlier->val.binary.data))
-		Corrupt("\"earlier\" must be an object");
+		Corrupt(psprintf("\"%s\" must be an object", what));
 	it = JsonbIteratorInit(earlier->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
@@ -1163,11 +1296,11 @@ ReadEarlier(Funnel *f, JsonbValue *earlier)
 
 		if (tok != WJB_KEY)
 			continue;
-		PairOfKey(f, &v, "earlier", &from, &to);
+		PairOfKey(f, &v, what, &from, &to);
 		if (JsonbIteratorNext(&it, &v, true) != WJB_VALUE)
-			Corrupt("bad \"earlier\"");
-		FunnelPair(f, from, to, true)->earlier =
-			(uint64) JsonInt(&v, 1, PG_INT64_MAX, "earlier");
+			Corrupt(psprintf("bad \"%s\"", what));
+		FunnelSketchOf(f, arr, from, to, true)->earlier =
+			(uint64) JsonInt(&v, 1, PG_INT64_MAX, what);
 	}
 }
 
@@ -1376,6 +1509,7 @@ funnel_in(PG_FUNCTION_ARGS)
 				noutcomes,
 				flags = 0;
 	int64		within = 0;
+	TimestampTz as_of = 0;
 	uint32		nkeys = 0;
 	struct varlena *calendar = NULL;
 
@@ -1416,6 +1550,29 @@ funnel_in(PG_FUNCTION_ARGS)
 			DirectFunctionCall1(work_calendar_in,
 								CStringGetDatum(pnstrdup(v->val.string.val, v->val.string.len))));
 	}
+	v = JsonMember(root, "as_of");
+	if (v != NULL)
+	{
+		/* ISO 8601 in UTC, exactly as funnel_out writes it */
+		char	   *text;
+		struct pg_tm tm;
+		int			usec;
+
+		if (v->type != jbvString || v->val.string.len > 40)
+			Corrupt("\"as_of\" must be a time such as \"2026-03-01T00:00:00.000000Z\"");
+		text = pnstrdup(v->val.string.val, v->val.string.len);
+		flags |= FUNNEL_AS_OF;
+		memset(&tm, 0, sizeof(tm));
+		if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+				   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &usec) != 7 ||
+			tm.tm_year < 1900 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+			tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+			tm.tm_sec > 59 || usec < 0 ||
+			tm2timestamp(&tm, usec, NULL, &as_of) != 0 ||
+			as_of < ALIGN_TIME_MIN || as_of >= ALIGN_TIME_END ||
+			strcmp(text, FunnelAsOfText(as_of)) != 0)
+			Corrupt("\"as_of\" must be a time such as \"2026-03-01T00:00:00.000000Z\"");
+	}
 	/* an enum funnel tracks outcomes when its enum declares some (ladder_outcome) */
 	noutcomes = !(flags & FUNNEL_ENUM) ||
 		(version >= 3 && JsonMember(root, outcome_names[0]) != NULL) ? STAGE_OUTCOMES : 0;
@@ -1425,12 +1582,13 @@ funnel_in(PG_FUNCTION_ARGS)
 	f = palloc(sizeof(Funnel));
 	FunnelInit(f, CurrentMemoryContext, flags, nstages, noutcomes, within);
 	FunnelSetCalendar(f, calendar);
+	f->as_of = as_of;
 	ReadCounts(root, "reached", f->reached, nstages, 1);
 	ReadCounts(root, "known", f->known, nstages, 1);
 	if (version >= 3)
 	{
 		ReadCounts(root, "entered", f->entered, nstages, 1);
-		ReadEarlier(f, JsonMember(root, "earlier"));
+		ReadEarlier(f, f->pairs, JsonMember(root, "earlier"), "earlier");
 		nkeys += 2;
 		v = JsonMember(root, "legacy");
 		if (v != NULL)
@@ -1459,7 +1617,14 @@ funnel_in(PG_FUNCTION_ARGS)
 		ReadLadder(f, root);
 		nkeys += 2 + (f->noutcomes > 0 ? 2 : 0);
 	}
-	ReadTimes(f, JsonMember(root, "times"));
+	ReadTimes(f, f->pairs, JsonMember(root, "times"), "times");
+	if (f->flags & FUNNEL_AS_OF)
+	{
+		ReadTimes(f, f->converted, JsonMember(root, "converted"), "converted");
+		ReadTimes(f, f->censored, JsonMember(root, "censored"), "censored");
+		ReadEarlier(f, f->converted, JsonMember(root, "left_out"), "left_out");
+		nkeys += 4;
+	}
 	v = JsonMember(root, "leads");
 	if (v != NULL)
 	{
@@ -1485,6 +1650,41 @@ funnel_to_jsonb(PG_FUNCTION_ARGS)
 
 /* ---------- binary I/O ---------- */
 
+/*
+ * Sends the non-empty sketches of a per-pair array: their number, then per
+ * pair from, to, the number of buckets, the leads left out, and per
+ * non-empty bucket its number and count.
+ */
+static void
+SendSketchList(StringInfo buf, FunnelSketch *const *arr, int n)
+{
+	int			count = 0;
+
+	for (int p = 0; p < n * n; p++)
+		count += SketchUsed(arr[p]);
+	pq_sendint32(buf, count);
+	for (int p = 0; p < n * n; p++)
+	{
+		const FunnelSketch *s = arr[p];
+		int			nb = 0;
+
+		if (!SketchUsed(s))
+			continue;
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+			nb += (s->counts[b] != 0);
+		pq_sendbyte(buf, (uint8) (p / n));
+		pq_sendbyte(buf, (uint8) (p % n));
+		pq_sendint16(buf, (uint16) nb);
+		pq_sendint64(buf, (int64) s->earlier);
+		for (int b = 0; b < SKETCH_BUCKETS; b++)
+			if (s->counts[b] != 0)
+			{
+				pq_sendint16(buf, (uint16) b);
+				pq_sendint64(buf, (int64) s->counts[b]);
+			}
+	}
+}
+
 PG_FUNCTION_INFO_V1(funnel_send);
 /* Binary output: version byte first, then the same fields as the flat form. */
 Datum
@@ -1492,12 +1692,8 @@ funnel_send(PG_FUNCTION_ARGS)
 {
 	Funnel	   *f = PG_GETARG_FUNNEL(0);
 	int			n = f->nstages;
-	int			npairs = 0;
 	StringInfoData buf;
 	HashPos    *order;
-
-	for (int p = 0; p < n * n; p++)
-		npairs += SketchUsed(f->pairs[p]);
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, FUNNEL_VERSION);
@@ -1532,6 +1728,8 @@ funnel_send(PG_FUNCTION_ARGS)
 		pq_sendint32(&buf, VARSIZE_ANY_EXHDR(cal));
 		pq_sendbytes(&buf, VARDATA_ANY(cal), VARSIZE_ANY_EXHDR(cal));
 	}
+	if (f->flags & FUNNEL_AS_OF)
+		pq_sendint64(&buf, f->as_of);
 	for (int s = 0; s < n; s++)
 		pq_sendint64(&buf, f->reached[s]);
 	for (int s = 0; s < n; s++)
@@ -1543,26 +1741,11 @@ funnel_send(PG_FUNCTION_ARGS)
 			pq_sendint64(&buf, f->exits[s][o]);
 	for (int o = 0; o < f->noutcomes; o++)
 		pq_sendint64(&buf, f->exits_before[o]);
-	pq_sendint32(&buf, npairs);
-	for (int p = 0; p < n * n; p++)
+	SendSketchList(&buf, f->pairs, n);
+	if (f->flags & FUNNEL_AS_OF)
 	{
-		const FunnelSketch *s = f->pairs[p];
-		int			nb = 0;
-
-		if (!SketchUsed(s))
-			continue;
-		for (int b = 0; b < SKETCH_BUCKETS; b++)
-			nb += (s->counts[b] != 0);
-		pq_sendbyte(&buf, (uint8) (p / n));
-		pq_sendbyte(&buf, (uint8) (p % n));
-		pq_sendint16(&buf, (uint16) nb);
-		pq_sendint64(&buf, (int64) s->earlier);
-		for (int b = 0; b < SKETCH_BUCKETS; b++)
-			if (s->counts[b] != 0)
-			{
-				pq_sendint16(&buf, (uint16) b);
-				pq_sendint64(&buf, (int64) s->counts[b]);
-			}
+		SendSketchList(&buf, f->converted, n);
+		SendSketchList(&buf, f->censored, n);
 	}
 	pq_sendint64(&buf, (int64) f->nleads);
 	order = FunnelHashOrder(f);
@@ -1635,6 +1818,44 @@ GetString(StringInfo msg)
 	return pstrdup(pq_getmsgstring(msg));
 }
 
+/* Receives sketches sent by SendSketchList into a per-pair array of f (version 2: no leads left out). */
+static void
+RecvSketchList(StringInfo msg, Funnel *f, FunnelSketch **arr, int version)
+{
+	int			n = f->nstages;
+	int			count = GetInt(msg, 4);
+
+	if (count < 0 || count > n * n)
+		Corrupt("bad number of time-to-convert pairs");
+	for (int p = 0; p < count; p++)
+	{
+		int			from = GetByte(msg);
+		int			to = GetByte(msg);
+		int			nb = GetInt(msg, 2);
+		int64		earlier = version >= 3 ? GetCount(msg) : 0;
+		int			last = -1;
+		FunnelSketch *s;
+
+		if (from >= n || to >= n || from >= to || (nb < 1 && earlier == 0) || nb > SKETCH_BUCKETS)
+			Corrupt("bad time-to-convert pair");
+		if (FunnelSketchOf(f, arr, from, to, false) != NULL)
+			Corrupt("repeated time-to-convert pair");
+		s = FunnelSketchOf(f, arr, from, to, true);
+		s->earlier = (uint64) earlier;
+		for (int k = 0; k < nb; k++)
+		{
+			int			b = GetInt(msg, 2);
+			int64		c = GetInt64(msg);
+
+			if (b >= SKETCH_BUCKETS || b <= last || c <= 0 || (uint64) c > BUCKET_COUNT_MAX)
+				Corrupt("bad time-to-convert bucket");
+			last = b;
+			s->counts[b] = (uint64) c;
+			s->total += (uint64) c;
+		}
+	}
+}
+
 PG_FUNCTION_INFO_V1(funnel_recv);
 /* Binary input: validated like text input. */
 Datum
@@ -1647,7 +1868,6 @@ funnel_recv(PG_FUNCTION_ARGS)
 	int			n = GetByte(msg);
 	int			noutcomes = GetByte(msg);
 	int64		within = GetInt64(msg);
-	int			npairs;
 	int64		nleads;
 	Funnel	   *f;
 
@@ -1689,6 +1909,8 @@ funnel_recv(PG_FUNCTION_ARGS)
 			Corrupt("bad calendar length");
 		FunnelSetCalendar(f, CalendarFromBinary(pq_getmsgbytes(msg, len), len));
 	}
+	if (flags & FUNNEL_AS_OF)
+		f->as_of = GetInt64(msg);
 	for (int s = 0; s < n; s++)
 		f->reached[s] = GetCount(msg);
 	for (int s = 0; s < n; s++)
@@ -1704,35 +1926,11 @@ funnel_recv(PG_FUNCTION_ARGS)
 	if (version < 3)
 		MarkLegacy(f);
 
-	npairs = GetInt(msg, 4);
-	if (npairs < 0 || npairs > n * n)
-		Corrupt("bad number of time-to-convert pairs");
-	for (int p = 0; p < npairs; p++)
+	RecvSketchList(msg, f, f->pairs, version);
+	if (flags & FUNNEL_AS_OF)
 	{
-		int			from = GetByte(msg);
-		int			to = GetByte(msg);
-		int			nb = GetInt(msg, 2);
-		int64		earlier = version >= 3 ? GetCount(msg) : 0;
-		int			last = -1;
-		FunnelSketch *s;
-
-		if (from >= n || to >= n || from >= to || (nb < 1 && earlier == 0) || nb > SKETCH_BUCKETS)
-			Corrupt("bad time-to-convert pair");
-		if (FunnelPair(f, from, to, false) != NULL)
-			Corrupt("repeated time-to-convert pair");
-		s = FunnelPair(f, from, to, true);
-		s->earlier = (uint64) earlier;
-		for (int k = 0; k < nb; k++)
-		{
-			int			b = GetInt(msg, 2);
-			int64		c = GetInt64(msg);
-
-			if (b >= SKETCH_BUCKETS || b <= last || c <= 0 || (uint64) c > BUCKET_COUNT_MAX)
-				Corrupt("bad time-to-convert bucket");
-			last = b;
-			s->counts[b] = (uint64) c;
-			s->total += (uint64) c;
-		}
+		RecvSketchList(msg, f, f->converted, version);
+		RecvSketchList(msg, f, f->censored, version);
 	}
 
 	nleads = GetInt64(msg);
