@@ -1,0 +1,248 @@
+-- Conversion for maturing cohorts (issue 15): funnel_as_of and
+-- conversion_curve against an independent plain-SQL Kaplan-Meier, on
+-- generated data whose true curve is known by construction.
+\set SHOW_CONTEXT never
+\i sql/include/sqlstate_of.sql
+
+-- 8000 leads enter mql at a time spread over January to June 2026; with
+-- probability 0.4 a lead reaches sql after a delay uniform over (0, 60)
+-- days, with probability 0.2 it is disqualified after a uniform delay,
+-- else nothing happens.  The data is taken as of 2026-07-01: later events
+-- have not happened yet.  The true probability of reaching sql within
+-- t days of entering mql is 0.4 * min(t / 60, 1): 0.2 at 30 days.
+SELECT setseed(0.15);
+CREATE TABLE km_leads AS
+SELECT g AS lead, timestamptz '2026-01-01 00:00+00' + random() * interval '181 days' AS t0,
+       random() AS u, random() * interval '60 days' AS delay
+FROM generate_series(1, 8000) g;
+CREATE TABLE km_events AS
+SELECT lead, 'mql'::lead_stage AS stage, t0 AS at FROM km_leads
+UNION ALL
+SELECT lead, CASE WHEN u < 0.4 THEN 'sql' ELSE 'disqualified' END::lead_stage, t0 + delay
+FROM km_leads WHERE u < 0.6;
+ANALYZE km_events;
+CREATE TABLE km_grid AS SELECT unnest(ARRAY[0, 1, 7, 14, 30, 45, 60, 90]::float8[]) AS days;
+
+-- The plain-SQL Kaplan-Meier, written independently of align: per lead its
+-- exact time from mql to sql in seconds if it reached sql by as_of, else
+-- censored at its age at as_of (disqualified leads too: they stay at risk,
+-- exits are a competing risk); the product-limit estimate over distinct
+-- times (conversions before censorings at a tie), Greenwood's variance and
+-- the log-log interval, read at t seconds.
+CREATE FUNCTION pg_temp.km_sql(lo timestamptz, hi timestamptz, t float8,
+    OUT cohort bigint, OUT at_risk bigint, OUT converted bigint, OUT censored bigint,
+    OUT conversion float8, OUT conversion_low float8, OUT conversion_high float8, OUT naive float8)
+LANGUAGE sql STABLE AS $$
+WITH per_lead AS (
+    SELECT m.lead,
+           extract(epoch FROM coalesce(s.at, timestamptz '2026-07-01 00:00+00') - m.at) AS time,
+           (s.at IS NOT NULL)::int AS event
+    FROM km_events m
+    LEFT JOIN km_events s ON s.lead = m.lead AND s.stage = 'sql' AND s.at <= '2026-07-01 00:00+00'
+    WHERE m.stage = 'mql' AND m.at >= lo AND m.at < hi AND m.at <= '2026-07-01 00:00+00'),
+times AS (
+    SELECT time, sum(event) AS d, count(*) AS n_here FROM per_lead GROUP BY time),
+risk AS (
+    SELECT time, d, sum(n_here) OVER (ORDER BY time DESC) AS n FROM times),
+steps AS (
+    SELECT time, d, n,
+           sum(CASE WHEN d = n THEN '-Infinity'::float8 ELSE ln(1 - d::float8 / n) END)
+               OVER (ORDER BY time) AS log_s,
+           sum(CASE WHEN d > 0 AND n > d THEN d::float8 / (n * (n - d)) ELSE 0 END)
+               OVER (ORDER BY time) AS greenwood
+    FROM risk),
+at_t AS (
+    SELECT coalesce((SELECT exp(log_s) FROM steps WHERE time <= t ORDER BY time DESC LIMIT 1), 1) AS s,
+           coalesce((SELECT greenwood FROM steps WHERE time <= t ORDER BY time DESC LIMIT 1), 0) AS g)
+SELECT (SELECT count(*) FROM per_lead),
+       (SELECT count(*) FROM per_lead WHERE time >= t),
+       (SELECT count(*) FROM per_lead WHERE time <= t AND event = 1),
+       (SELECT count(*) FROM per_lead WHERE time <= t AND event = 0),
+       1 - s,
+       CASE WHEN s = 1 THEN 0 ELSE 1 - s ^ exp(-1.959963984540054 * sqrt(g) / abs(ln(s))) END,
+       CASE WHEN s = 1 THEN 0 ELSE 1 - s ^ exp(1.959963984540054 * sqrt(g) / abs(ln(s))) END,
+       (SELECT count(*) FROM per_lead WHERE time <= t AND event = 1)::float8
+           / nullif((SELECT count(*) FROM per_lead), 0)
+FROM at_t
+$$;
+
+-- align, all leads
+CREATE TABLE km_funnel AS
+SELECT funnel_as_of(lead, stage, at, '2026-07-01 00:00+00') AS f FROM km_events;
+CREATE TABLE km_curve AS
+SELECT c.* FROM km_funnel, conversion_curve(f, 'mql', 'sql', (SELECT array_agg(days) FROM km_grid)) c;
+
+-- (a) align against the plain-SQL Kaplan-Meier, every column.  The sketch
+-- reports each time within 0.95 %, so a count at t lies between the exact
+-- counts at t - 0.95 % and t + 0.95 %, and a probability within 0.005 of
+-- the exact one (a few leads' times in the bucket that straddles t).
+SELECT a.days, a.cohort = e.cohort AS cohort_ok,
+       a.at_risk BETWEEN hi.at_risk AND lo.at_risk AS at_risk_ok,
+       a.converted BETWEEN lo.converted AND hi.converted AS converted_ok,
+       a.censored BETWEEN lo.censored AND hi.censored AS censored_ok,
+       abs(a.conversion - e.conversion) < 0.005 AS conversion_ok,
+       abs(a.conversion_low - e.conversion_low) < 0.005 AS low_ok,
+       abs(a.conversion_high - e.conversion_high) < 0.005 AS high_ok,
+       abs(a.naive - e.naive) < 0.005 AS naive_ok,
+       a.left_out = 0 AS left_out_ok
+FROM km_curve a,
+     LATERAL pg_temp.km_sql('-infinity', 'infinity', a.days * 86400) e,
+     LATERAL pg_temp.km_sql('-infinity', 'infinity', a.days * 86400 * (1 - 0.0095)) lo,
+     LATERAL pg_temp.km_sql('-infinity', 'infinity', a.days * 86400 * (1 + 0.0095)) hi
+ORDER BY a.days;
+-- and the estimate recovers the truth, 0.4 * min(t / 60, 1), within its interval
+SELECT days, round(conversion::numeric, 2) AS conversion,
+       0.4 * least(days / 60, 1) BETWEEN conversion_low AND conversion_high AS truth_inside
+FROM km_curve WHERE days > 0 ORDER BY days;
+
+-- (b) the question of the issue: a young cohort (entered in the 45 days
+-- before as_of, so part of it is younger than 30 days) and an old one
+-- (January).  Kaplan-Meier at 30 days covers the truth, 0.2, for both;
+-- the naive rate of the young cohort at 30 days is far below it, and so is
+-- its overall rate (conversion()), the "March is worse than January".
+CREATE TABLE km_cohorts AS
+SELECT CASE WHEN l.t0 >= '2026-05-17 00:00+00' THEN 'young' WHEN l.t0 < '2026-02-01 00:00+00' THEN 'old' END AS cohort,
+       funnel_as_of(e.lead, e.stage, e.at, '2026-07-01 00:00+00') AS f
+FROM km_events e JOIN km_leads l USING (lead)
+WHERE l.t0 >= '2026-05-17 00:00+00' OR l.t0 < '2026-02-01 00:00+00'
+GROUP BY 1;
+SELECT k.cohort, c.cohort > 1000 AS large, 0.2 BETWEEN c.conversion_low AND c.conversion_high AS km_covers_truth,
+       c.naive < 0.16 AS naive_far_below, round(c.naive::numeric, 2) AS naive,
+       round(conversion(k.f, 'mql', 'sql')::numeric, 2) AS overall_naive
+FROM km_cohorts k, conversion_curve(k.f, 'mql', 'sql', ARRAY[30]) c
+ORDER BY 1;
+-- the cohorts' curves against the plain-SQL Kaplan-Meier of their leads
+SELECT k.cohort, abs(c.conversion - e.conversion) < 0.005 AS conversion_ok,
+       abs(c.conversion_low - e.conversion_low) < 0.005 AS low_ok,
+       abs(c.conversion_high - e.conversion_high) < 0.005 AS high_ok, c.cohort = e.cohort AS cohort_ok
+FROM km_cohorts k, conversion_curve(k.f, 'mql', 'sql', ARRAY[30]) c,
+     LATERAL pg_temp.km_sql(CASE k.cohort WHEN 'young' THEN timestamptz '2026-05-17 00:00+00' ELSE '-infinity' END,
+                            CASE k.cohort WHEN 'young' THEN timestamptz 'infinity' ELSE '2026-02-01 00:00+00' END,
+                            30 * 86400) e
+ORDER BY 1;
+
+-- (c) rollup of monthly cohorts is the funnel of the union, byte for byte
+SELECT (SELECT rollup(f)::text FROM (
+            SELECT date_trunc('month', l.t0, 'UTC'), funnel_as_of(e.lead, e.stage, e.at, '2026-07-01 00:00+00') AS f
+            FROM km_events e JOIN km_leads l USING (lead) GROUP BY 1) m)
+       = (SELECT f::text FROM km_funnel) AS rollup_is_union;
+
+-- text and binary round trips keep it
+CREATE TABLE km_load (f funnel);
+-- Loads one funnel_send value through COPY BINARY into km_load: 'ok' or the SQLSTATE.
+CREATE FUNCTION pg_temp.load_binary(field bytea) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('COPY km_load FROM PROGRAM %L (FORMAT binary)',
+                   format('echo %s | base64 -d',
+                          translate(encode('\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
+                                           || '\x0001'::bytea || int4send(length(field)) || field
+                                           || '\xffff'::bytea, 'base64'), E'\n', '')));
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END $$;
+SELECT f::text::funnel::text = f::text AS text_round_trip,
+       (f::text)::jsonb ->> 'as_of' AS as_of,
+       funnel_send(f::text::funnel) = funnel_send(f) AS text_same_bytes,
+       pg_temp.load_binary(funnel_send(f)) AS binary_loads
+FROM km_funnel;
+SELECT (SELECT f::text FROM km_load) = (SELECT f::text FROM km_funnel) AS binary_round_trip;
+
+-- a parallel plan (Partial Aggregate under Gather) gives the same funnel
+SET align.partial_merge_cost = 0;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT funnel_as_of(lead, stage, at, '2026-07-01 00:00+00') FROM km_events;
+SELECT funnel_as_of(lead, stage, at, '2026-07-01 00:00+00')::text = (SELECT f::text FROM km_funnel) AS parallel_same
+FROM km_events;
+RESET align.partial_merge_cost;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+
+-- a tiny memory budget (the open leads spill to temporary files): the same funnel
+SET align.memory_budget = '64kB';
+SELECT funnel_as_of(lead, stage, at, '2026-07-01 00:00+00')::text = (SELECT f::text FROM km_funnel) AS spilled_same
+FROM km_events;
+RESET align.memory_budget;
+
+-- Small cases whose answer is plain to see.  Lead 1 converts in 2 days;
+-- lead 2 is still open, 30 days old; lead 3 is disqualified after 1 day
+-- and stays at risk up to its age, 27 days; lead 4 skips to opportunity
+-- after 10 days (reaching sql or beyond); lead 5 reaches sql after as_of
+-- (not yet: censored at 31 days); lead 6 reached sql before mql (left
+-- out); lead 7 has an mql at an unknown time (not in the cohort).
+CREATE TABLE km_small (lead text, stage lead_stage, at timestamptz);
+INSERT INTO km_small VALUES
+    ('1', 'mql', '2026-01-01'), ('1', 'sql', '2026-01-03'), ('2', 'mql', '2026-01-02'),
+    ('3', 'mql', '2026-01-05'), ('3', 'disqualified', '2026-01-06'),
+    ('4', 'mql', '2026-01-01'), ('4', 'opportunity', '2026-01-11'),
+    ('5', 'mql', '2026-01-01'), ('5', 'sql', '2026-03-01'),
+    ('6', 'sql', '2026-01-01'), ('6', 'mql', '2026-01-04'), ('7', 'mql', NULL);
+SET TimeZone = 'UTC';
+SELECT days, cohort, at_risk, converted, censored, round(conversion::numeric, 4) AS conversion,
+       round(naive::numeric, 4) AS naive, left_out
+FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small),
+                      'mql', 'sql', ARRAY[0, 1.9, 2.1, 9.9, 10.1, 26, 28, 30.5, 40]);
+-- the funnel's counts are those of funnel() over the rows up to as_of
+SELECT funnel_as_of(lead, stage, at, '2026-02-01')::jsonb -> 'reached' AS as_of_reached,
+       (funnel(lead, stage, at) FILTER (WHERE at <= '2026-02-01' OR at IS NULL))::jsonb -> 'reached' AS funnel_reached
+FROM km_small;
+-- other lead key types: the same funnel
+SELECT (SELECT funnel_as_of(lead::bigint, stage, at, '2026-02-01')::text FROM km_small)
+       = (SELECT funnel_as_of(lead, stage, at, '2026-02-01')::text FROM km_small) AS bigint_same,
+       (SELECT funnel_as_of(lead::numeric, stage, at, '2026-02-01')::text FROM km_small)
+       = (SELECT funnel_as_of(lead, stage, at, '2026-02-01')::text FROM km_small) AS numeric_same;
+
+-- an enum ladder with a declared outcome
+CREATE TYPE km_deal AS ENUM ('open', 'proposal', 'won', 'lost deal');
+INSERT INTO ladder_outcome VALUES ('km_deal', 'lost deal', 'lost');
+CREATE TABLE km_deals (id uuid, stage km_deal, at timestamptz);
+INSERT INTO km_deals VALUES
+    ('00000000-0000-0000-0000-000000000001', 'open', '2026-01-01'), ('00000000-0000-0000-0000-000000000001', 'won', '2026-01-05'),
+    ('00000000-0000-0000-0000-000000000002', 'open', '2026-01-01'), ('00000000-0000-0000-0000-000000000002', 'lost deal', '2026-01-02'),
+    ('00000000-0000-0000-0000-000000000003', 'open', '2026-01-20');
+SELECT days, cohort, at_risk, converted, censored, round(conversion::numeric, 4) AS conversion, left_out
+FROM conversion_curve((SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_deals),
+                      'open', 'won', ARRAY[3, 5, 20, 40]);
+SELECT reached(f, 'lost deal') AS lost, reached(f, 'won') AS won
+FROM (SELECT funnel_as_of(id, stage, at, '2026-02-01') AS f FROM km_deals) x;
+
+-- an empty input gives an empty funnel, and an empty curve
+SELECT cohort, at_risk, conversion, naive
+FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, now()) FROM km_small WHERE false),
+                      'mql', 'sql', ARRAY[30]);
+
+-- errors
+SELECT pg_temp.sqlstate_of($$SELECT * FROM conversion_curve((SELECT funnel(lead, stage, at) FROM km_small), 'mql', 'sql', ARRAY[30])$$) AS not_as_of,
+       pg_temp.sqlstate_of($$SELECT * FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small), 'sql', 'mql', ARRAY[30])$$) AS backwards,
+       pg_temp.sqlstate_of($$SELECT * FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small), 'mql', 'mql', ARRAY[30])$$) AS same_stage,
+       pg_temp.sqlstate_of($$SELECT * FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small), 'mql', 'disqualified', ARRAY[30])$$) AS outcome,
+       pg_temp.sqlstate_of($$SELECT * FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small), 'mql', 'nonsense', ARRAY[30])$$) AS unknown_stage,
+       pg_temp.sqlstate_of($$SELECT * FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small), 'mql', 'sql', ARRAY[-1])$$) AS negative_days,
+       pg_temp.sqlstate_of($$SELECT * FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small), 'mql', 'sql', ARRAY['NaN'::float8])$$) AS nan_days,
+       pg_temp.sqlstate_of($$SELECT * FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small), 'mql', 'sql', ARRAY[1, NULL])$$) AS null_days;
+SELECT pg_temp.sqlstate_of($$SELECT funnel_as_of(lead, stage, at, NULL) FROM km_small$$) AS null_as_of,
+       pg_temp.sqlstate_of($$SELECT funnel_as_of(lead, stage, at, CASE WHEN lead = '3' THEN timestamptz '2026-03-01' ELSE '2026-02-01' END) FROM km_small$$) AS as_of_varies,
+       pg_temp.sqlstate_of($$SELECT funnel_as_of(lead, stage, at, 'infinity') FROM km_small$$) AS infinite_as_of,
+       pg_temp.sqlstate_of($$SELECT rollup(f) FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small UNION ALL SELECT funnel_as_of(lead, stage, at, '2026-03-01') FROM km_small) x(f)$$) AS rollup_other_as_of,
+       pg_temp.sqlstate_of($$SELECT rollup(f) FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small UNION ALL SELECT funnel(lead, stage, at) FROM km_small) x(f)$$) AS rollup_with_funnel;
+\set VERBOSITY default
+SELECT * FROM conversion_curve((SELECT funnel(lead, stage, at) FROM km_small), 'mql', 'sql', ARRAY[30]);
+SELECT rollup(f) FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small
+                       UNION ALL SELECT funnel_as_of(lead, stage, at, '2026-03-01') FROM km_small) x(f);
+SELECT * FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small), 'mql', 'sql', ARRAY[1, 'NaN'::float8]);
+\set VERBOSITY terse
+-- corrupt text: an as_of not written as funnel_out writes it
+SELECT pg_temp.sqlstate_of($$SELECT replace(f::text, '2026-02-01T00:00:00.000000Z', '2026-02-01 00:00:00+00')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS as_of_spelling,
+       pg_temp.sqlstate_of($$SELECT replace(f::text, '"left_out": {"3-4": 1', '"left_out": {"3-4": 99')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS too_many_left_out;
+RESET TimeZone;
+DROP TABLE km_leads, km_events, km_grid, km_funnel, km_curve, km_cohorts, km_small, km_deals, km_load;
+DELETE FROM ladder_outcome WHERE ladder = 'km_deal'::regtype;
+DROP TYPE km_deal;
