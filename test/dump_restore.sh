@@ -56,6 +56,10 @@ align_psql -d align_dump_src -c "CREATE TABLE channel_calendar (channel text PRI
     -c "CREATE TABLE calendar_funnel AS
         SELECT h.channel, funnel(h.lead_id, h.stage, h.at, NULL, c.cal) AS f
         FROM stage_history h JOIN channel_calendar c USING (channel) GROUP BY h.channel" >/dev/null
+# funnels as of a time (issue 15): the conversion and censoring sketches
+align_psql -d align_dump_src -c "CREATE TABLE as_of_funnel AS
+        SELECT channel, funnel_as_of(lead_id, stage, at, '2026-03-01 00:00+00') AS f
+        FROM stage_history GROUP BY channel" >/dev/null
 
 # an enum ladder with declared outcomes (ladder_outcome, an extension
 # configuration table: pg_dump keeps its rows, naming the enum by name), and
@@ -93,6 +97,7 @@ concrete="SELECT 'concrete_aggregates', count(*), md5(string_agg(format('%s %s %
     SELECT 'deal_funnel', f, reached(f, 'won'::deal_stage), reached(f, 'closed lost'::deal_stage) FROM deal_funnel;
     SELECT 'channel_calendar', count(*), md5(string_agg(format('%s %s', channel, cal), ',' ORDER BY channel)) FROM channel_calendar;
     SELECT 'calendar_funnel', channel, f, funnel_calendar(f), time_to_convert(f, 'lead', 'mql', 0.5) FROM calendar_funnel ORDER BY channel;
+    SELECT 'as_of_funnel', channel, f, c.* FROM as_of_funnel, conversion_curve(f, 'lead', 'sql', ARRAY[1, 30]) c ORDER BY channel, days;
     SELECT 'working_gaps', count(*), md5(string_agg(format('%s %s %s', id, worked, deadline), ',' ORDER BY id)) FROM working_gaps"
 align_psql -d align_dump_src -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.src"
 for db in align_dump_custom align_dump_plain; do
@@ -110,7 +115,10 @@ psql -X -q -d align_dump_src -c '\copy stage_history TO STDOUT (FORMAT binary)' 
     psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_stage FROM STDIN (FORMAT binary)' \
     || fail "binary COPY of stages failed"
 align_psql -d align_dump_plain -c 'CREATE TABLE copy_calendar (LIKE channel_calendar)' \
-    -c 'CREATE TABLE copy_calendar_funnel (LIKE calendar_funnel)'
+    -c 'CREATE TABLE copy_calendar_funnel (LIKE calendar_funnel)' -c 'CREATE TABLE copy_as_of_funnel (LIKE as_of_funnel)'
+psql -X -q -d align_dump_src -c '\copy as_of_funnel TO STDOUT (FORMAT binary)' |
+    psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_as_of_funnel FROM STDIN (FORMAT binary)' \
+    || fail "binary COPY of funnels as of a time failed"
 psql -X -q -d align_dump_src -c '\copy calendar_funnel TO STDOUT (FORMAT binary)' |
     psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_calendar_funnel FROM STDIN (FORMAT binary)' \
     || fail "binary COPY of funnels with a calendar failed"
@@ -125,6 +133,8 @@ different=$(align_psql -d align_dump_plain -At -c "
          + (SELECT count(*) FROM channel_calendar c FULL JOIN copy_calendar k USING (channel)
             WHERE c.cal IS DISTINCT FROM k.cal OR c.cal::text IS DISTINCT FROM k.cal::text)
          + (SELECT count(*) FROM calendar_funnel c FULL JOIN copy_calendar_funnel k USING (channel)
+            WHERE c.f::text IS DISTINCT FROM k.f::text)
+         + (SELECT count(*) FROM as_of_funnel c FULL JOIN copy_as_of_funnel k USING (channel)
             WHERE c.f::text IS DISTINCT FROM k.f::text)")
 [ "$different" = 0 ] || fail "binary COPY changed $different values"
 

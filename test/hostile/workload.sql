@@ -84,6 +84,12 @@ SELECT s.* FROM public.stored, public.funnel_steps(fe, NULL::public.crm_stage) s
 SELECT s.* FROM public.stored, public.funnel_steps(fe, NULL::public.crm_stage, true) s;
 SELECT public.rollup(x)::text FROM (SELECT f FROM public.stored UNION ALL SELECT f FROM public.stored) v(x);
 SELECT public.funnel_final(f) FROM public.stored;
+-- funnel_as_of (lead_stage and enum, serial and rolled up) and conversion_curve
+SELECT c.* FROM (SELECT public.funnel_as_of(lead, stage, at, '2026-06-01') AS f FROM public.ev) x,
+     public.conversion_curve(f, 'lead', 'sql', ARRAY[0, 1.5, 30]) c;
+SELECT c.* FROM (SELECT public.rollup(f) AS f FROM (SELECT public.funnel_as_of(lead, crm, at, '2026-06-01') AS f
+                                                   FROM public.ev GROUP BY lead OPERATOR(pg_catalog.%) 3) g) x,
+     public.conversion_curve(f, 'visit', 'paid', ARRAY[2]) c;
 
 -- window_funnel, serial and through a parallel plan (serialize/deserialize)
 SELECT lead, public.window_funnel(interval '1 day', at, stage), public.window_funnel(interval '1 day', at, stage, 'strict'),

@@ -84,7 +84,7 @@ SELECT set_eq($$SELECT p.proname::text FROM align_functions f JOIN pg_proc p ON 
               'the handoff-gap functions are WINDOW functions');
 SELECT set_eq($$SELECT DISTINCT p.proname::text FROM align_functions f JOIN pg_proc p ON p.oid = f.oid
                 WHERE f.prokind = 'a'$$,
-              ARRAY['min', 'max', 'funnel', 'rollup', 'window_funnel', 'handoff_summary', 'stage_stays'],
+              ARRAY['min', 'max', 'funnel', 'funnel_as_of', 'rollup', 'window_funnel', 'handoff_summary', 'stage_stays'],
               'the aggregates');
 
 SELECT * FROM finish();
