@@ -99,6 +99,24 @@ ORDER BY channel
 SELECT p ~ 'worker_partial_agg\(''public\.funnel\(bigint,public\.lead_stage,timestamp with time zone,interval,public\.work_calendar\)''::regprocedure'
        AND p ~ 'coord_combine_agg\('
 FROM plan_of($q$SELECT funnel(lead_id, stage, at, NULL, 'mon-fri 09:00-17:00; tz UTC'::work_calendar) FROM @hist@$q$) p
+-- same: funnel_as_of(bigint lead, stage, at, as_of): the sketches conversion_curve reads
+SELECT funnel_as_of(lead_id, stage, at, '2026-03-01 00:00+00') FROM @hist@
+-- same: funnel_as_of(text lead, ...) GROUP BY channel, with conversion_curve
+SELECT channel, c.*, f
+FROM (SELECT channel, funnel_as_of(lead_text, stage, at, '2026-03-01 00:00+00') AS f
+      FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY channel) s,
+     conversion_curve(f, 'mql', 'sql', ARRAY[1, 7, 30]) c
+ORDER BY channel, c.days
+-- same: funnel_as_of(bigint lead, deal_stage, at, as_of), with conversion_curve
+SELECT c.*, f FROM (SELECT funnel_as_of(lead_id, deal, at, '2026-03-01 00:00+00') AS f FROM @hist@) s,
+     conversion_curve(f, 'prospect', 'demo', ARRAY[7, 30]) c
+-- same: rollup(funnel_as_of(uuid lead, ...)) of monthly cohorts
+SELECT rollup(f) FROM (SELECT date_trunc('month', cohort), funnel_as_of(lead_uuid, stage, at, '2026-03-01 00:00+00') AS f
+                       FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY 1) s
+-- true both: funnel_as_of(bigint lead, ...) is pushed to the workers and combined on the coordinator
+SELECT p ~ 'worker_partial_agg\(''public\.funnel_as_of\(bigint,public\.lead_stage,timestamp with time zone,timestamp with time zone\)''::regprocedure'
+       AND p ~ 'coord_combine_agg\('
+FROM plan_of($q$SELECT funnel_as_of(lead_id, stage, at, '2026-03-01 00:00+00') FROM @hist@$q$) p
 -- true lead: funnel GROUP BY lead_id runs whole on the shards
 SELECT p ~ 'funnel\(lead_id, stage, at\)' AND p !~ 'worker_partial_agg|coord_combine_agg'
 FROM plan_of($q$SELECT lead_id, funnel(lead_id, stage, at) FROM @hist@ GROUP BY lead_id$q$) p
