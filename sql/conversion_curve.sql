@@ -212,6 +212,31 @@ FROM conversion_curve((SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_
 SELECT reached(f, 'lost deal') AS lost, reached(f, 'won') AS won
 FROM (SELECT funnel_as_of(id, stage, at, '2026-02-01') AS f FROM km_deals) x;
 
+-- In working time (a calendar last): lead A enters mql on Friday
+-- 2026-01-02 16:00 and sql on Monday 10:00, 2 working hours later (16:00 to
+-- 17:00 Friday, 09:00 to 10:00 Monday); lead B enters mql on Monday
+-- 2026-01-05 09:00 and is open on Wednesday 09:00 (as_of): censored at 16
+-- working hours.  By the wall clock they would be 2.75 and 2 days.
+CREATE TABLE km_hours (lead text, stage lead_stage, at timestamptz);
+INSERT INTO km_hours VALUES ('A', 'mql', '2026-01-02 16:00+00'), ('A', 'sql', '2026-01-05 10:00+00'),
+                            ('B', 'mql', '2026-01-05 09:00+00');
+SELECT days, days * 24 AS hours, cohort, at_risk, converted, censored, conversion
+FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-01-07 09:00+00', 'mon-fri 09:00-17:00; tz UTC')
+                       FROM km_hours), 'mql', 'sql', ARRAY[1.5 / 24, 2.5 / 24, 15.5 / 24, 16.5 / 24]);
+-- its text and binary forms keep the calendar and as_of
+CREATE TABLE km_hours_funnel AS
+SELECT funnel_as_of(lead, stage, at, '2026-01-07 09:00+00', 'mon-fri 09:00-17:00; tz UTC') AS f FROM km_hours;
+SELECT f::text::funnel::text = f::text AS text_round_trip, pg_temp.load_binary(funnel_send(f)) AS binary_loads
+FROM km_hours_funnel;
+SELECT (SELECT k.f::text FROM km_load k WHERE (k.f::jsonb) ? 'calendar') = (SELECT f::text FROM km_hours_funnel)
+       AS binary_round_trip;
+-- a calendar of every hour gives the calendar-less sketches
+SELECT (SELECT f::jsonb - 'calendar' FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01', 'mon-sun 00:00-24:00; tz UTC') AS f FROM km_small) x)
+       = (SELECT f::jsonb FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x) AS every_hour_same,
+       pg_temp.sqlstate_of($$SELECT funnel_as_of(lead, stage, at, '2026-02-01', NULL) FROM km_small$$) AS null_calendar,
+       pg_temp.sqlstate_of($$SELECT rollup(f) FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01', 'mon-fri 09:00-17:00; tz UTC') FROM km_small
+                                                  UNION ALL SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small) x(f)$$) AS rollup_calendar_and_none;
+
 -- an empty input gives an empty funnel, and an empty curve
 SELECT cohort, at_risk, conversion, naive
 FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, now()) FROM km_small WHERE false),
@@ -243,6 +268,6 @@ SELECT pg_temp.sqlstate_of($$SELECT replace(f::text, '2026-02-01T00:00:00.000000
        pg_temp.sqlstate_of($$SELECT replace(f::text, '"left_out": {"3-4": 1', '"left_out": {"3-4": 99')::funnel
                              FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS too_many_left_out;
 RESET TimeZone;
-DROP TABLE km_leads, km_events, km_grid, km_funnel, km_curve, km_cohorts, km_small, km_deals, km_load;
+DROP TABLE km_leads, km_events, km_grid, km_funnel, km_curve, km_cohorts, km_small, km_deals, km_load, km_hours, km_hours_funnel;
 DELETE FROM ladder_outcome WHERE ladder = 'km_deal'::regtype;
 DROP TYPE km_deal;

@@ -76,13 +76,13 @@ BEGIN
                   format('%s,%s,%s,%s,%s', lead::oid, 'timestamptz'::regtype::oid, owner::oid, 'interval'::regtype::oid, owner::oid),
                   'handoff_state_trans', 'handoff_state', 'handoff_state_final', '', 'handoff_state_combine']];
     END IF;
-    -- stage_stays, handoff_summary with to_owner and funnel with a window
-    -- also in working time: a work_calendar last (src/handoff_calendar.sql,
+    -- stage_stays, handoff_summary with to_owner, funnel with a window and
+    -- funnel_as_of also in working time: a work_calendar last (src/handoff_calendar.sql,
     -- src/funnel_calendar.sql; no calendar form beside a form whose last
     -- argument an untyped literal fills, which would make it ambiguous)
     FOREACH spec SLICE 1 IN ARRAY specs LOOP
         IF spec[1] = 'stage_stays' OR spec[2] = 'lead,at,owner,sla,to_owner'
-           OR spec[4] = 'funnel_event_within_trans' THEN
+           OR spec[4] IN ('funnel_event_within_trans', 'funnel_as_of_trans') THEN
             specs := specs || ARRAY[ARRAY[spec[1], spec[2] || ',cal', spec[3] || ',' || calendar_type,
                                           spec[4], spec[5], spec[6], spec[7], spec[8]]];
         END IF;
@@ -153,7 +153,7 @@ BEGIN
 END
 $body$;
 COMMENT ON FUNCTION align_concrete_aggregates(regtype, regtype, regtype) IS
-    'declare funnel (also with a window and a work_calendar), funnel_as_of, handoff_summary and stage_stays (also with a work_calendar) over concrete lead, stage and owner types, as Citus needs; returns them';
+    'declare funnel (also with a window and a work_calendar), funnel_as_of (also with a work_calendar), handoff_summary and stage_stays (also with a work_calendar) over concrete lead, stage and owner types, as Citus needs; returns them';
 
 -- the concrete aggregates align ships: the common lead key and owner types
 -- (every name qualified and every argument of its exact type: as a trusted

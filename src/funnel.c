@@ -1305,31 +1305,40 @@ EntryLevels(Funnel *dst, const uint32 *slot, const bool *entered, int top, int64
  *	  converting for good would count a young cohort's exits against it
  *	  at ages its other leads have not reached.
  * No row after as_of reached the funnel, so no entry time exceeds it.
+ * With a calendar (level: the working-time levels of the lead's entries,
+ * EntryLevels), times and ages are working time.
  */
 static void
-CloseLeadAsOf(Funnel *dst, const uint32 *slot, const bool *entered, int top)
+CloseLeadAsOf(Funnel *dst, const uint32 *slot, const bool *entered, int top, const int64 *level)
 {
 	int			n = dst->nstages;
-	int64		as_of = dst->as_of / USECS_PER_SEC - (dst->as_of % USECS_PER_SEC < 0) + SLOT_BIAS;
+	int64		as_of = dst->as_of / USECS_PER_SEC - (dst->as_of % USECS_PER_SEC < 0);
+	int64		as_of_level = as_of + SLOT_BIAS;
 
+	/* in working time: every time is its level, as_of's too (see EntryLevels) */
+	if (level != NULL)
+		as_of_level = CalendarLevel(dst->cal, as_of * USECS_PER_SEC) / USECS_PER_SEC;
 	for (int a = 0; a < n - 1; a++)
 	{
-		int64		first = PG_INT64_MAX;	/* earliest known entry >= t_a at b or above */
+		int			first = -1;	/* the stage of the earliest known entry >= t_a at b or above */
+		int64		t_a;
 
 		if (!entered[a] || !SLOT_IS_TIME(slot[a]))
 			continue;
+		t_a = level != NULL ? level[a] : (int64) slot[a];
 		for (int b = n - 1; b > a; b--)
 		{
-			if (b <= top && entered[b] && SLOT_IS_TIME(slot[b]) && slot[b] >= slot[a])
-				first = Min(first, (int64) slot[b]);
-			if (first != PG_INT64_MAX)
+			if (b <= top && entered[b] && SLOT_IS_TIME(slot[b]) && slot[b] >= slot[a] &&
+				(first < 0 || slot[b] < slot[first]))
+				first = b;
+			if (first >= 0)
 				SketchAdd(FunnelSketchOf(dst, dst->converted, a, b, true),
-						  first - (int64) slot[a], 1);
+						  (level != NULL ? level[first] : (int64) slot[first]) - t_a, 1);
 			else if (b <= top)
 				FunnelSketchOf(dst, dst->converted, a, b, true)->earlier++;
 			else
 				SketchAdd(FunnelSketchOf(dst, dst->censored, a, b, true),
-						  Max(as_of - (int64) slot[a], 0), 1);
+						  Max(as_of_level - t_a, 0), 1);
 		}
 	}
 }
@@ -1411,7 +1420,7 @@ CloseLead(Funnel *dst, const uint32 *slot)
 	}
 
 	if (dst->flags & FUNNEL_AS_OF)
-		CloseLeadAsOf(dst, slot, entered, top);
+		CloseLeadAsOf(dst, slot, entered, top, dst->calendar != NULL ? level : NULL);
 
 	for (int o = 0; o < dst->noutcomes; o++)
 	{

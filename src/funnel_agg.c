@@ -298,16 +298,16 @@ AsOfArg(FunctionCallInfo fcinfo, int argno, const Funnel *f, bool is_new)
 	return as_of;
 }
 
-PG_FUNCTION_INFO_V1(funnel_as_of_trans);
 /*
- * Transition of funnel_as_of(lead, stage, at, as_of): as funnel(lead,
- * stage, at) over the rows with at <= as_of (the data as it stood then;
- * later rows are skipped, a NULL at counts as ever), and the funnel keeps
- * as_of, so that closing it records the conversion and censoring times
- * conversion_curve reads.
+ * Transition of funnel_as_of(lead, stage, at, as_of [, calendar]): as
+ * funnel(lead, stage, at) over the rows with at <= as_of (the data as it
+ * stood then; later rows are skipped, a NULL at counts as ever), and the
+ * funnel keeps as_of, so that closing it records the conversion and
+ * censoring times conversion_curve reads (in the calendar's working time,
+ * with one: see NoteCalendar).
  */
-Datum
-funnel_as_of_trans(PG_FUNCTION_ARGS)
+static Datum
+AsOfTransition(FunctionCallInfo fcinfo, bool with_calendar)
 {
 	MemoryContext aggcxt = AlignAggContext(fcinfo, "funnel_as_of");
 	FunnelAggCache *c = GetCache(fcinfo, 1, 2);
@@ -320,16 +320,36 @@ funnel_as_of_trans(PG_FUNCTION_ARGS)
 		if (!ef->f.buffered)
 			ef->f.budget = AlignMemoryBudget();
 		FunnelSetAsOf(&ef->f, AsOfArg(fcinfo, 4, &ef->f, true));
+		if (with_calendar)
+			NoteCalendar(fcinfo, 5, &ef->f, true);
 	}
 	else
 	{
 		ef = FunnelStateRW(PG_GETARG_DATUM(0), aggcxt);
 		AsOfArg(fcinfo, 4, &ef->f, false);
+		if (with_calendar)
+			NoteCalendar(fcinfo, 5, &ef->f, false);
 	}
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) &&
 		(PG_ARGISNULL(3) || PG_GETARG_TIMESTAMPTZ(3) <= ef->f.as_of))
 		RecordRow(fcinfo, c, &ef->f);
 	return EOHPGetRWDatum(&ef->hdr);
+}
+
+PG_FUNCTION_INFO_V1(funnel_as_of_trans);
+/* Transition of funnel_as_of(lead, stage, at, as_of). */
+Datum
+funnel_as_of_trans(PG_FUNCTION_ARGS)
+{
+	return AsOfTransition(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(funnel_as_of_calendar_trans);
+/* Transition of funnel_as_of(lead, stage, at, as_of, calendar): times and ages in working time. */
+Datum
+funnel_as_of_calendar_trans(PG_FUNCTION_ARGS)
+{
+	return AsOfTransition(fcinfo, true);
 }
 
 PG_FUNCTION_INFO_V1(funnel_stage_trans);

@@ -7,12 +7,22 @@
 --
 -- A name of its own, not funnel(lead, stage, at, as_of): funnel(lead,
 -- stage, at, within) exists since 0.1.0, and an untyped literal in fourth
--- place ('30 days') must keep meaning the window.
+-- place ('30 days') must keep meaning the window.  With a work_calendar
+-- last, the times to convert and the ages are working time of it (one
+-- calendar per group), as funnel's (src/funnel_calendar.sql).
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION funnel_as_of_trans(funnel, "any", lead_stage, timestamptz, timestamptz) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_as_of_trans(funnel, "any", anyenum, timestamptz, timestamptz) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_as_of_trans(funnel, "any", lead_stage, timestamptz, timestamptz, work_calendar) RETURNS funnel
+    AS 'MODULE_PATHNAME', 'funnel_as_of_calendar_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_as_of_trans(funnel, "any", anyenum, timestamptz, timestamptz, work_calendar) RETURNS funnel
+    AS 'MODULE_PATHNAME', 'funnel_as_of_calendar_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_final(funnel, "any", lead_stage, timestamptz, timestamptz, work_calendar) RETURNS funnel
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_final(funnel, "any", anyenum, timestamptz, timestamptz, work_calendar) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_final(funnel, "any", lead_stage, timestamptz, timestamptz) RETURNS funnel
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -22,6 +32,12 @@ COMMENT ON FUNCTION funnel_as_of_trans(funnel, "any", lead_stage, timestamptz, t
     'funnel_as_of() transition: record one event at or before as_of';
 COMMENT ON FUNCTION funnel_as_of_trans(funnel, "any", anyenum, timestamptz, timestamptz) IS
     'funnel_as_of() transition: record one event at or before as_of';
+COMMENT ON FUNCTION funnel_as_of_trans(funnel, "any", lead_stage, timestamptz, timestamptz, work_calendar) IS
+    'funnel_as_of() transition with a calendar: record one event at or before as_of';
+COMMENT ON FUNCTION funnel_as_of_trans(funnel, "any", anyenum, timestamptz, timestamptz, work_calendar) IS
+    'funnel_as_of() transition with a calendar: record one event at or before as_of';
+COMMENT ON FUNCTION funnel_final(funnel, "any", lead_stage, timestamptz, timestamptz, work_calendar) IS 'close open leads into counts';
+COMMENT ON FUNCTION funnel_final(funnel, "any", anyenum, timestamptz, timestamptz, work_calendar) IS 'close open leads into counts';
 COMMENT ON FUNCTION funnel_final(funnel, "any", lead_stage, timestamptz, timestamptz) IS 'close open leads into counts';
 COMMENT ON FUNCTION funnel_final(funnel, "any", anyenum, timestamptz, timestamptz) IS 'close open leads into counts';
 
@@ -35,6 +51,20 @@ CREATE AGGREGATE funnel_as_of(lead "any", stage anyenum, at timestamptz, as_of t
     FINALFUNC = funnel_final, FINALFUNC_EXTRA,
     COMBINEFUNC = funnel_combine, PARALLEL = SAFE
 );
+CREATE AGGREGATE funnel_as_of(lead "any", stage lead_stage, at timestamptz, as_of timestamptz, cal work_calendar) (
+    SFUNC = funnel_as_of_trans, STYPE = funnel,
+    FINALFUNC = funnel_final, FINALFUNC_EXTRA,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel_as_of(lead "any", stage anyenum, at timestamptz, as_of timestamptz, cal work_calendar) (
+    SFUNC = funnel_as_of_trans, STYPE = funnel,
+    FINALFUNC = funnel_final, FINALFUNC_EXTRA,
+    COMBINEFUNC = funnel_combine, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE funnel_as_of("any", lead_stage, timestamptz, timestamptz, work_calendar) IS
+    'funnel over the raw stage events up to as_of, times to convert and ages in the calendar''s working time (one calendar per group)';
+COMMENT ON AGGREGATE funnel_as_of("any", anyenum, timestamptz, timestamptz, work_calendar) IS
+    'funnel over the raw stage events of a custom enum ladder up to as_of, times to convert and ages in working time (one calendar per group)';
 COMMENT ON AGGREGATE funnel_as_of("any", lead_stage, timestamptz, timestamptz) IS
     'funnel over the raw stage events up to as_of (one as_of per group), keeping what conversion_curve needs';
 COMMENT ON AGGREGATE funnel_as_of("any", anyenum, timestamptz, timestamptz) IS

@@ -105,8 +105,8 @@ CheckShape(int version, int flags, int nstages, int noutcomes)
 	if ((flags & ~FUNNEL_FLAGS_ALL) ||
 		((flags & (FUNNEL_LEGACY | FUNNEL_CALENDAR | FUNNEL_AS_OF)) && version < 3))
 		Corrupt("unknown flag bits");
-	if ((flags & FUNNEL_AS_OF) && (flags & (FUNNEL_WITHIN | FUNNEL_CALENDAR | FUNNEL_LEGACY)))
-		Corrupt("a funnel as of a time has no window, calendar or legacy counts");
+	if ((flags & FUNNEL_AS_OF) && (flags & (FUNNEL_WITHIN | FUNNEL_LEGACY)))
+		Corrupt("a funnel as of a time has no window or legacy counts");
 	if (flags & FUNNEL_ENUM)
 	{
 		if (nstages < 1 || nstages > FUNNEL_MAX_STAGES ||

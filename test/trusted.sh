@@ -96,8 +96,8 @@ nothing_beyond() {
                    SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'))
                || '/' || count(*)
         FROM pg_proc p WHERE p.prokind = 'a' AND p.proargtypes[1] = 'public.deal_stage'::regtype")
-    # funnel(lead, stage, at [, within [, cal]]), funnel_as_of(lead, stage, at, as_of): the stage second
-    [ "$theirs" = 4/4 ] || fail "align_concrete_aggregates' aggregates over $dbo's enum: $theirs owned by $dbo, outside the extension"
+    # funnel(lead, stage, at [, within [, cal]]), funnel_as_of(lead, stage, at, as_of [, cal]): the stage second
+    [ "$theirs" = 5/5 ] || fail "align_concrete_aggregates' aggregates over $dbo's enum: $theirs owned by $dbo, outside the extension"
     denied $dbo 'SELECT public.funnel(lead, stage::public.lead_stage, at) FROM secret.payroll'
     denied $dbo 'CREATE OR REPLACE FUNCTION public.stage_rank(public.lead_stage) RETURNS integer LANGUAGE sql AS $$SELECT 1$$'
     denied $dbo "ALTER FUNCTION public.stage_rank(public.lead_stage) OWNER TO $dbo"

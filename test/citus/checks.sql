@@ -113,6 +113,12 @@ SELECT c.*, f FROM (SELECT funnel_as_of(lead_id, deal, at, '2026-03-01 00:00+00'
 -- same: rollup(funnel_as_of(uuid lead, ...)) of monthly cohorts
 SELECT rollup(f) FROM (SELECT date_trunc('month', cohort), funnel_as_of(lead_uuid, stage, at, '2026-03-01 00:00+00') AS f
                        FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY 1) s
+-- same: funnel_as_of(integer lead, stage, at, as_of, calendar) GROUP BY channel, with conversion_curve
+SELECT channel, c.*, f
+FROM (SELECT channel, funnel_as_of(lead_int, stage, at, '2026-03-01 00:00+00', 'mon-fri 09:00-17:30; tz Europe/Berlin'::work_calendar) AS f
+      FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY channel) s,
+     conversion_curve(f, 'mql', 'sql', ARRAY[1, 7]) c
+ORDER BY channel, c.days
 -- true both: funnel_as_of(bigint lead, ...) is pushed to the workers and combined on the coordinator
 SELECT p ~ 'worker_partial_agg\(''public\.funnel_as_of\(bigint,public\.lead_stage,timestamp with time zone,timestamp with time zone\)''::regprocedure'
        AND p ~ 'coord_combine_agg\('

@@ -90,6 +90,8 @@ SELECT c.* FROM (SELECT public.funnel_as_of(lead, stage, at, '2026-06-01') AS f 
 SELECT c.* FROM (SELECT public.rollup(f) AS f FROM (SELECT public.funnel_as_of(lead, crm, at, '2026-06-01') AS f
                                                    FROM public.ev GROUP BY lead OPERATOR(pg_catalog.%) 3) g) x,
      public.conversion_curve(f, 'visit', 'paid', ARRAY[2]) c;
+SELECT c.* FROM (SELECT public.funnel_as_of(lead, stage, at, '2026-06-01', 'mon-fri 09:00-17:00; tz UTC') AS f FROM public.ev) x,
+     public.conversion_curve(f, 'lead', 'sql', ARRAY[1]) c;
 
 -- window_funnel, serial and through a parallel plan (serialize/deserialize)
 SELECT lead, public.window_funnel(interval '1 day', at, stage), public.window_funnel(interval '1 day', at, stage, 'strict'),
