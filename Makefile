@@ -27,7 +27,8 @@ OBJS = \
 	src/handoff_state.o \
 	src/spill.o \
 	src/spool.o \
-	src/calendar.o
+	src/calendar.o \
+	src/pipeline.o
 
 SQL_PARTS = \
 	src/header.sql \
@@ -50,6 +51,7 @@ SQL_PARTS = \
 	src/window_calendar.sql \
 	src/handoff_calendar.sql \
 	src/funnel_calendar.sql \
+	src/pipeline.sql \
 	src/callerless.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
@@ -72,7 +74,8 @@ UPDATE_0_2_0_PARTS = \
 	src/callerless.sql \
 	src/try_stage.sql \
 	src/ladder_outcome.sql \
-	src/window_calendar.sql
+	src/window_calendar.sql \
+	src/pipeline.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the
