@@ -39,7 +39,8 @@ CREATE FUNCTION pipeline_trans(internal, "any", anyenum, timestamptz, timestampt
 CREATE FUNCTION pipeline_final(internal) RETURNS pipeline
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION pipeline_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    SUPPORT align_partial_merge_support;
 CREATE FUNCTION pipeline_serialize(internal) RETURNS bytea
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION pipeline_deserialize(bytea, internal) RETURNS internal
