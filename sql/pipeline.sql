@@ -326,5 +326,27 @@ FROM pl_text, (VALUES ('"version": 1', '"version": 9', 'version 9'),
                       ('"version": 1', '"version": 1, "extra": 0', 'unknown key')) r(a, b, what)
 ORDER BY what;
 
+-- hostile binary input: pipeline_send's bytes, changed, read back through
+-- a binary COPY (pipeline_recv); the layout: version, flags, stages (2
+-- bytes), step (16), points (4 + 8 each), counts (8 each)
+CREATE FUNCTION pg_temp.recv_state(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('COPY (SELECT %L::bytea) TO PROGRAM %L (FORMAT binary)', b, 'cat > pipeline_bad.bin');
+    RETURN pg_temp.sqlstate_of($q$COPY pl_copy FROM PROGRAM 'cat pipeline_bad.bin' (FORMAT binary)$q$);
+END $$;
+CREATE TABLE pl_bytes AS
+SELECT pipeline_send(pipeline(lead_id, stage, at, '2026-01-01', '2026-01-07', '2 days')) AS b FROM pl_small;
+SELECT pg_temp.recv_state(x) AS state, what
+FROM pl_bytes, LATERAL (VALUES (b, 'unchanged'),
+    (set_byte(b, 0, 2), 'version 2'),
+    (set_byte(b, 1, 7), 'unknown flags'),
+    (set_byte(b, 3, 13), '13 lead_stage values'),
+    (set_byte(b, 23, 0), 'no points'),
+    (substring(b from 1 for length(b) - 8), 'a count missing'),
+    (b || '\x00'::bytea, 'a byte too many'),
+    (set_byte(b, 56, 128), 'a negative count'),
+    (overlay(b placing substring(b from 25 for 8) from 33 for 8), 'points not increasing'),
+    (set_byte(b, 56 + (12 + 2) * 5 * 8 + 7, 9), 'identity broken')) v(x, what);
+
 -- clean up the declaration (other tests see ladder_outcome)
 DELETE FROM ladder_outcome WHERE ladder = 'pl_deal'::regtype;
