@@ -265,6 +265,17 @@ USING (lead_id);
 SELECT pg_typeof(stages_at(stage, at, '{2026-02-01}')) AS enum_array FROM pl_deals;
 SELECT stages_at(stage, at, '{}') AS no_times FROM pl_small WHERE lead_id = 1;
 SELECT stages_at(stage, at, '{2026-01-01}') IS NULL AS no_rows_null FROM pl_small WHERE false;
+-- its memory is bounded by ts, not by the rows: the same at a tiny budget,
+-- and ts too large for the budget is an error
+SET align.memory_budget = '16kB';
+SELECT count(*) AS leads, count(*) FILTER (WHERE a.stages::text[] = p.stages) AS same_at_16kB
+FROM (SELECT lead_id, stages_at(stage, at, '{2026-02-01, 2026-01-10, 2026-03-01}') AS stages
+      FROM pl_deals GROUP BY lead_id) a
+FULL JOIN pg_temp.plain_stages_at('pl_deals', 'pl_deal_ladder', '{2026-02-01, 2026-01-10, 2026-03-01}') p
+USING (lead_id);
+SELECT pg_temp.sqlstate_of($$SELECT stages_at(stage, at, ARRAY(SELECT generate_series(timestamptz '2026-01-01', '2026-03-01', '1 hour')))
+                             FROM pl_small$$) AS ts_past_budget;
+RESET align.memory_budget;
 -- in a parallel plan, grouped
 SET max_parallel_workers_per_gather = 2;
 SELECT count(*) FILTER (WHERE l ~ 'Partial') > 0 AS partial_plan
