@@ -28,7 +28,8 @@ OBJS = \
 	src/spill.o \
 	src/spool.o \
 	src/calendar.o \
-	src/conversion_curve.o
+	src/conversion_curve.o \
+	src/pipeline.o
 
 SQL_PARTS = \
 	src/header.sql \
@@ -52,6 +53,7 @@ SQL_PARTS = \
 	src/handoff_calendar.sql \
 	src/funnel_calendar.sql \
 	src/funnel_as_of.sql \
+	src/pipeline.sql \
 	src/callerless.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
@@ -75,7 +77,8 @@ UPDATE_0_2_0_PARTS = \
 	src/callerless.sql \
 	src/try_stage.sql \
 	src/ladder_outcome.sql \
-	src/window_calendar.sql
+	src/window_calendar.sql \
+	src/pipeline.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the

@@ -204,3 +204,28 @@ align_creating_extension(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(creating_extension &&
 				   CurrentExtensionObject == get_extension_oid("align", true));
 }
+
+/* See callerless.h. */
+void *
+CallSiteCache(FunctionCallInfo fcinfo, MemoryContext *cxt)
+{
+	if (fcinfo->flinfo->fn_extra != NULL)
+		return fcinfo->flinfo->fn_extra;
+	if (Callerless(fcinfo))
+	{
+		*cxt = CallerlessContext();
+		return CallerlessCacheFind(fcinfo);
+	}
+	*cxt = fcinfo->flinfo->fn_mcxt;
+	return NULL;
+}
+
+/* See callerless.h. */
+void
+CallSiteCacheKeep(FunctionCallInfo fcinfo, void *cache)
+{
+	if (Callerless(fcinfo))
+		CallerlessCacheAdd(fcinfo, cache);
+	else
+		fcinfo->flinfo->fn_extra = cache;
+}

@@ -39,4 +39,12 @@ extern MemoryContext CallerlessContext(void);
 /* The collation of a callerless call: the call's, else the default for a collatable type. */
 extern Oid	CallerlessCollation(FunctionCallInfo fcinfo, Oid type);
 
+/*
+ * The call site's cache: in fn_extra, or for a call without a call
+ * expression in the callerless table.  NULL when there is none yet: then
+ * build one in *cxt and keep it with CallSiteCacheKeep.
+ */
+extern void *CallSiteCache(FunctionCallInfo fcinfo, MemoryContext *cxt);
+extern void CallSiteCacheKeep(FunctionCallInfo fcinfo, void *cache);
+
 #endif							/* ALIGN_CALLERLESS_H */

@@ -9,10 +9,22 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
 
 /* The rows kept so far and the arguments every row shares (opaque here). */
 typedef struct HSState HSState;
+
+/* One row: whose, when, by whom. */
+typedef struct HSEvent
+{
+	uint64		lead;			/* hash of the lead key */
+	TimestampTz at;
+	uint64		owner;			/* handoff_summary: owner number + 1, 0 = NULL
+								 * owner; stage_stays, pipeline: the stage
+								 * code (an enum's: its position in sort
+								 * order + 1) */
+} HSEvent;
 
 /* Keeps one row of the call in st (NULL: a new state in cxt); returns the state. */
 extern HSState *HandoffAdvance(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt);
@@ -38,5 +50,21 @@ extern HSState *HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_
 /* The aggregates' results over st (NULL: no rows). */
 extern Datum HandoffSummaryResult(FunctionCallInfo fcinfo, HSState *st);
 extern Datum StageStaysResult(FunctionCallInfo fcinfo, HSState *st);
+
+/*
+ * The row store for other aggregates over stage rows (pipeline.c): a new
+ * state in cxt of stage codes 1..codes of a ladder (InvalidOid:
+ * lead_stage); one row added (spilling past the budget); its rows; its
+ * memory budget; an error (XX001) unless st holds stage rows of that
+ * ladder; walk called on the rows sorted by lead, time and code, in
+ * segments that never split a lead.
+ */
+extern HSState *HSNewStageRows(MemoryContext cxt, Oid stage_enum, int32 codes);
+extern void HSAddStageRow(HSState *st, uint64 lead, TimestampTz at, uint64 code);
+extern int64 HSRowCount(const HSState *st);
+extern Size HSBudget(const HSState *st);
+extern void HSCheckStageRows(const HSState *st, Oid stage_enum, int32 codes, const char *fname);
+extern void HSWalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg),
+						void *arg);
 
 #endif							/* ALIGN_HANDOFF_STATE_H */

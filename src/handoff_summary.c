@@ -78,16 +78,6 @@
 /* Most stage codes of stage_stays: lead_stage's, or an enum ladder's values. */
 #define HS_MAX_STAGE_CODES	Max(STAGE_COUNT, FUNNEL_MAX_STAGES)
 
-/* One row: whose, when, by whom. */
-typedef struct HSEvent
-{
-	uint64		lead;			/* hash of the lead key */
-	TimestampTz at;
-	uint64		owner;			/* handoff_summary: owner number + 1, 0 = NULL
-								 * owner; stage_stays: the stage code (an
-								 * enum's: its position in sort order + 1) */
-} HSEvent;
-
 /* A distinct owner (by equality): its hash, its value, and later its rank. */
 typedef struct HSOwner
 {
@@ -816,13 +806,10 @@ NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
 static HSCache *
 GetCache(FunctionCallInfo fcinfo, bool with_owner, bool with_calendar)
 {
-	HSCache    *c = fcinfo->flinfo->fn_extra;
-	bool		callerless = Callerless(fcinfo);
-	MemoryContext cxt = callerless ? CallerlessContext() : fcinfo->flinfo->fn_mcxt;
+	MemoryContext cxt;
+	HSCache    *c = CallSiteCache(fcinfo, &cxt);
 
 	if (likely(c != NULL))
-		return c;
-	if (callerless && (c = CallerlessCacheFind(fcinfo)) != NULL)
 		return c;
 	c = MemoryContextAllocZero(cxt, sizeof(HSCache));
 	for (int i = 0; i < HS_MEMO_SLOTS; i++)
@@ -838,10 +825,7 @@ GetCache(FunctionCallInfo fcinfo, bool with_owner, bool with_calendar)
 	}
 	else
 		StageMapInitType(&c->stages, CallArgType(fcinfo, 3), cxt, false);
-	if (callerless)
-		CallerlessCacheAdd(fcinfo, c);
-	else
-		fcinfo->flinfo->fn_extra = c;
+	CallSiteCacheKeep(fcinfo, c);
 	return c;
 }
 
@@ -2301,4 +2285,55 @@ Datum
 stage_stays_final(PG_FUNCTION_ARGS)
 {
 	return StageStaysResult(fcinfo, PG_ARGISNULL(0) ? NULL : (HSState *) PG_GETARG_POINTER(0));
+}
+
+/* ---------- the row store for other aggregates (pipeline.c) ---------- */
+
+/* See handoff_state.h. */
+HSState *
+HSNewStageRows(MemoryContext cxt, Oid stage_enum, int32 codes)
+{
+	HSState    *st = NewState(cxt, 0, false);
+
+	st->stage_enum = stage_enum;
+	st->stage_codes = codes;
+	return st;
+}
+
+/* See handoff_state.h. */
+void
+HSAddStageRow(HSState *st, uint64 lead, TimestampTz at, uint64 code)
+{
+	AddEvent(st, lead, at, code);
+}
+
+/* See handoff_state.h. */
+int64
+HSRowCount(const HSState *st)
+{
+	return st->nevents + st->spilled;
+}
+
+/* See handoff_state.h. */
+Size
+HSBudget(const HSState *st)
+{
+	return st->budget;
+}
+
+/* See handoff_state.h. */
+void
+HSCheckStageRows(const HSState *st, Oid stage_enum, int32 codes, const char *fname)
+{
+	if (OidIsValid(st->owner_type) || st->stage_enum != stage_enum || st->stage_codes != codes)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid %s state: rows of another ladder", fname)));
+}
+
+/* See handoff_state.h. */
+void
+HSWalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), void *arg)
+{
+	WalkLeads(st, walk, arg);
 }

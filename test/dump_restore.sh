@@ -3,13 +3,13 @@
 # lead_stage columns and indexes, stored funnels, a materialized view, views,
 # aggregates declared by align_concrete_aggregates with a view over them,
 # work_calendar values in a table joined by a view, and funnels stored
-# with a calendar)
+# with a calendar; pipelines, and a view of their rows)
 # is dumped, restored into a fresh database (custom format via pg_restore,
 # and plain SQL via psql), and dumped again: the dumps must be identical and
 # every stored value must read back the same.  Then a binary COPY of the
 # stored funnels and stages into the restored database must give the same
 # values (funnel_send -> funnel_recv, lead_stage_send -> lead_stage_recv,
-# work_calendar_send -> work_calendar_recv),
+# work_calendar_send -> work_calendar_recv, pipeline_send -> pipeline_recv),
 # and REFRESH MATERIALIZED VIEW CONCURRENTLY must work after the restore.
 #
 #   bash test/dump_restore.sh
@@ -75,6 +75,17 @@ align_psql -d align_dump_src \
         SELECT funnel(l, (ARRAY['open', 'proposal', 'closed lost', 'won']::deal_stage[])[1 + (l * 7 + k) % 4],
                       timestamptz '2026-01-01' + (l + k) * interval '1 hour') AS f
         FROM generate_series(1, 50) l, generate_series(1, 3) k" >/dev/null
+# pipelines over time (0.2.0): per channel over lead_stage, and over the
+# enum ladder (its stage names are in the value), a view of their rows
+align_psql -d align_dump_src \
+    -c "CREATE TABLE channel_pipeline AS
+        SELECT channel, pipeline(lead_id, stage, at, '2026-01-02', '2026-01-30', '2 days') AS p
+        FROM stage_history GROUP BY channel" \
+    -c "CREATE TABLE deal_pipeline AS
+        SELECT pipeline(l, (ARRAY['open', 'proposal', 'closed lost', 'won']::deal_stage[])[1 + (l * 7 + k) % 4],
+                        timestamptz '2026-01-01' + (l + k) * interval '1 hour', '2026-01-01', '2026-01-04', '1 day') AS p
+        FROM generate_series(1, 50) l, generate_series(1, 3) k" \
+    -c "CREATE VIEW pipeline_chart AS SELECT c.channel, r.* FROM channel_pipeline c, pipeline_rows(c.p) r" >/dev/null
 
 pg_dump --no-sync -Fc -f "$work/src.dump" align_dump_src
 pg_restore --exit-on-error -d align_dump_custom "$work/src.dump" || fail "pg_restore failed"
@@ -98,7 +109,10 @@ concrete="SELECT 'concrete_aggregates', count(*), md5(string_agg(format('%s %s %
     SELECT 'channel_calendar', count(*), md5(string_agg(format('%s %s', channel, cal), ',' ORDER BY channel)) FROM channel_calendar;
     SELECT 'calendar_funnel', channel, f, funnel_calendar(f), time_to_convert(f, 'lead', 'mql', 0.5) FROM calendar_funnel ORDER BY channel;
     SELECT 'as_of_funnel', channel, f, c.* FROM as_of_funnel, conversion_curve(f, 'lead', 'sql', ARRAY[1, 30]) c ORDER BY channel, days;
-    SELECT 'working_gaps', count(*), md5(string_agg(format('%s %s %s', id, worked, deadline), ',' ORDER BY id)) FROM working_gaps"
+    SELECT 'working_gaps', count(*), md5(string_agg(format('%s %s %s', id, worked, deadline), ',' ORDER BY id)) FROM working_gaps;
+    SELECT 'channel_pipeline', channel, p FROM channel_pipeline ORDER BY channel;
+    SELECT 'deal_pipeline', p FROM deal_pipeline;
+    SELECT 'pipeline_chart', count(*), sum(in_stage), md5(string_agg(format('%s %s %s %s %s %s %s %s', channel, at, stage, in_stage, entered, left_up, left_down, exited), ',' ORDER BY channel, at, stage)) FROM pipeline_chart"
 align_psql -d align_dump_src -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.src"
 for db in align_dump_custom align_dump_plain; do
     align_psql -d $db -At -f "$ALIGN_ROOT/test/upgrade/values.sql" -c "$concrete" >"$work/values.$db"
@@ -119,6 +133,10 @@ align_psql -d align_dump_plain -c 'CREATE TABLE copy_calendar (LIKE channel_cale
 psql -X -q -d align_dump_src -c '\copy as_of_funnel TO STDOUT (FORMAT binary)' |
     psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_as_of_funnel FROM STDIN (FORMAT binary)' \
     || fail "binary COPY of funnels as of a time failed"
+align_psql -d align_dump_plain -c 'CREATE TABLE copy_pipeline (LIKE channel_pipeline)' >/dev/null
+psql -X -q -d align_dump_src -c '\copy channel_pipeline TO STDOUT (FORMAT binary)' |
+    psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_pipeline FROM STDIN (FORMAT binary)' \
+    || fail "binary COPY of pipelines failed"
 psql -X -q -d align_dump_src -c '\copy calendar_funnel TO STDOUT (FORMAT binary)' |
     psql -X -q -v ON_ERROR_STOP=1 -d align_dump_plain -c '\copy copy_calendar_funnel FROM STDIN (FORMAT binary)' \
     || fail "binary COPY of funnels with a calendar failed"
@@ -135,7 +153,9 @@ different=$(align_psql -d align_dump_plain -At -c "
          + (SELECT count(*) FROM calendar_funnel c FULL JOIN copy_calendar_funnel k USING (channel)
             WHERE c.f::text IS DISTINCT FROM k.f::text)
          + (SELECT count(*) FROM as_of_funnel c FULL JOIN copy_as_of_funnel k USING (channel)
-            WHERE c.f::text IS DISTINCT FROM k.f::text)")
+            WHERE c.f::text IS DISTINCT FROM k.f::text)
+         + (SELECT count(*) FROM channel_pipeline c FULL JOIN copy_pipeline k USING (channel)
+            WHERE c.p::text IS DISTINCT FROM k.p::text)")
 [ "$different" = 0 ] || fail "binary COPY changed $different values"
 
 align_psql -d align_dump_custom -c 'REFRESH MATERIALIZED VIEW CONCURRENTLY funnel_by_channel' \

@@ -238,3 +238,35 @@ SELECT plan_of($q$SELECT handoff_summary(lead_id, at, owner, interval '4 hours',
        ~ 'worker_partial_agg\(''public\.handoff_summary\(bigint,timestamp with time zone,text,interval,text,public\.work_calendar\)''::regprocedure'
    AND plan_of($q$SELECT stage_stays(lead_id, at, stage, 'mon-fri 09:00-17:00; tz UTC'::work_calendar) FROM @hist@$q$)
        ~ 'worker_partial_agg\(''public\.stage_stays\(bigint,timestamp with time zone,public\.lead_stage,public\.work_calendar\)''::regprocedure'
+
+-- ---------------------------------------------------------------------------
+-- pipeline over time and stages_at (issue 15): internal states, so Citus
+-- gathers the rows on the coordinator (no concrete forms needed), or, when
+-- the query groups by the distribution column, runs the aggregate whole on
+-- the shards.  rollup(pipeline) has a concrete state (pipeline, exact text
+-- I/O), so Citus may push it down over a distributed table of pipelines.
+
+-- same: pipeline(bigint lead, stage, at), weekly, as rows
+SELECT r.* FROM pipeline_rows((SELECT pipeline(lead_id, stage, at, '2026-01-05', '2026-09-28', '1 week') FROM @hist@)) r
+-- same: pipeline(text lead, stage, at), monthly, GROUP BY channel
+SELECT channel, pipeline(lead_text, stage, at, '2026-01-01', '2026-10-01', '1 month') FROM @hist@
+WHERE lead_id IS NOT NULL GROUP BY channel ORDER BY channel
+-- same: pipeline over an enum with declared outcomes (opp_stage)
+SELECT pipeline(lead_id, opp, at, '2026-01-05', '2026-09-28', '1 week') FROM @hist@
+-- same: pipeline over no rows
+SELECT pipeline(lead_id, stage, at, '2026-01-05', '2026-09-28', '1 week') IS NULL FROM @hist@ WHERE false
+-- same: rollup(pipeline) of per-channel pipelines
+SELECT rollup(p) FROM (SELECT pipeline(lead_id, stage, at, '2026-01-05', '2026-09-28', '1 week') AS p
+                       FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY channel) x
+-- same: stages_at(lead_stage) GROUP BY lead_id (every 10th lead)
+SELECT lead_id, stages_at(stage, at, '{2026-03-01, 2026-01-15, 2026-06-01, 2026-03-01}') FROM @hist@
+WHERE lead_id % 10 = 0 GROUP BY lead_id ORDER BY lead_id
+-- same: stages_at(deal_stage) GROUP BY lead_id (every 10th lead)
+SELECT lead_id, stages_at(deal, at, '{2026-02-01, 2026-05-01}') FROM @hist@
+WHERE lead_id % 10 = 0 GROUP BY lead_id ORDER BY lead_id
+-- true lead: pipeline GROUP BY lead_id runs whole on the shards
+SELECT p ~ 'pipeline\(' AND p !~ 'worker_partial_agg|coord_combine_agg'
+FROM plan_of($q$SELECT lead_id, pipeline(lead_id, stage, at, '2026-01-05', '2026-09-28', '1 week') FROM @hist@ GROUP BY lead_id$q$) p
+-- true lead: stages_at GROUP BY lead_id runs whole on the shards
+SELECT p ~ 'stages_at\(' AND p !~ 'worker_partial_agg|coord_combine_agg'
+FROM plan_of($q$SELECT lead_id, stages_at(stage, at, '{2026-03-01}') FROM @hist@ GROUP BY lead_id$q$) p

@@ -204,6 +204,30 @@ SELECT public.funnel(lead, stage, at, interval '2 days', 'mon-fri 09:00-17:00; t
 FROM public.big;
 RESET max_parallel_workers_per_gather;
 
+-- pipeline over time (lead_stage and an enum, serial and parallel), its
+-- I/O, rollup and rows; stages_at (lead_stage and an enum, serial and parallel)
+CREATE TABLE public.stored_pipeline AS
+SELECT public.pipeline(lead, stage, at, timestamptz '2026-01-01', timestamptz '2026-01-10', interval '1 day') AS p,
+       public.pipeline(lead::text, crm, at, timestamptz '2026-01-01', timestamptz '2026-03-01', interval '1 month') AS pe
+FROM public.ev;
+SELECT p::text::public.pipeline::text, public.pipeline_in(public.pipeline_out(p))::text, public.pipeline_send(p),
+       public.pipeline_add(p, p)::text, pe::text
+FROM public.stored_pipeline;
+SELECT r.* FROM public.stored_pipeline, public.pipeline_rows(pe) r;
+SELECT public.rollup(x)::text
+FROM (SELECT public.pipeline(lead, stage, at, timestamptz '2026-01-01', timestamptz '2026-01-10', interval '1 day') AS x
+      FROM public.ev GROUP BY lead OPERATOR(pg_catalog.%) 3) y;
+SELECT lead, public.stages_at(stage, at, ARRAY[timestamptz '2026-01-02', timestamptz '2026-01-20']),
+       public.stages_at(crm, at, ARRAY[timestamptz '2026-01-02'])
+FROM public.ev GROUP BY lead ORDER BY lead LIMIT 5;
+SET max_parallel_workers_per_gather = 2;
+SELECT public.pipeline(lead, stage, at, timestamptz '2026-01-01', timestamptz '2026-01-10', interval '1 day')::text,
+       public.pipeline(lead::oid, crm, at, timestamptz '2026-01-01', timestamptz '2026-01-10', interval '1 day')::text
+FROM public.big;
+SELECT public.stages_at(stage, at, ARRAY[timestamptz '2026-01-02'])::text, public.stages_at(crm, at, ARRAY[timestamptz '2026-01-02'])::text
+FROM public.big GROUP BY lead OPERATOR(pg_catalog.%) 7;
+RESET max_parallel_workers_per_gather;
+
 -- work_calendar: I/O, operators, hashing (GROUP BY), support functions, the arithmetic
 CREATE TABLE public.calendars (team text, cal public.work_calendar);
 INSERT INTO public.calendars VALUES
@@ -238,3 +262,4 @@ WINDOW w AS (PARTITION BY e.lead ORDER BY e.at) ORDER BY e.lead, e.at LIMIT 20;
 CREATE TABLE public.copied (LIKE public.stored);
 CREATE TABLE public.copied_stages (s public.lead_stage);
 CREATE TABLE public.copied_calendars (LIKE public.calendars);
+CREATE TABLE public.copied_pipelines (LIKE public.stored_pipeline);
