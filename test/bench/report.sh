@@ -102,6 +102,7 @@ report() {
     sortfree_row m5_speed_to_lead "handoff_summary"
     metric_row m6_window_funnel "(6) window_funnel, 30-day window" "" ""
     metric_row m7_working_speed_to_lead "(7) speed to lead in working hours, per channel" "" ""
+    metric_row m8_pipeline_snapshot "(8) pipeline snapshot: stage counts, 52 weeks" "" ""
 
     echo
     echo "plans: wall clock (ms) with the default settings, forced serial, and the parallel partial plan (2 workers)"
