@@ -48,6 +48,17 @@ for t in "fuzz/fuzz.sh --seconds ${ALIGN_FUZZ_SECONDS:-30}" dump_restore.sh upgr
 done
 
 # scheduled refresh (issue 13): its own cluster, with pg_cron preloaded
+# The demo's report queries, over a small export: the demo (test/demo.sh)
+# must not break unseen.
+say "demo report (2000 leads)"
+align_psql -c 'CREATE DATABASE align_demo'
+if ! { align_psql -d align_demo -v leads=2000 -f "$ALIGN_ROOT/test/data/generate.sql" >/dev/null &&
+       align_psql -d align_demo -c 'CREATE EXTENSION align' &&
+       psql -X -q -v ON_ERROR_STOP=1 -P pager=off -d align_demo -f "$ALIGN_ROOT/test/demo/report.sql" >/dev/null; }; then
+    echo "the demo report failed"
+    status=1
+fi
+
 say "cron.sh"
 if ! bash "$ALIGN_ROOT"/test/cron.sh; then
     status=1

@@ -36,3 +36,4 @@ ORDER BY min(stage_rank(furthest));
 \ir funnel.sql
 \ir handoffs.sql
 \ir business_hours.sql
+\ir pipeline.sql
