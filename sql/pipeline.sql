@@ -255,6 +255,23 @@ FROM (SELECT lead_id, stages_at(stage, at, '{2026-01-15, 2025-11-01, 2026-02-01 
 FULL JOIN pg_temp.plain_stages_at('pl_events', 'pl_ladder',
                                   '{2026-01-15, 2025-11-01, 2026-02-01 12:00, 2026-01-15, 2026-05-01}') p
 USING (lead_id);
+-- ts read from a table, stored compressed (a repetitive array) and out of
+-- line: the same answers as the plain SQL over the same times
+CREATE TEMP TABLE pl_few AS SELECT * FROM pl_events WHERE lead_id <= 40;
+CREATE TEMP TABLE pl_times (how text, ts timestamptz[]);
+ALTER TABLE pl_times ALTER ts SET STORAGE main;
+INSERT INTO pl_times
+SELECT 'compressed', array_agg(timestamptz '2026-01-15' + (g % 3) * interval '15 days') FROM generate_series(1, 400) g;
+ALTER TABLE pl_times ALTER ts SET STORAGE external;
+INSERT INTO pl_times
+SELECT 'out of line', array_agg(timestamptz '2025-12-01' + g * interval '1 day') FROM generate_series(1, 300) g;
+SELECT how, cardinality(ts) AS times, pg_column_size(ts) < 8 * cardinality(ts) AS compressed FROM pl_times ORDER BY how;
+SELECT t.how, count(*) AS leads, count(*) FILTER (WHERE a.stages::text[] = p.stages) AS same
+FROM pl_times t
+CROSS JOIN LATERAL (SELECT lead_id, stages_at(stage, at, t.ts) AS stages
+                    FROM pl_few GROUP BY lead_id) a
+JOIN LATERAL pg_temp.plain_stages_at('pl_few', 'pl_ladder', t.ts) p USING (lead_id)
+GROUP BY t.how ORDER BY t.how;
 SELECT stages_at(stage, at, '{2026-01-02, 2026-01-03, 2026-01-05 12:00, 2025-01-01}') AS lead_1
 FROM pl_small WHERE lead_id = 1;
 SELECT count(*) AS leads, count(*) FILTER (WHERE a.stages::text[] = p.stages) AS same
@@ -307,6 +324,7 @@ SELECT pg_temp.sqlstate_of($$SELECT rollup(p) FROM (SELECT pipeline(lead_id, sta
 SELECT pipeline_add(a, b) FROM (SELECT pipeline(lead_id, stage, at, '2026-01-01', '2026-01-07', '2 days') AS a,
                                        pipeline(lead_id, stage, at, '2026-01-01', '2026-01-09', '2 days') AS b FROM pl_small) x;
 SELECT pg_temp.sqlstate_of($$SELECT stages_at(stage, at, CASE WHEN lead_id = 1 THEN '{2026-01-01}'::timestamptz[] ELSE '{2026-01-02}' END) FROM pl_small$$) AS ts_differs,
+       pg_temp.sqlstate_of($$SELECT stages_at(stage, at, ARRAY[at]) FROM pl_small$$) AS ts_of_each_row,
        pg_temp.sqlstate_of($$SELECT stages_at(stage, at, NULL) FROM pl_small$$) AS null_ts,
        pg_temp.sqlstate_of($$SELECT stages_at(stage, at, '{2026-01-01, NULL}') FROM pl_small$$) AS null_time,
        pg_temp.sqlstate_of($$SELECT stages_at(stage, at, '{{2026-01-01}}') FROM pl_small$$) AS two_dimensions,
@@ -325,6 +343,11 @@ FROM pl_text, (VALUES ('"version": 1', '"version": 9', 'version 9'),
                       ('"lead_stage"', '"funnel"', 'unknown vocabulary'),
                       ('"2026-01-03 00:00:00+00"', '"2026-01-03T00:00:00Z"', 'point not canonical'),
                       ('"2026-01-03 00:00:00+00"', '"2026-01-01 00:00:00+00"', 'points not increasing'),
+                      ('"2026-01-03 00:00:00+00"', '"2026-01-0x 00:00:00+00"', 'point not a time'),
+                      ('"2026-01-03 00:00:00+00"', '"2026-13-03 00:00:00+00"', 'point month 13'),
+                      ('"2026-01-03 00:00:00+00"', '"2026-02-30 00:00:00+00"', 'point February 30'),
+                      ('"2026-01-03 00:00:00+00"', '"2026-01-03 24:00:00+00"', 'point hour 24'),
+                      ('"2026-01-03 00:00:00+00"', '"9999-01-03 00:00:00+00"', 'point out of range'),
                       ('"2026-01-03 00:00:00+00"', '"2026-01-04 00:00:00+00"', 'a day step''s spacing (zone-dependent, not checked)'),
                       ('"days": 2, "microseconds": 0', '"days": 0, "microseconds": 172800000001', 'points not a step apart'),
                       ('"days": 2', '"days": 0', 'zero step'),

@@ -84,7 +84,7 @@ CREATE AGGREGATE rollup(pipeline) (
     COMBINEFUNC = pipeline_add,
     PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE rollup(pipeline) IS 'add pipelines of disjoint lead sets (daily views into a month), exactly';
+COMMENT ON AGGREGATE rollup(pipeline) IS 'add pipelines of disjoint lead sets with the same grid (per-channel views into a total), exactly; slices by event time are not disjoint lead sets';
 
 CREATE FUNCTION pipeline_rows(p pipeline)
     RETURNS TABLE(at timestamptz, stage text, in_stage bigint, entered bigint,
