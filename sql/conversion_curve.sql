@@ -261,6 +261,46 @@ FROM conversion_curve((SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_
 SELECT reached(f, 'lost deal') AS lost, reached(f, 'won') AS won
 FROM (SELECT funnel_as_of(id, stage, at, '2026-02-01') AS f FROM km_deals) x;
 
+-- Rollup across an enum that gained a value: funnels stored before it
+-- roll up with funnels built after it, and the curve of the sum is the
+-- curve rebuilt from all the events.  Lead 1 converts from open to won in
+-- 4 days, lead 2 stays open, lead 3 tops out at proposal; then 'demo' is
+-- added before 'won' and lead 4 reaches it in 2 days: lead 1 reached demo
+-- (it is beyond it) in 4 days, leads 2 and 3 are censored.  Then 'signed'
+-- is appended above every stage: nobody reached it, every lead of open is
+-- censored, the lead that topped out at the old top (won) too.
+CREATE TYPE km_rd AS ENUM ('open', 'proposal', 'won');
+CREATE TABLE km_rd_events (id int, stage km_rd, at timestamptz);
+INSERT INTO km_rd_events VALUES (1, 'open', '2026-01-01'), (1, 'won', '2026-01-05'), (2, 'open', '2026-01-01'),
+                                (3, 'open', '2026-01-10'), (3, 'proposal', '2026-01-12');
+CREATE TABLE km_rd_funnels AS SELECT funnel_as_of(id, stage, at, '2026-02-01') AS f FROM km_rd_events;
+ALTER TYPE km_rd ADD VALUE 'demo' BEFORE 'won';
+INSERT INTO km_rd_events VALUES (4, 'open', '2026-01-01'), (4, 'demo', '2026-01-03');
+INSERT INTO km_rd_funnels SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_rd_events WHERE id = 4;
+SELECT days, cohort, at_risk, converted, censored, round(conversion::numeric, 4) AS conversion, left_out
+FROM conversion_curve((SELECT rollup(f) FROM km_rd_funnels), 'open', 'demo', ARRAY[1, 2, 4, 40]);
+-- the same curves as the funnel rebuilt from the events, for every pair, and the same funnel
+CREATE FUNCTION pg_temp.km_rd_curves(f funnel) RETURNS TABLE (from_stage text, to_stage text, c text)
+LANGUAGE sql STABLE AS $$
+SELECT a::text, b::text, (SELECT string_agg(x::text, ' ') FROM conversion_curve(f, a::text, b::text, ARRAY[0, 1, 2, 3, 4, 40]) x)
+FROM unnest(enum_range(NULL::km_rd)) a, unnest(enum_range(NULL::km_rd)) b WHERE a < b
+$$;
+SELECT count(*) AS pairs, count(*) FILTER (WHERE r.c = e.c) AS pairs_equal,
+       (SELECT rollup(f)::text FROM km_rd_funnels) = (SELECT funnel_as_of(id, stage, at, '2026-02-01')::text FROM km_rd_events) AS same_funnel
+FROM pg_temp.km_rd_curves((SELECT rollup(f) FROM km_rd_funnels)) r
+JOIN pg_temp.km_rd_curves((SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_rd_events)) e USING (from_stage, to_stage);
+ALTER TYPE km_rd ADD VALUE 'signed';
+SELECT days, cohort, at_risk, converted, censored, conversion, left_out
+FROM conversion_curve((SELECT rollup(f) FROM km_rd_funnels), 'open', 'signed', ARRAY[4, 40]);
+SELECT count(*) AS pairs, count(*) FILTER (WHERE r.c = e.c) AS pairs_equal,
+       (SELECT rollup(f)::text FROM km_rd_funnels) = (SELECT funnel_as_of(id, stage, at, '2026-02-01')::text FROM km_rd_events) AS same_funnel
+FROM pg_temp.km_rd_curves((SELECT rollup(f) FROM km_rd_funnels)) r
+JOIN pg_temp.km_rd_curves((SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_rd_events)) e USING (from_stage, to_stage);
+-- the ages: per stage entered and highest stage reached ("1-3": entered open, topped out at demo)
+SELECT (SELECT rollup(f) FROM km_rd_funnels)::jsonb -> 'ages' AS ages;
+DROP TABLE km_rd_events, km_rd_funnels;
+DROP TYPE km_rd;
+
 -- In working time (a calendar last): lead A enters mql on Friday
 -- 2026-01-02 16:00 and sql on Monday 10:00, 2 working hours later (16:00 to
 -- 17:00 Friday, 09:00 to 10:00 Monday); lead B enters mql on Monday
@@ -316,6 +356,18 @@ SELECT pg_temp.sqlstate_of($$SELECT replace(f::text, '2026-02-01T00:00:00.000000
                              FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS as_of_spelling,
        pg_temp.sqlstate_of($$SELECT replace(f::text, '"left_out": {"3-4": 1', '"left_out": {"3-4": 99')::funnel
                              FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS too_many_left_out;
+-- corrupt text: ages of a stage with no known entry, ages down the ladder,
+-- a conversion from a stage to itself, and an age moved from one highest
+-- stage to another (the censored of a pair no longer add up)
+SELECT pg_temp.sqlstate_of($$SELECT replace(f::text, '"ages": {', '"ages": {"1-1": [[1, 1]], ')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS age_without_lead,
+       pg_temp.sqlstate_of($$SELECT replace(f::text, '"ages": {', '"ages": {"4-3": [[1, 1]], ')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS age_down,
+       pg_temp.sqlstate_of($$SELECT replace(f::text, '"converted": {', '"converted": {"3-3": [[1, 1]], ')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS converted_to_itself,
+       pg_temp.sqlstate_of($$SELECT replace(f::text, '"ages": {"3-3":', '"ages": {"3-7":')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS age_moved,
+       (SELECT (f::jsonb -> 'ages') ? '3-3' FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x) AS has_3_3;
 RESET TimeZone;
 DROP TABLE km_days, km_days_exact, km_leads, km_events, km_grid, km_funnel, km_curve, km_cohorts, km_small, km_deals, km_load, km_hours, km_hours_funnel;
 DELETE FROM ladder_outcome WHERE ladder = 'km_deal'::regtype;

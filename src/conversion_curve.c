@@ -4,12 +4,13 @@
  *		cohorts that are still maturing, read from a funnel built by
  *		funnel_as_of.
  *
- * A funnel as of a time keeps per pair of ladder stages (a, b) two sketches
- * (CloseLeadAsOf in funnel.c): the times from entering a to first reaching b
- * or beyond (conversions), and the ages at as_of of the leads that had not
- * (censored, exits included: they stay at risk up to their age at as_of,
- * which makes the curve the cumulative incidence of conversion with exits
- * as a competing risk).  The curve is the product-limit estimate over the
+ * A funnel as of a time keeps (CloseLeadAsOf in funnel.c) per pair of
+ * ladder stages a < b the times from entering a to first reaching b or
+ * beyond (conversions), and per a <= T the ages at as_of of the leads that
+ * entered a and topped out at T; the censored of (a, b) are those with T
+ * below b, the ages of (a, T) summed over a <= T < b (exits included: they
+ * stay at risk up to their age at as_of, which makes the curve the
+ * cumulative incidence of conversion with exits as a competing risk).  The curve is the product-limit estimate over the
  * sketch buckets, each bucket one distinct time: S(t) = prod over the
  * buckets up to t's (CurveBuckets) of (1 - d_i / n_i), d_i the
  * conversions in the bucket, n_i the leads whose time is in it or later
@@ -193,8 +194,10 @@ funnel_conversion_curve(PG_FUNCTION_ARGS)
 	if (f->flags & FUNNEL_AS_OF)
 	{
 		conv = f->converted[from * f->nstages + to];
-		if (f->censored[from * f->nstages + to] != NULL)
-			SketchMerge(cens, f->censored[from * f->nstages + to]);
+		/* censored for (from, to): the leads whose highest stage is below to */
+		for (int top = from; top < to; top++)
+			if (f->ages[from * f->nstages + top] != NULL)
+				SketchMerge(cens, f->ages[from * f->nstages + top]);
 	}
 	for (int i = 0; i < ndays; i++)
 	{
