@@ -237,6 +237,11 @@ SELECT conversion(f, 'mql', 'sql') AS within_30, c.naive * c.cohort / reached(f,
 FROM (SELECT funnel(lead, stage, at, interval '30 days') AS f FROM km_days WHERE lead NOT LIKE '%-open') x,
      conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-07-01 00:00+00') FROM km_days WHERE lead NOT LIKE '%-open'),
                       'mql', 'sql', ARRAY[30]) c;
+-- the stages as lead_stage values: the same curve as given as text
+SELECT (SELECT string_agg(c::text, ' ') FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small),
+                                                              'mql'::lead_stage, 'sql'::lead_stage, ARRAY[2, 10, 40]) c)
+       = (SELECT string_agg(c::text, ' ') FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small),
+                                                                'mql', 'sql', ARRAY[2, 10, 40]) c) AS lead_stage_args_same;
 -- the funnel's counts are those of funnel() over the rows up to as_of
 SELECT funnel_as_of(lead, stage, at, '2026-02-01')::jsonb -> 'reached' AS as_of_reached,
        (funnel(lead, stage, at) FILTER (WHERE at <= '2026-02-01' OR at IS NULL))::jsonb -> 'reached' AS funnel_reached
@@ -296,6 +301,9 @@ SELECT count(*) AS pairs, count(*) FILTER (WHERE r.c = e.c) AS pairs_equal,
        (SELECT rollup(f)::text FROM km_rd_funnels) = (SELECT funnel_as_of(id, stage, at, '2026-02-01')::text FROM km_rd_events) AS same_funnel
 FROM pg_temp.km_rd_curves((SELECT rollup(f) FROM km_rd_funnels)) r
 JOIN pg_temp.km_rd_curves((SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_rd_events)) e USING (from_stage, to_stage);
+-- the stages as the enum's values: the same curve as given as text
+SELECT (SELECT string_agg(c::text, ' ') FROM conversion_curve((SELECT rollup(f) FROM km_rd_funnels), 'open'::km_rd, 'demo'::km_rd, ARRAY[2, 4, 40]) c)
+       = (SELECT string_agg(c::text, ' ') FROM conversion_curve((SELECT rollup(f) FROM km_rd_funnels), 'open', 'demo', ARRAY[2, 4, 40]) c) AS enum_args_same;
 -- the ages: per stage entered and highest stage reached ("1-3": entered open, topped out at demo)
 SELECT (SELECT rollup(f) FROM km_rd_funnels)::jsonb -> 'ages' AS ages;
 DROP TABLE km_rd_events, km_rd_funnels;
