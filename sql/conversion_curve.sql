@@ -29,17 +29,12 @@ CREATE TABLE km_grid AS SELECT unnest(ARRAY[0, 1, 7, 14, 30, 45, 60, 90]::float8
 -- exits are a competing risk); the product-limit estimate over distinct
 -- times (conversions before censorings at a tie), Greenwood's variance and
 -- the log-log interval, read at t seconds.
-CREATE FUNCTION pg_temp.km_sql(lo timestamptz, hi timestamptz, t float8,
+CREATE FUNCTION pg_temp.km_of(times float8[], events int[], t float8,
     OUT cohort bigint, OUT at_risk bigint, OUT converted bigint, OUT censored bigint,
     OUT conversion float8, OUT conversion_low float8, OUT conversion_high float8, OUT naive float8)
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql IMMUTABLE AS $$
 WITH per_lead AS (
-    SELECT m.lead,
-           extract(epoch FROM coalesce(s.at, timestamptz '2026-07-01 00:00+00') - m.at) AS time,
-           (s.at IS NOT NULL)::int AS event
-    FROM km_events m
-    LEFT JOIN km_events s ON s.lead = m.lead AND s.stage = 'sql' AND s.at <= '2026-07-01 00:00+00'
-    WHERE m.stage = 'mql' AND m.at >= lo AND m.at < hi AND m.at <= '2026-07-01 00:00+00'),
+    SELECT time, event FROM unnest(times, events) u(time, event)),
 times AS (
     SELECT time, sum(event) AS d, count(*) AS n_here FROM per_lead GROUP BY time),
 risk AS (
@@ -65,6 +60,19 @@ SELECT (SELECT count(*) FROM per_lead),
            / nullif((SELECT count(*) FROM per_lead), 0)
 FROM at_t
 $$;
+-- The plain-SQL Kaplan-Meier of the leads of km_events that entered mql in [lo, hi).
+CREATE FUNCTION pg_temp.km_sql(lo timestamptz, hi timestamptz, t float8,
+    OUT cohort bigint, OUT at_risk bigint, OUT converted bigint, OUT censored bigint,
+    OUT conversion float8, OUT conversion_low float8, OUT conversion_high float8, OUT naive float8)
+LANGUAGE sql STABLE AS $$
+SELECT k.*
+FROM (SELECT array_agg(extract(epoch FROM coalesce(s.at, timestamptz '2026-07-01 00:00+00') - m.at)::float8) AS times,
+             array_agg((s.at IS NOT NULL)::int) AS events
+      FROM km_events m
+      LEFT JOIN km_events s ON s.lead = m.lead AND s.stage = 'sql' AND s.at <= '2026-07-01 00:00+00'
+      WHERE m.stage = 'mql' AND m.at >= lo AND m.at < hi AND m.at <= '2026-07-01 00:00+00') x,
+     pg_temp.km_of(x.times, x.events, t) k
+$$;
 
 -- align, all leads
 CREATE TABLE km_funnel AS
@@ -72,14 +80,17 @@ SELECT funnel_as_of(lead, stage, at, '2026-07-01 00:00+00') AS f FROM km_events;
 CREATE TABLE km_curve AS
 SELECT c.* FROM km_funnel, conversion_curve(f, 'mql', 'sql', (SELECT array_agg(days) FROM km_grid)) c;
 
--- (a) align against the plain-SQL Kaplan-Meier, every column.  The sketch
--- reports each time within 0.95 %, so a count at t lies between the exact
--- counts at t - 0.95 % and t + 0.95 %, and a probability within 0.005 of
+-- (a) align against the plain-SQL Kaplan-Meier, every column.  Within t
+-- counts every time <= t and the times of t's sketch bucket above it
+-- (less than a bucket's width, gamma = 1.0192, above t); at risk counts
+-- every time >= t and those of t's bucket below it.  So converted and
+-- censored lie between the exact counts at t and at t * gamma, at risk
+-- between those at t and at t / gamma, and a probability within 0.005 of
 -- the exact one (a few leads' times in the bucket that straddles t).
 SELECT a.days, a.cohort = e.cohort AS cohort_ok,
-       a.at_risk BETWEEN hi.at_risk AND lo.at_risk AS at_risk_ok,
-       a.converted BETWEEN lo.converted AND hi.converted AS converted_ok,
-       a.censored BETWEEN lo.censored AND hi.censored AS censored_ok,
+       a.at_risk BETWEEN e.at_risk AND lo.at_risk AS at_risk_ok,
+       a.converted BETWEEN e.converted AND hi.converted AS converted_ok,
+       a.censored BETWEEN e.censored AND hi.censored AS censored_ok,
        abs(a.conversion - e.conversion) < 0.005 AS conversion_ok,
        abs(a.conversion_low - e.conversion_low) < 0.005 AS low_ok,
        abs(a.conversion_high - e.conversion_high) < 0.005 AS high_ok,
@@ -87,8 +98,8 @@ SELECT a.days, a.cohort = e.cohort AS cohort_ok,
        a.left_out = 0 AS left_out_ok
 FROM km_curve a,
      LATERAL pg_temp.km_sql('-infinity', 'infinity', a.days * 86400) e,
-     LATERAL pg_temp.km_sql('-infinity', 'infinity', a.days * 86400 * (1 - 0.0095)) lo,
-     LATERAL pg_temp.km_sql('-infinity', 'infinity', a.days * 86400 * (1 + 0.0095)) hi
+     LATERAL pg_temp.km_sql('-infinity', 'infinity', a.days * 86400 / 1.0192) lo,
+     LATERAL pg_temp.km_sql('-infinity', 'infinity', a.days * 86400 * 1.0192) hi
 ORDER BY a.days;
 -- and the estimate recovers the truth, 0.4 * min(t / 60, 1), within its interval
 SELECT days, round(conversion::numeric, 2) AS conversion,
@@ -187,7 +198,50 @@ SET TimeZone = 'UTC';
 SELECT days, cohort, at_risk, converted, censored, round(conversion::numeric, 4) AS conversion,
        round(naive::numeric, 4) AS naive, left_out
 FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small),
-                      'mql', 'sql', ARRAY[0, 1.9, 2.1, 9.9, 10.1, 26, 28, 30.5, 40]);
+                      'mql', 'sql', ARRAY[0, 1.9, 2, 9.9, 10, 10.5, 26, 28, 30, 40]);
+-- Times exactly on whole days (daily data): every lead converting in
+-- exactly d days counts within d days, and every lead exactly d days old
+-- at as_of is censored within d days and at risk at d.  Per d in 1, 10,
+-- 14, 30, 90, two leads convert in exactly d days and one is exactly d days
+-- old; their times are in distinct sketch buckets, so the curve equals the
+-- plain-SQL Kaplan-Meier exactly, on every whole day from 1 to 90.
+CREATE TABLE km_days (lead text, stage lead_stage, at timestamptz);
+INSERT INTO km_days
+SELECT d || '-' || k, 'mql', timestamptz '2026-01-01 00:00+00' + k * interval '1 hour'
+FROM unnest(ARRAY[1, 10, 14, 30, 90]) d, generate_series(1, 2) k
+UNION ALL
+SELECT d || '-' || k, 'sql', timestamptz '2026-01-01 00:00+00' + k * interval '1 hour' + d * interval '1 day'
+FROM unnest(ARRAY[1, 10, 14, 30, 90]) d, generate_series(1, 2) k
+UNION ALL
+SELECT d || '-open', 'mql', timestamptz '2026-07-01 00:00+00' - d * interval '1 day'
+FROM unnest(ARRAY[1, 10, 14, 30, 90]) d;
+CREATE TABLE km_days_exact AS
+SELECT array_agg(extract(epoch FROM coalesce(s.at, timestamptz '2026-07-01 00:00+00') - m.at)::float8) AS times,
+       array_agg((s.at IS NOT NULL)::int) AS events
+FROM km_days m LEFT JOIN km_days s ON s.lead = m.lead AND s.stage = 'sql'
+WHERE m.stage = 'mql';
+SELECT a.days, a.cohort, a.at_risk, a.converted, a.censored, round(a.conversion::numeric, 4) AS conversion
+FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-07-01 00:00+00') FROM km_days),
+                      'mql', 'sql', ARRAY[1, 10, 14, 30, 90]) a
+ORDER BY a.days;
+SELECT count(*) AS days_checked,
+       count(*) FILTER (WHERE (a.cohort, a.at_risk, a.converted, a.censored) = (e.cohort, e.at_risk, e.converted, e.censored)
+                          AND abs(a.conversion - e.conversion) < 1e-12 AND abs(a.naive - e.naive) < 1e-12
+                          AND abs(a.conversion_low - e.conversion_low) < 1e-12
+                          AND abs(a.conversion_high - e.conversion_high) < 1e-12) AS days_equal
+FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-07-01 00:00+00') FROM km_days),
+                      'mql', 'sql', (SELECT array_agg(g::float8) FROM generate_series(1, 90) g)) a,
+     km_days_exact x, LATERAL pg_temp.km_of(x.times, x.events, a.days * 86400) e;
+-- and funnel(..., within) agrees: every lead converting in exactly 30 days is within 30 days
+SELECT conversion(f, 'mql', 'sql') AS within_30, c.naive * c.cohort / reached(f, 'mql') AS curve_30
+FROM (SELECT funnel(lead, stage, at, interval '30 days') AS f FROM km_days WHERE lead NOT LIKE '%-open') x,
+     conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-07-01 00:00+00') FROM km_days WHERE lead NOT LIKE '%-open'),
+                      'mql', 'sql', ARRAY[30]) c;
+-- the stages as lead_stage values: the same curve as given as text
+SELECT (SELECT string_agg(c::text, ' ') FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small),
+                                                              'mql'::lead_stage, 'sql'::lead_stage, ARRAY[2, 10, 40]) c)
+       = (SELECT string_agg(c::text, ' ') FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-02-01') FROM km_small),
+                                                                'mql', 'sql', ARRAY[2, 10, 40]) c) AS lead_stage_args_same;
 -- the funnel's counts are those of funnel() over the rows up to as_of
 SELECT funnel_as_of(lead, stage, at, '2026-02-01')::jsonb -> 'reached' AS as_of_reached,
        (funnel(lead, stage, at) FILTER (WHERE at <= '2026-02-01' OR at IS NULL))::jsonb -> 'reached' AS funnel_reached
@@ -211,6 +265,49 @@ FROM conversion_curve((SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_
                       'open', 'won', ARRAY[3, 5, 20, 40]);
 SELECT reached(f, 'lost deal') AS lost, reached(f, 'won') AS won
 FROM (SELECT funnel_as_of(id, stage, at, '2026-02-01') AS f FROM km_deals) x;
+
+-- Rollup across an enum that gained a value: funnels stored before it
+-- roll up with funnels built after it, and the curve of the sum is the
+-- curve rebuilt from all the events.  Lead 1 converts from open to won in
+-- 4 days, lead 2 stays open, lead 3 tops out at proposal; then 'demo' is
+-- added before 'won' and lead 4 reaches it in 2 days: lead 1 reached demo
+-- (it is beyond it) in 4 days, leads 2 and 3 are censored.  Then 'signed'
+-- is appended above every stage: nobody reached it, every lead of open is
+-- censored, the lead that topped out at the old top (won) too.
+CREATE TYPE km_rd AS ENUM ('open', 'proposal', 'won');
+CREATE TABLE km_rd_events (id int, stage km_rd, at timestamptz);
+INSERT INTO km_rd_events VALUES (1, 'open', '2026-01-01'), (1, 'won', '2026-01-05'), (2, 'open', '2026-01-01'),
+                                (3, 'open', '2026-01-10'), (3, 'proposal', '2026-01-12');
+CREATE TABLE km_rd_funnels AS SELECT funnel_as_of(id, stage, at, '2026-02-01') AS f FROM km_rd_events;
+ALTER TYPE km_rd ADD VALUE 'demo' BEFORE 'won';
+INSERT INTO km_rd_events VALUES (4, 'open', '2026-01-01'), (4, 'demo', '2026-01-03');
+INSERT INTO km_rd_funnels SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_rd_events WHERE id = 4;
+SELECT days, cohort, at_risk, converted, censored, round(conversion::numeric, 4) AS conversion, left_out
+FROM conversion_curve((SELECT rollup(f) FROM km_rd_funnels), 'open', 'demo', ARRAY[1, 2, 4, 40]);
+-- the same curves as the funnel rebuilt from the events, for every pair, and the same funnel
+CREATE FUNCTION pg_temp.km_rd_curves(f funnel) RETURNS TABLE (from_stage text, to_stage text, c text)
+LANGUAGE sql STABLE AS $$
+SELECT a::text, b::text, (SELECT string_agg(x::text, ' ') FROM conversion_curve(f, a::text, b::text, ARRAY[0, 1, 2, 3, 4, 40]) x)
+FROM unnest(enum_range(NULL::km_rd)) a, unnest(enum_range(NULL::km_rd)) b WHERE a < b
+$$;
+SELECT count(*) AS pairs, count(*) FILTER (WHERE r.c = e.c) AS pairs_equal,
+       (SELECT rollup(f)::text FROM km_rd_funnels) = (SELECT funnel_as_of(id, stage, at, '2026-02-01')::text FROM km_rd_events) AS same_funnel
+FROM pg_temp.km_rd_curves((SELECT rollup(f) FROM km_rd_funnels)) r
+JOIN pg_temp.km_rd_curves((SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_rd_events)) e USING (from_stage, to_stage);
+ALTER TYPE km_rd ADD VALUE 'signed';
+SELECT days, cohort, at_risk, converted, censored, conversion, left_out
+FROM conversion_curve((SELECT rollup(f) FROM km_rd_funnels), 'open', 'signed', ARRAY[4, 40]);
+SELECT count(*) AS pairs, count(*) FILTER (WHERE r.c = e.c) AS pairs_equal,
+       (SELECT rollup(f)::text FROM km_rd_funnels) = (SELECT funnel_as_of(id, stage, at, '2026-02-01')::text FROM km_rd_events) AS same_funnel
+FROM pg_temp.km_rd_curves((SELECT rollup(f) FROM km_rd_funnels)) r
+JOIN pg_temp.km_rd_curves((SELECT funnel_as_of(id, stage, at, '2026-02-01') FROM km_rd_events)) e USING (from_stage, to_stage);
+-- the stages as the enum's values: the same curve as given as text
+SELECT (SELECT string_agg(c::text, ' ') FROM conversion_curve((SELECT rollup(f) FROM km_rd_funnels), 'open'::km_rd, 'demo'::km_rd, ARRAY[2, 4, 40]) c)
+       = (SELECT string_agg(c::text, ' ') FROM conversion_curve((SELECT rollup(f) FROM km_rd_funnels), 'open', 'demo', ARRAY[2, 4, 40]) c) AS enum_args_same;
+-- the ages: per stage entered and highest stage reached ("1-3": entered open, topped out at demo)
+SELECT (SELECT rollup(f) FROM km_rd_funnels)::jsonb -> 'ages' AS ages;
+DROP TABLE km_rd_events, km_rd_funnels;
+DROP TYPE km_rd;
 
 -- In working time (a calendar last): lead A enters mql on Friday
 -- 2026-01-02 16:00 and sql on Monday 10:00, 2 working hours later (16:00 to
@@ -267,7 +364,19 @@ SELECT pg_temp.sqlstate_of($$SELECT replace(f::text, '2026-02-01T00:00:00.000000
                              FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS as_of_spelling,
        pg_temp.sqlstate_of($$SELECT replace(f::text, '"left_out": {"3-4": 1', '"left_out": {"3-4": 99')::funnel
                              FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS too_many_left_out;
+-- corrupt text: ages of a stage with no known entry, ages down the ladder,
+-- a conversion from a stage to itself, and an age moved from one highest
+-- stage to another (the censored of a pair no longer add up)
+SELECT pg_temp.sqlstate_of($$SELECT replace(f::text, '"ages": {', '"ages": {"1-1": [[1, 1]], ')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS age_without_lead,
+       pg_temp.sqlstate_of($$SELECT replace(f::text, '"ages": {', '"ages": {"4-3": [[1, 1]], ')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS age_down,
+       pg_temp.sqlstate_of($$SELECT replace(f::text, '"converted": {', '"converted": {"3-3": [[1, 1]], ')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS converted_to_itself,
+       pg_temp.sqlstate_of($$SELECT replace(f::text, '"ages": {"3-3":', '"ages": {"3-7":')::funnel
+                             FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x$$) AS age_moved,
+       (SELECT (f::jsonb -> 'ages') ? '3-3' FROM (SELECT funnel_as_of(lead, stage, at, '2026-02-01') AS f FROM km_small) x) AS has_3_3;
 RESET TimeZone;
-DROP TABLE km_leads, km_events, km_grid, km_funnel, km_curve, km_cohorts, km_small, km_deals, km_load, km_hours, km_hours_funnel;
+DROP TABLE km_days, km_days_exact, km_leads, km_events, km_grid, km_funnel, km_curve, km_cohorts, km_small, km_deals, km_load, km_hours, km_hours_funnel;
 DELETE FROM ladder_outcome WHERE ladder = 'km_deal'::regtype;
 DROP TYPE km_deal;

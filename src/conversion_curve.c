@@ -4,17 +4,18 @@
  *		cohorts that are still maturing, read from a funnel built by
  *		funnel_as_of.
  *
- * A funnel as of a time keeps per pair of ladder stages (a, b) two sketches
- * (CloseLeadAsOf in funnel.c): the times from entering a to first reaching b
- * or beyond (conversions), and the ages at as_of of the leads that had not
- * (censored, exits included: they stay at risk up to their age at as_of,
- * which makes the curve the cumulative incidence of conversion with exits
- * as a competing risk).  The curve is the product-limit estimate over the
- * sketch buckets, each bucket one distinct time (its reported value, within
- * 1 % of every time in it): S(t) = prod over bucket times t_i <= t of
- * (1 - d_i / n_i), d_i the conversions in the bucket, n_i the leads whose
- * time is t_i or later (at a tie, conversions come before censorings, so
- * the censored of a bucket are still at risk in it); conversion = 1 - S.
+ * A funnel as of a time keeps (CloseLeadAsOf in funnel.c) per pair of
+ * ladder stages a < b the times from entering a to first reaching b or
+ * beyond (conversions), and per a <= T the ages at as_of of the leads that
+ * entered a and topped out at T; the censored of (a, b) are those with T
+ * below b, the ages of (a, T) summed over a <= T < b (exits included: they
+ * stay at risk up to their age at as_of, which makes the curve the
+ * cumulative incidence of conversion with exits as a competing risk).  The curve is the product-limit estimate over the
+ * sketch buckets, each bucket one distinct time: S(t) = prod over the
+ * buckets up to t's (CurveBuckets) of (1 - d_i / n_i), d_i the
+ * conversions in the bucket, n_i the leads whose time is in it or later
+ * (at a tie, conversions come before censorings, so the censored of a
+ * bucket are still at risk in it); conversion = 1 - S.
  * The 95 % interval is Greenwood's variance on the log(-log S) scale, as
  * R's survfit(conf.type = "log-log").  Sketches of disjoint lead sets add,
  * so the curve of a rollup is the curve of the union.
@@ -62,31 +63,52 @@ DaysArg(ArrayType *arr, int *n)
 	return days;
 }
 
+/*
+ * The sketch buckets a time of t seconds reads: *last, the highest bucket
+ * counted as "within t", and *first_at_risk, the lowest counted as "t or
+ * more".  Times are whole seconds (differences of whole-second entries, or
+ * of working-time levels), so a time is <= t exactly when it is <=
+ * floor(t), and the sketch puts every such time in a bucket <=
+ * SketchBucket(floor(t)): every conversion and censoring at or before t
+ * counts, exactly at t included, and the only error is the times of that
+ * bucket above t, less than one bucket's width (gamma - 1 = 1.92 %) above
+ * t.  Likewise every time >= t (>= ceil(t)) lies in a bucket >=
+ * SketchBucket(ceil(t)), which is *last (t whole) or a later one (the
+ * buckets between hold no whole second).
+ */
+static void
+CurveBuckets(double t, int *last, int *first_at_risk)
+{
+	/* past the last bucket (2^32 seconds), and inside int64 */
+	const double cap = 1e15;
+
+	*last = SketchBucket((int64) Min(floor(t), cap));
+	*first_at_risk = SketchBucket((int64) Min(ceil(t), cap));
+}
+
 /* One row of the curve at t seconds into values[] and nulls[] (the days column excepted). */
 static void
 CurveRow(const FunnelSketch *conv, const FunnelSketch *cens, double t,
 		 Datum *values, bool *nulls)
 {
-	uint64		cohort = (conv ? conv->total : 0) + (cens ? cens->total : 0);
+	uint64		cohort = (conv ? conv->total : 0) + cens->total;
 	uint64		gone = 0;		/* leads with a time before the bucket */
 	uint64		at_risk = 0,
 				converted = 0,
 				censored = 0;
 	double		surv = 1.0;
 	double		greenwood = 0.0;
+	int			last,
+				first_at_risk;
 
-	for (int b = 0; b < SKETCH_BUCKETS; b++)
+	CurveBuckets(t, &last, &first_at_risk);
+	for (int b = 0; b <= last; b++)
 	{
 		uint64		d = conv ? conv->counts[b] : 0;
-		uint64		c = cens ? cens->counts[b] : 0;
-		double		v = SketchValue(b);
+		uint64		c = cens->counts[b];
 
-		if (d == 0 && c == 0)
-			continue;
-		if (v >= t && at_risk == 0)
+		if (b == first_at_risk)
 			at_risk = cohort - gone;
-		if (v > t)
-			break;
 		if (d > 0)
 		{
 			double		n = (double) (cohort - gone);
@@ -99,6 +121,8 @@ CurveRow(const FunnelSketch *conv, const FunnelSketch *cens, double t,
 		censored += c;
 		gone += d + c;
 	}
+	if (first_at_risk > last)
+		at_risk = cohort - gone;
 	values[1] = Int64GetDatum((int64) cohort);
 	values[2] = Int64GetDatum((int64) at_risk);
 	values[3] = Int64GetDatum((int64) converted);
@@ -151,7 +175,7 @@ funnel_conversion_curve(PG_FUNCTION_ARGS)
 	Funnel	   *f;
 	float8	   *days;
 	const FunnelSketch *conv = NULL;
-	const FunnelSketch *cens = NULL;
+	FunnelSketch *cens = palloc0(sizeof(FunnelSketch));
 
 	InitMaterializedSRF(fcinfo, 0);
 	f = FunnelPairArgs(fcinfo, &from, &to);
@@ -170,7 +194,10 @@ funnel_conversion_curve(PG_FUNCTION_ARGS)
 	if (f->flags & FUNNEL_AS_OF)
 	{
 		conv = f->converted[from * f->nstages + to];
-		cens = f->censored[from * f->nstages + to];
+		/* censored for (from, to): the leads whose highest stage is below to */
+		for (int top = from; top < to; top++)
+			if (f->ages[from * f->nstages + top] != NULL)
+				SketchMerge(cens, f->ages[from * f->nstages + top]);
 	}
 	for (int i = 0; i < ndays; i++)
 	{

@@ -125,7 +125,7 @@ FunnelSetAsOf(Funnel *f, TimestampTz as_of)
 	if (f->converted == NULL)
 	{
 		f->converted = MemoryContextAllocZero(f->cxt, sizeof(FunnelSketch *) * n * n);
-		f->censored = MemoryContextAllocZero(f->cxt, sizeof(FunnelSketch *) * n * n);
+		f->ages = MemoryContextAllocZero(f->cxt, sizeof(FunnelSketch *) * n * n);
 	}
 }
 
@@ -1027,15 +1027,47 @@ LadderMapping(const Funnel *f, const FunnelLadder *to, int nto, int *map)
 }
 
 /*
+ * The sketches of funnel_as_of f moved onto r's ladder (FunnelRemap; map:
+ * where each stage of f is in r; next_old: per stage of r, the lowest
+ * stage of f at or above it, or -1).  Nobody entered a stage p added since
+ * f was built, and nobody topped out at it: pairs from p are empty, ages
+ * move with their stages, and "reached p or beyond" is "reached q or
+ * beyond" for q the next old stage above p, so (a, p) converts and leaves
+ * out the leads (a, q) does; with no old stage above p, nobody reached
+ * it, and conversion_curve finds every lead of a censored in the ages.
+ */
+static void
+RemapAsOf(Funnel *r, const Funnel *f, const int *map, const int *next_old)
+{
+	int			n = f->nstages;
+
+	FunnelSetAsOf(r, f->as_of);
+	for (int a = 0; a < n; a++)
+	{
+		for (int t = a; t < n; t++)
+			if (f->ages[a * n + t] != NULL)
+				memcpy(FunnelSketchOf(r, r->ages, map[a], map[t], true),
+					   f->ages[a * n + t], sizeof(FunnelSketch));
+		for (int p = map[a] + 1; p < r->nstages; p++)
+			if (next_old[p] >= 0 && f->converted[a * n + next_old[p]] != NULL)
+				memcpy(FunnelSketchOf(r, r->converted, map[a], p, true),
+					   f->converted[a * n + next_old[p]], sizeof(FunnelSketch));
+	}
+}
+
+/*
  * f over the ladder "to" (the enum as it is now), in CurrentMemoryContext.
  * A stage added since f was built was passed by every lead that reached a
  * later stage, so it counts them; nobody entered it, so it has no entries,
- * known times, exits or pairs.  Open leads keep their slots, moved.
+ * known times, exits or pairs (a funnel as of a time: see RemapAsOf).
+ * Open leads keep their slots, moved.
  */
 Funnel *
 FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto, int nout)
 {
 	int			map[FUNNEL_MAX_STAGES];
+	int			next_old[FUNNEL_MAX_STAGES];	/* per stage of r: the lowest stage
+												 * of f at or above it, or -1 */
 	int			n = f->nstages;
 	int			old = n - 1;
 	int64		above = 0;
@@ -1063,27 +1095,23 @@ FunnelRemap(const Funnel *f, const FunnelLadder *to, int nto, int nout)
 			r->entered[p] = f->entered[old];
 			memcpy(r->exits[p], f->exits[old], sizeof(r->exits[p]));
 			above = f->reached[old];
+			next_old[p] = old;
 			old--;
 		}
 		else
+		{
 			r->reached[p] = above;
+			next_old[p] = old + 1 < n ? old + 1 : -1;
+		}
 	}
 	memcpy(r->exits_before, f->exits_before, sizeof(r->exits_before));
-	if (f->flags & FUNNEL_AS_OF)
-		FunnelSetAsOf(r, f->as_of);
 	for (int a = 0; a < n; a++)
 		for (int b = a + 1; b < n; b++)
-		{
 			if (f->pairs[a * n + b] != NULL)
 				memcpy(FunnelPair(r, map[a], map[b], true), f->pairs[a * n + b],
 					   sizeof(FunnelSketch));
-			if ((f->flags & FUNNEL_AS_OF) && f->converted[a * n + b] != NULL)
-				memcpy(FunnelSketchOf(r, r->converted, map[a], map[b], true),
-					   f->converted[a * n + b], sizeof(FunnelSketch));
-			if ((f->flags & FUNNEL_AS_OF) && f->censored[a * n + b] != NULL)
-				memcpy(FunnelSketchOf(r, r->censored, map[a], map[b], true),
-					   f->censored[a * n + b], sizeof(FunnelSketch));
-		}
+	if (f->flags & FUNNEL_AS_OF)
+		RemapAsOf(r, f, map, next_old);
 	order = FunnelHashOrder(f);
 	for (uint64 i = 0; i < f->nleads; i++)
 	{
@@ -1192,9 +1220,9 @@ FunnelMerge(Funnel *dst, const Funnel *src)
 		if (SketchUsed(src->converted[p]))
 			SketchMerge(FunnelSketchOf(dst, dst->converted, p / n, p % n, true),
 						src->converted[p]);
-		if (SketchUsed(src->censored[p]))
-			SketchMerge(FunnelSketchOf(dst, dst->censored, p / n, p % n, true),
-						src->censored[p]);
+		if (SketchUsed(src->ages[p]))
+			SketchMerge(FunnelSketchOf(dst, dst->ages, p / n, p % n, true),
+						src->ages[p]);
 	}
 	if (src->nleads == 0)
 		return;
@@ -1287,23 +1315,28 @@ EntryLevels(Funnel *dst, const uint32 *slot, const bool *entered, int top, int64
 }
 
 /*
- * The conversion and censoring sketches of a closing lead in a funnel as of
- * a time (funnel_as_of; conversion_curve reads them), for every pair a < b
- * of ladder stages where the lead entered a at a known time t_a:
- *  - converted at t_b - t_a, t_b its earliest known entry at b or at any
- *	  stage above it with t_b >= t_a ("reached b or beyond within t", as
- *	  reached() counts a later stage as having passed b);
- *  - left out (the converted sketch's "earlier") when it entered b or
- *	  beyond only before t_a or at unknown times;
- *  - else censored at its age as_of - t_a, whether or not it exited.  An
- *	  exit does not end its time at risk: it stays in the risk set up to its
- *	  age at as_of, as an open lead does, which makes the Kaplan-Meier curve
- *	  of these sketches the cumulative incidence of conversion with exits as
- *	  a competing risk (the Fine-Gray risk set, with the censoring time,
- *	  as_of, known for every lead).  Censoring an exit at its exit would
- *	  give conversion among leads that never exit, and counting it as never
- *	  converting for good would count a young cohort's exits against it
- *	  at ages its other leads have not reached.
+ * The conversion and age sketches of a closing lead in a funnel as of a
+ * time (funnel_as_of; conversion_curve reads them), for every ladder stage
+ * a the lead entered at a known time t_a, top its highest ladder stage:
+ *  - its age at as_of, as_of - t_a, into ages (a, top), once per a;
+ *  - per b, a < b <= top: converted at t_b - t_a, t_b its earliest known
+ *	  entry at b or at any stage above it with t_b >= t_a ("reached b or
+ *	  beyond within t", as reached() counts a later stage as having passed
+ *	  b); or left out (the converted sketch's "earlier") when it entered b
+ *	  or beyond only before t_a or at unknown times.
+ * For b above top it is censored at its age, whether or not it exited;
+ * conversion_curve sums ages (a, T) over a <= T < b.  An exit does not end
+ * its time at risk: it stays in the risk set up to its age at as_of, as an
+ * open lead does, which makes the Kaplan-Meier curve the cumulative
+ * incidence of conversion with exits as a competing risk (the Fine-Gray
+ * risk set, with the censoring time, as_of, known for every lead).
+ * Censoring an exit at its exit would give conversion among leads that
+ * never exit, and counting it as never converting for good would count a
+ * young cohort's exits against it at ages its other leads have not reached.
+ * Keying the ages by the highest stage, not by b, keeps one sketch per
+ * (a, top) instead of one per pair above top, and lets a funnel move to
+ * an enum that gained a value (FunnelRemap): a value above every old one
+ * is above every lead's top.
  * No row after as_of reached the funnel, so no entry time exceeds it.
  * With a calendar (level: the working-time levels of the lead's entries,
  * EntryLevels), times and ages are working time.
@@ -1311,14 +1344,13 @@ EntryLevels(Funnel *dst, const uint32 *slot, const bool *entered, int top, int64
 static void
 CloseLeadAsOf(Funnel *dst, const uint32 *slot, const bool *entered, int top, const int64 *level)
 {
-	int			n = dst->nstages;
 	int64		as_of = dst->as_of / USECS_PER_SEC - (dst->as_of % USECS_PER_SEC < 0);
 	int64		as_of_level = as_of + SLOT_BIAS;
 
 	/* in working time: every time is its level, as_of's too (see EntryLevels) */
 	if (level != NULL)
 		as_of_level = CalendarLevel(dst->cal, as_of * USECS_PER_SEC) / USECS_PER_SEC;
-	for (int a = 0; a < n - 1; a++)
+	for (int a = 0; a <= top; a++)
 	{
 		int			first = -1;	/* the stage of the earliest known entry >= t_a at b or above */
 		int64		t_a;
@@ -1326,19 +1358,17 @@ CloseLeadAsOf(Funnel *dst, const uint32 *slot, const bool *entered, int top, con
 		if (!entered[a] || !SLOT_IS_TIME(slot[a]))
 			continue;
 		t_a = level != NULL ? level[a] : (int64) slot[a];
-		for (int b = n - 1; b > a; b--)
+		SketchAdd(FunnelSketchOf(dst, dst->ages, a, top, true), Max(as_of_level - t_a, 0), 1);
+		for (int b = top; b > a; b--)
 		{
-			if (b <= top && entered[b] && SLOT_IS_TIME(slot[b]) && slot[b] >= slot[a] &&
+			if (entered[b] && SLOT_IS_TIME(slot[b]) && slot[b] >= slot[a] &&
 				(first < 0 || slot[b] < slot[first]))
 				first = b;
 			if (first >= 0)
 				SketchAdd(FunnelSketchOf(dst, dst->converted, a, b, true),
 						  (level != NULL ? level[first] : (int64) slot[first]) - t_a, 1);
-			else if (b <= top)
-				FunnelSketchOf(dst, dst->converted, a, b, true)->earlier++;
 			else
-				SketchAdd(FunnelSketchOf(dst, dst->censored, a, b, true),
-						  Max(as_of_level - t_a, 0), 1);
+				FunnelSketchOf(dst, dst->converted, a, b, true)->earlier++;
 		}
 	}
 }

@@ -199,15 +199,18 @@ typedef struct Funnel
 
 	/*
 	 * FUNNEL_AS_OF (funnel_as_of, conversion_curve): the time the data is
-	 * taken as of, and per pair (as pairs[]) the times from entering "from"
-	 * to first reaching "to" or beyond (converted; its "earlier" counts
-	 * the leads left out: no known time at or after entering "from"), and
-	 * the ages at as_of of the leads that had not (censored).  NULL arrays
+	 * taken as of; per pair a < b (as pairs[]) the times from entering a
+	 * to first reaching b or beyond (converted; its "earlier" counts the
+	 * leads left out: no known time at or after entering a); and per pair
+	 * a <= T the ages at as_of of the leads that entered a at a known time
+	 * and whose highest ladder stage is T (ages).  A lead is censored for
+	 * (a, b) exactly when its highest stage is below b, so the censored of
+	 * (a, b) are the ages of (a, T) summed over a <= T < b.  NULL arrays
 	 * without the flag.
 	 */
 	TimestampTz as_of;
 	FunnelSketch **converted;
-	FunnelSketch **censored;
+	FunnelSketch **ages;
 
 	/* open part: per-lead entries as uint32 words */
 	uint64		nleads;

@@ -70,10 +70,26 @@ COMMENT ON AGGREGATE funnel_as_of("any", lead_stage, timestamptz, timestamptz) I
 COMMENT ON AGGREGATE funnel_as_of("any", anyenum, timestamptz, timestamptz) IS
     'funnel over the raw stage events of a custom enum ladder up to as_of, keeping what conversion_curve needs';
 
+-- The stages as lead_stage, as an enum's values (STABLE: it reads the
+-- enum's labels) or as text, as conversion() takes them.
+CREATE FUNCTION conversion_curve(f funnel, from_stage lead_stage, to_stage lead_stage, days float8[])
+RETURNS TABLE (days float8, cohort bigint, at_risk bigint, converted bigint, censored bigint,
+               conversion float8, conversion_low float8, conversion_high float8,
+               naive float8, left_out bigint)
+    AS 'MODULE_PATHNAME', 'funnel_conversion_curve' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+CREATE FUNCTION conversion_curve(f funnel, from_stage anyenum, to_stage anyenum, days float8[])
+RETURNS TABLE (days float8, cohort bigint, at_risk bigint, converted bigint, censored bigint,
+               conversion float8, conversion_low float8, conversion_high float8,
+               naive float8, left_out bigint)
+    AS 'MODULE_PATHNAME', 'funnel_conversion_curve' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 10;
 CREATE FUNCTION conversion_curve(f funnel, from_stage text, to_stage text, days float8[])
 RETURNS TABLE (days float8, cohort bigint, at_risk bigint, converted bigint, censored bigint,
                conversion float8, conversion_low float8, conversion_high float8,
                naive float8, left_out bigint)
     AS 'MODULE_PATHNAME', 'funnel_conversion_curve' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
-COMMENT ON FUNCTION conversion_curve(funnel, text, text, float8[]) IS
+COMMENT ON FUNCTION conversion_curve(funnel, lead_stage, lead_stage, float8[]) IS
     'Kaplan-Meier conversion from one stage to a later one (or beyond) within each number of days, with its 95 % log-log interval, the leads at risk and the naive rate, from a funnel_as_of';
+COMMENT ON FUNCTION conversion_curve(funnel, anyenum, anyenum, float8[]) IS
+    'Kaplan-Meier conversion between two stages of a custom enum ladder within each number of days, with its 95 % log-log interval, from a funnel_as_of';
+COMMENT ON FUNCTION conversion_curve(funnel, text, text, float8[]) IS
+    'Kaplan-Meier conversion within each number of days, stages given as text, with its 95 % log-log interval, the leads at risk and the naive rate, from a funnel_as_of';

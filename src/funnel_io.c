@@ -17,14 +17,15 @@
  *	 calendar block (FUNNEL_CALENDAR, version 3): uint64 length, then the
  *		stored work_calendar's bytes (no varlena header), zero padding
  *	 as_of block (FUNNEL_AS_OF, version 3): int64 as_of, uint64 number of
- *		converted sketches, uint64 number of censored sketches
+ *		converted sketches, uint64 number of age sketches
  *	 int64	counts[nstages * (3 + noutcomes) + noutcomes]
  *		reached[], known[], entered[], exits[][], exits before the ladder[]
  *	 per non-empty pair: uint64 from | to << 8 | nbuckets << 16, uint64
  *		leads left out as earlier, then per non-empty bucket: uint64
  *		bucket | count << 16
- *	 (FUNNEL_AS_OF) the converted sketches, then the censored ones, each
- *		as a pair above (a censored sketch leaves no lead out)
+ *	 (FUNNEL_AS_OF) the converted sketches (pairs from < to), then the age
+ *		sketches (from <= to: from the stage entered, to the highest stage
+ *		reached; they leave no lead out), each as a pair above
  *	 uint32 leads[nleads * (2 + nslots)]	hash_lo, hash_hi, slots
  * Version 2 (unreleased) has no entered[] and no earlier word (a pair has
  * at least one bucket): read with entered = known and nothing earlier, and
@@ -175,6 +176,61 @@ CheckLadder(const FunnelLadder *l, int n, int noutcomes)
 	}
 }
 
+/* True if a sketch's bucket counts add up to its total (each is at most BUCKET_COUNT_MAX). */
+static bool
+SketchTotalOk(const FunnelSketch *s)
+{
+	uint64		total = 0;
+
+	for (int k = 0; k < SKETCH_BUCKETS; k++)
+		total += s->counts[k];
+	return total == s->total;
+}
+
+/*
+ * The sketches of a funnel as of a time (see Funnel in funnel.h).  Each
+ * lead closed with a known entry at stage a is in the ages of exactly one
+ * (a, T), T >= a its highest stage, and for every b > a in exactly one of:
+ * converted (a, b), the leads (a, b) left out, or the ages of (a, T) for
+ * some T < b (censored).  Closing, merging and remapping keep both sums
+ * equal to known[a], so they must be equal; hence too the censored of (a,
+ * b) grow with b and the converted and left out shrink.
+ */
+static void
+ValidateAsOf(const Funnel *f)
+{
+	int			n = f->nstages;
+
+	if (f->as_of < ALIGN_TIME_MIN || f->as_of >= ALIGN_TIME_END)
+		Corrupt("as_of out of range");
+	for (int a = 0; a < n; a++)
+	{
+		uint64		known = (uint64) f->known[a];
+		uint64		below = 0;	/* the ages of (a, T) for T < b */
+
+		for (int b = 0; b < n; b++)
+		{
+			const FunnelSketch *conv = f->converted[a * n + b];
+			const FunnelSketch *age = f->ages[a * n + b];
+
+			if (conv != NULL &&
+				(a >= b || !SketchTotalOk(conv) || conv->total > known ||
+				 conv->earlier > known - conv->total))
+				Corrupt("conversion counts out of range");
+			if (b > a && (conv ? conv->total + conv->earlier : 0) != known - below)
+				Corrupt("the converted, left out and censored leads of a pair are not the leads "
+						"with a known entry at its first stage");
+			if (age == NULL)
+				continue;
+			if (a > b || age->earlier != 0 || !SketchTotalOk(age) || age->total > known - below)
+				Corrupt("age counts out of range");
+			below += age->total;
+		}
+		if (below != known)
+			Corrupt("the ages of a stage's leads are not the leads with a known entry at it");
+	}
+}
+
 /*
  * Checks the invariants every funnel built by align satisfies: counts are
  * non-negative, reached never grows up the ladder, known and exits never
@@ -236,28 +292,8 @@ FunnelValidate(const Funnel *f)
 				total + p->earlier > (uint64) f->known[a] || total + p->earlier > (uint64) f->known[b])
 				Corrupt("time-to-convert counts out of range");
 		}
-	if (!(f->flags & FUNNEL_AS_OF))
-		return;
-	if (f->as_of < ALIGN_TIME_MIN || f->as_of >= ALIGN_TIME_END)
-		Corrupt("as_of out of range");
-	for (int a = 0; a < n; a++)
-		for (int b = 0; b < n; b++)
-		{
-			const FunnelSketch *conv = f->converted[a * n + b];
-			const FunnelSketch *cens = f->censored[a * n + b];
-			uint64		total = 0;
-
-			if (conv == NULL && cens == NULL)
-				continue;
-			if (a >= b)
-				Corrupt("a conversion pair must go up the ladder");
-			for (int k = 0; k < SKETCH_BUCKETS; k++)
-				total += (conv ? conv->counts[k] : 0) + (cens ? cens->counts[k] : 0);
-			if ((cens != NULL && cens->earlier != 0) ||
-				total != (conv ? conv->total : 0) + (cens ? cens->total : 0) ||
-				total + (conv ? conv->earlier : 0) > (uint64) f->known[a])
-				Corrupt("conversion counts out of range");
-		}
+	if (f->flags & FUNNEL_AS_OF)
+		ValidateAsOf(f);
 }
 
 /* 8-byte words of f's ladder block in the flat form. */
@@ -346,11 +382,11 @@ WriteSketchList(uint64 *w, FunnelSketch *const *arr, int n)
 /*
  * Reads count sketches of the flat form (WriteSketchList; version 2 has no
  * word of leads left out) at *w, *avail words left, into a per-pair array
- * of f, checking every bound.
+ * of f, checking every bound (diagonal: pairs from a stage to itself too).
  */
 static void
 ReadSketchList(Funnel *f, FunnelSketch **arr, const uint64 **w, Size *avail, int64 count,
-			   int version)
+			   int version, bool diagonal)
 {
 	int			n = f->nstages;
 
@@ -378,7 +414,8 @@ ReadSketchList(Funnel *f, FunnelSketch **arr, const uint64 **w, Size *avail, int
 		from = head & 0xFF;
 		to = (head >> 8) & 0xFF;
 		nb = head >> 16;
-		if (from >= n || to >= n || from >= to || (nb < 1 && earlier == 0) ||
+		if (from >= n || to >= n || from > to || (from == to && !diagonal) ||
+			(nb < 1 && earlier == 0) ||
 			nb > SKETCH_BUCKETS || nb > *avail || earlier > (uint64) PG_INT64_MAX)
 			Corrupt("bad time-to-convert pair");
 		if (FunnelSketchOf(f, arr, from, to, false) != NULL)
@@ -413,7 +450,7 @@ FlatSize(const Funnel *f, int *npairs)
 	words += SketchListWords(f->pairs, n, npairs);
 	if (f->flags & FUNNEL_AS_OF)
 		words += 3 + SketchListWords(f->converted, n, &unused) +
-			SketchListWords(f->censored, n, &unused);
+			SketchListWords(f->ages, n, &unused);
 	words += (f->nleads * f->flat_stride + 1) / 2;
 	if (words > (MaxAllocSize - FLAT_HEADER_SIZE) / 8)
 		ereport(ERROR,
@@ -497,7 +534,7 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 		*w++ = (uint64) f->as_of;
 		SketchListWords(f->converted, n, &count);
 		*w++ = (uint64) count;
-		SketchListWords(f->censored, n, &count);
+		SketchListWords(f->ages, n, &count);
 		*w++ = (uint64) count;
 	}
 	for (int s = 0; s < n; s++)
@@ -516,7 +553,7 @@ FlattenInto(const Funnel *f, FunnelFlat *dst, Size size, int npairs)
 	if (f->flags & FUNNEL_AS_OF)
 	{
 		w = WriteSketchList(w, f->converted, n);
-		w = WriteSketchList(w, f->censored, n);
+		w = WriteSketchList(w, f->ages, n);
 	}
 
 	leads = (uint32 *) w;
@@ -613,7 +650,7 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	Funnel	   *f;
 	int			n;
 	int64		nconverted = 0,
-				ncensored = 0;
+				nages = 0;
 
 	corrupt_errcode = ERRCODE_DATA_CORRUPTED;
 	if (size < FLAT_HEADER_SIZE || (size - FLAT_HEADER_SIZE) % 8 != 0)
@@ -660,7 +697,7 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 			Corrupt("truncated as_of block");
 		f->as_of = (int64) w[0];
 		nconverted = (int64) w[1];
-		ncensored = (int64) w[2];
+		nages = (int64) w[2];
 		w += 3;
 		avail -= 3;
 	}
@@ -686,11 +723,11 @@ FunnelFromFlat(const FunnelFlat *flat, MemoryContext cxt)
 	if (flat->version < 3)
 		MarkLegacy(f);
 
-	ReadSketchList(f, f->pairs, &w, &avail, flat->npairs, flat->version);
+	ReadSketchList(f, f->pairs, &w, &avail, flat->npairs, flat->version, false);
 	if (flat->flags & FUNNEL_AS_OF)
 	{
-		ReadSketchList(f, f->converted, &w, &avail, nconverted, flat->version);
-		ReadSketchList(f, f->censored, &w, &avail, ncensored, flat->version);
+		ReadSketchList(f, f->converted, &w, &avail, nconverted, flat->version, false);
+		ReadSketchList(f, f->ages, &w, &avail, nages, flat->version, true);
 	}
 
 	if ((uint64) flat->nleads > avail * 2 / f->flat_stride ||
@@ -1107,8 +1144,8 @@ funnel_out(PG_FUNCTION_ARGS)
 	{
 		appendStringInfoString(&buf, ", \"converted\": ");
 		AppendSketches(&buf, f->converted, n);
-		appendStringInfoString(&buf, ", \"censored\": ");
-		AppendSketches(&buf, f->censored, n);
+		appendStringInfoString(&buf, ", \"ages\": ");
+		AppendSketches(&buf, f->ages, n);
 		appendStringInfoString(&buf, ", \"left_out\": ");
 		AppendEarlier(&buf, f->converted, n);
 	}
@@ -1210,11 +1247,12 @@ ParsePairKey(const char *key, int *from, int *to)
 
 /*
  * The stage pair a key of the "times" or "earlier" object (what) names,
- * "from-to" with 1 <= from < to <= the funnel's stages, into 0-based
- * *from and *to.
+ * "from-to" with 1 <= from < to <= the funnel's stages (diagonal: from <=
+ * to), into 0-based *from and *to.
  */
 static void
-PairOfKey(const Funnel *f, const JsonbValue *key, const char *what, int *from, int *to)
+PairOfKey(const Funnel *f, const JsonbValue *key, const char *what, bool diagonal,
+		  int *from, int *to)
 {
 	char		text[32];
 
@@ -1222,16 +1260,20 @@ PairOfKey(const Funnel *f, const JsonbValue *key, const char *what, int *from, i
 		Corrupt(psprintf("bad \"%s\" key", what));
 	memcpy(text, key->val.string.val, key->val.string.len);
 	text[key->val.string.len] = '\0';
-	if (!ParsePairKey(text, from, to) || *from < 1 || *to <= *from || *to > f->nstages)
-		Corrupt(psprintf("bad \"%s\" key \"%s\": expected \"from-to\" with 1 <= from < to <= %d",
-						 what, text, f->nstages));
+	if (!ParsePairKey(text, from, to) || *from < 1 || *to < *from ||
+		(*to == *from && !diagonal) || *to > f->nstages)
+		Corrupt(psprintf("bad \"%s\" key \"%s\": expected \"from-to\" with 1 <= from %s to <= %d",
+						 what, text, diagonal ? "<=" : "<", f->nstages));
 	(*from)--;
 	(*to)--;
 }
 
-/* Reads a sketches object (what: "times", ...) into a per-pair array: "from-to": [[bucket, count], ...]. */
+/*
+ * Reads a sketches object (what: "times", ...) into a per-pair array:
+ * "from-to": [[bucket, count], ...] (diagonal: see PairOfKey).
+ */
 static void
-ReadTimes(Funnel *f, FunnelSketch **arr, JsonbValue *times, const char *what)
+ReadTimes(Funnel *f, FunnelSketch **arr, JsonbValue *times, const char *what, bool diagonal)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
@@ -1250,7 +1292,7 @@ ReadTimes(Funnel *f, FunnelSketch **arr, JsonbValue *times, const char *what)
 
 		if (tok != WJB_KEY)
 			continue;
-		PairOfKey(f, &v, what, &from, &to);
+		PairOfKey(f, &v, what, diagonal, &from, &to);
 		s = FunnelSketchOf(f, arr, from, to, true);
 		if (JsonbIteratorNext(&it, &v, true) != WJB_VALUE)
 			Corrupt(psprintf("bad \"%s\"", what));
@@ -1296,7 +1338,7 @@ ReadEarlier(Funnel *f, FunnelSketch **arr, JsonbValue *earlier, const char *what
 
 		if (tok != WJB_KEY)
 			continue;
-		PairOfKey(f, &v, what, &from, &to);
+		PairOfKey(f, &v, what, false, &from, &to);
 		if (JsonbIteratorNext(&it, &v, true) != WJB_VALUE)
 			Corrupt(psprintf("bad \"%s\"", what));
 		FunnelSketchOf(f, arr, from, to, true)->earlier =
@@ -1617,11 +1659,11 @@ funnel_in(PG_FUNCTION_ARGS)
 		ReadLadder(f, root);
 		nkeys += 2 + (f->noutcomes > 0 ? 2 : 0);
 	}
-	ReadTimes(f, f->pairs, JsonMember(root, "times"), "times");
+	ReadTimes(f, f->pairs, JsonMember(root, "times"), "times", false);
 	if (f->flags & FUNNEL_AS_OF)
 	{
-		ReadTimes(f, f->converted, JsonMember(root, "converted"), "converted");
-		ReadTimes(f, f->censored, JsonMember(root, "censored"), "censored");
+		ReadTimes(f, f->converted, JsonMember(root, "converted"), "converted", false);
+		ReadTimes(f, f->ages, JsonMember(root, "ages"), "ages", true);
 		ReadEarlier(f, f->converted, JsonMember(root, "left_out"), "left_out");
 		nkeys += 4;
 	}
@@ -1745,7 +1787,7 @@ funnel_send(PG_FUNCTION_ARGS)
 	if (f->flags & FUNNEL_AS_OF)
 	{
 		SendSketchList(&buf, f->converted, n);
-		SendSketchList(&buf, f->censored, n);
+		SendSketchList(&buf, f->ages, n);
 	}
 	pq_sendint64(&buf, (int64) f->nleads);
 	order = FunnelHashOrder(f);
@@ -1818,9 +1860,12 @@ GetString(StringInfo msg)
 	return pstrdup(pq_getmsgstring(msg));
 }
 
-/* Receives sketches sent by SendSketchList into a per-pair array of f (version 2: no leads left out). */
+/*
+ * Receives sketches sent by SendSketchList into a per-pair array of f
+ * (version 2: no leads left out; diagonal: see PairOfKey).
+ */
 static void
-RecvSketchList(StringInfo msg, Funnel *f, FunnelSketch **arr, int version)
+RecvSketchList(StringInfo msg, Funnel *f, FunnelSketch **arr, int version, bool diagonal)
 {
 	int			n = f->nstages;
 	int			count = GetInt(msg, 4);
@@ -1836,7 +1881,8 @@ RecvSketchList(StringInfo msg, Funnel *f, FunnelSketch **arr, int version)
 		int			last = -1;
 		FunnelSketch *s;
 
-		if (from >= n || to >= n || from >= to || (nb < 1 && earlier == 0) || nb > SKETCH_BUCKETS)
+		if (from >= n || to >= n || from > to || (from == to && !diagonal) ||
+			(nb < 1 && earlier == 0) || nb > SKETCH_BUCKETS)
 			Corrupt("bad time-to-convert pair");
 		if (FunnelSketchOf(f, arr, from, to, false) != NULL)
 			Corrupt("repeated time-to-convert pair");
@@ -1926,11 +1972,11 @@ funnel_recv(PG_FUNCTION_ARGS)
 	if (version < 3)
 		MarkLegacy(f);
 
-	RecvSketchList(msg, f, f->pairs, version);
+	RecvSketchList(msg, f, f->pairs, version, false);
 	if (flags & FUNNEL_AS_OF)
 	{
-		RecvSketchList(msg, f, f->converted, version);
-		RecvSketchList(msg, f, f->censored, version);
+		RecvSketchList(msg, f, f->converted, version, false);
+		RecvSketchList(msg, f, f->ages, version, true);
 	}
 
 	nleads = GetInt64(msg);

@@ -110,6 +110,9 @@ ORDER BY channel, c.days
 -- same: funnel_as_of(bigint lead, deal_stage, at, as_of), with conversion_curve
 SELECT c.*, f FROM (SELECT funnel_as_of(lead_id, deal, at, '2026-03-01 00:00+00') AS f FROM @hist@) s,
      conversion_curve(f, 'prospect', 'demo', ARRAY[7, 30]) c
+-- same: conversion_curve with the stages as deal_stage values
+SELECT c.* FROM (SELECT funnel_as_of(lead_id, deal, at, '2026-03-01 00:00+00') AS f FROM @hist@) s,
+     conversion_curve(f, 'prospect'::deal_stage, 'demo'::deal_stage, ARRAY[7, 30]) c
 -- same: rollup(funnel_as_of(uuid lead, ...)) of monthly cohorts
 SELECT rollup(f) FROM (SELECT date_trunc('month', cohort), funnel_as_of(lead_uuid, stage, at, '2026-03-01 00:00+00') AS f
                        FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY 1) s

@@ -87,6 +87,10 @@ SELECT public.funnel_final(f) FROM public.stored;
 -- funnel_as_of (lead_stage and enum, serial and rolled up) and conversion_curve
 SELECT c.* FROM (SELECT public.funnel_as_of(lead, stage, at, '2026-06-01') AS f FROM public.ev) x,
      public.conversion_curve(f, 'lead', 'sql', ARRAY[0, 1.5, 30]) c;
+SELECT c.* FROM (SELECT public.funnel_as_of(lead, stage, at, '2026-06-01') AS f FROM public.ev) x,
+     public.conversion_curve(f, 'lead'::public.lead_stage, 'sql'::public.lead_stage, ARRAY[30]) c;
+SELECT c.* FROM (SELECT public.funnel_as_of(lead, crm, at, '2026-06-01') AS f FROM public.ev) x,
+     public.conversion_curve(f, 'visit'::public.crm_stage, 'paid'::public.crm_stage, ARRAY[2]) c;
 SELECT c.* FROM (SELECT public.rollup(f) AS f FROM (SELECT public.funnel_as_of(lead, crm, at, '2026-06-01') AS f
                                                    FROM public.ev GROUP BY lead OPERATOR(pg_catalog.%) 3) g) x,
      public.conversion_curve(f, 'visit', 'paid', ARRAY[2]) c;
