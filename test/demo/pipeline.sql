@@ -6,7 +6,7 @@
 SET TimeZone = 'UTC';
 \set QUIET off
 \echo
-\echo '== Weekly pipeline waterfall, last quarter (weeks ending Monday 00:00 UTC): leads in each stage, and the week''s moves'
+\echo '== Weekly pipeline waterfall, June to August (weeks ending Monday 00:00 UTC): leads in each stage, and the week''s moves'
 \echo '   in: moves into the stage; up / down: moves out to a higher / lower stage; out: exits (recycled, disqualified, lost)'
 WITH weekly AS (
     SELECT pipeline(lead_id, stage_label::lead_stage, changed_at,
@@ -28,7 +28,7 @@ FROM weekly, pipeline_rows(weekly.p) r
 GROUP BY r.at
 ORDER BY r.at;
 \echo
-\echo '== MQL -> SQL within 30 days, cohorts of last quarter by month of MQL, as the data stood on 2026-09-01'
+\echo '== MQL -> SQL within 30 days, the cohorts of the last three months by month of MQL, as the data stood on 2026-09-01'
 \echo '   naive: converted so far / cohort (young leads look worse); Kaplan-Meier: leads not converted yet are censored at their age;'
 \echo '   hindsight: the same rate from the whole export, which the analyst on 2026-09-01 could not see'
 WITH first_mql AS (
