@@ -31,7 +31,7 @@ COMMENT ON TYPE attribution IS
     'multi-touch attribution: the model and its arguments, the conversions, and per channel its credit (exact units of 10^-12 conversion) and leads touched';
 
 CREATE FUNCTION attribution_final(internal) RETURNS attribution
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION attribution_combine(internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT align_partial_merge_support;
@@ -39,7 +39,7 @@ CREATE FUNCTION attribution_serialize(internal) RETURNS bytea
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION attribution_deserialize(bytea, internal) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION attribution_final(internal) IS 'attribution() final: walk each lead in time order, credit its conversion';
+COMMENT ON FUNCTION attribution_final(internal) IS 'attribution() final: walk each lead in time order, credit its conversion (channels printed by their type''s output: STABLE)';
 COMMENT ON FUNCTION attribution_combine(internal, internal) IS 'attribution() combine: concatenate rows';
 COMMENT ON FUNCTION attribution_serialize(internal) IS 'attribution() partial state to bytea';
 COMMENT ON FUNCTION attribution_deserialize(bytea, internal) IS 'attribution() partial state from bytea';
