@@ -870,7 +870,10 @@ CheckAttribution(const Attribution *a, const AttrReader *r)
 			BadAttr(r, "bad channel");
 		if (i > 0 && CompareChannels(&a->ch[i - 1], c) >= 0)
 			BadAttr(r, "channels out of order or repeated");
+		/* each term is at most the total: the sum cannot overflow before it passes */
 		sum += c->units;
+		if (sum > (int128) a->conversions * ATTR_UNIT)
+			BadAttr(r, "the credit does not sum to the conversions");
 	}
 	if (sum != (int128) a->conversions * ATTR_UNIT)
 		BadAttr(r, "the credit does not sum to the conversions");
