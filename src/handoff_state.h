@@ -67,4 +67,23 @@ extern void HSCheckStageRows(const HSState *st, Oid stage_enum, int32 codes, con
 extern void HSWalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg),
 						void *arg);
 
+/*
+ * The row store of attribution (attribution.c): rows of owners (channels:
+ * owner number + 1, 0 = NULL; ranks once walked) and lead_stage rows
+ * (HS_STAGE_ROW | stage code), which sort after the owner rows of their
+ * time.  A new store in cxt of owners of owner_type; a touch row (the
+ * owner's hash and value; NULL: owner_null); the serialized form read
+ * back; the owners ranked in value order (as the walk sees them), their
+ * values by rank in by_rank (NULL: not wanted), their number returned;
+ * their number; their type.
+ */
+#define HS_STAGE_ROW	((uint64) 1 << 40)
+extern HSState *HSNewTouchRows(MemoryContext cxt, Oid owner_type, Oid owner_collation);
+extern void HSAddTouchRow(HSState *st, uint64 lead, TimestampTz at, bool owner_null,
+						  uint64 owner_hash, Datum owner, int16 typlen, bool typbyval);
+extern HSState *HSDeserializeTouchRows(StringInfo msg, MemoryContext cxt, bool allow_raw);
+extern int32 HSRankOwners(HSState *st, Datum *by_rank);
+extern int32 HSOwnerCount(const HSState *st);
+extern Oid	HSOwnerType(const HSState *st);
+
 #endif							/* ALIGN_HANDOFF_STATE_H */

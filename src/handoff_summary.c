@@ -143,6 +143,8 @@ struct HSState
 	/* stage_stays: the enum ladder (InvalidOid: lead_stage) and its number of codes */
 	Oid			stage_enum;
 	int32		stage_codes;
+	/* attribution: owners (channels) and lead_stage rows (HS_STAGE_ROW | code) */
+	bool		stage_rows;
 	/* the work_calendar durations are measured in (NULL: wall-clock time), as stored */
 	struct varlena *calendar;
 };
@@ -978,7 +980,7 @@ AppendTo(const HSEvent *e, void *arg)
 	AppendTarget *t = (AppendTarget *) arg;
 	uint64		owner = e->owner;
 
-	if (t->owner_map != NULL && owner != 0)
+	if (t->owner_map != NULL && owner != 0 && !(owner & HS_STAGE_ROW))
 		owner = (uint64) t->owner_map[owner - 1] + 1;
 	AddEvent(t->st, e->lead, e->at, owner);
 }
@@ -1009,7 +1011,7 @@ HSCombine(HSState *a, const HSState *b)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid handoff_summary state: owners of different types")));
-	if (a->stage_enum != b->stage_enum)
+	if (a->stage_enum != b->stage_enum || a->stage_rows != b->stage_rows)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid stage_stays state: stages of different ladders")));
@@ -1051,6 +1053,7 @@ HSNewLike(const HSState *b, MemoryContext cxt)
 	st->owner_collation = b->owner_collation;
 	st->stage_enum = b->stage_enum;
 	st->stage_codes = b->stage_codes;
+	st->stage_rows = b->stage_rows;
 	if (b->calendar != NULL)
 		st->calendar = CalendarCopy(cxt, b->calendar);
 	return st;
@@ -1262,8 +1265,15 @@ SendRowsPacked(const HSState *st, StringInfo buf)
 static void
 AddCheckedRow(HSState *st, uint64 lead, TimestampTz at, uint64 owner, int32 nowners)
 {
-	if (OidIsValid(st->owner_type) ? owner > (uint64) nowners
-		: (owner < 1 || owner > (uint64) st->stage_codes))
+	if (st->stage_rows && (owner & HS_STAGE_ROW))
+	{
+		uint64		code = owner & ~HS_STAGE_ROW;
+
+		if (code < 1 || code > (uint64) st->stage_codes)
+			CorruptState("row of an unknown stage");
+	}
+	else if (OidIsValid(st->owner_type) ? owner > (uint64) nowners
+			 : (owner < 1 || owner > (uint64) st->stage_codes))
 		CorruptState("row of an unknown owner");
 	if (TIMESTAMP_NOT_FINITE(at))
 		CorruptState("row of an infinite time");
@@ -1505,8 +1515,8 @@ GetStageLadder(HSState *st, StringInfo msg, int encoding)
  * of the state's (stage_stays: no owners, no owner type, stage codes).  Raw
  * owners are read only when allow_raw: never from hostile input.
  */
-HSState *
-HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
+static HSState *
+DeserializeState(StringInfo msg, MemoryContext cxt, bool allow_raw, bool stage_rows)
 {
 	HSState    *st;
 	int64		sla_us;
@@ -1541,6 +1551,7 @@ HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
 	if (sla_us < 0)
 		CorruptState("negative sla");
 	st = NewState(cxt, sla_us, has_into);
+	st->stage_rows = stage_rows;
 	st->into = pq_getmsgint(msg, 4);
 	if (version == HS_SERIAL_VERSION)
 		st->calendar = GetCalendar(msg, cxt);
@@ -1783,7 +1794,7 @@ GatherRows(const HSState *st, HSEvent *dst, const HSEvent *src, int64 n)
 		memcpy(dst, src, n * sizeof(HSEvent));
 	if (st->nowners > 0)
 		for (int64 i = 0; i < n; i++)
-			if (dst[i].owner != 0)
+			if (dst[i].owner != 0 && !(dst[i].owner & HS_STAGE_ROW))
 				dst[i].owner = st->owners[dst[i].owner - 1].rank;
 }
 
@@ -2336,4 +2347,73 @@ void
 HSWalkLeads(HSState *st, void (*walk) (const HSEvent *ev, int64 n, void *arg), void *arg)
 {
 	WalkLeads(st, walk, arg);
+}
+
+/* See handoff_state.h. */
+HSState *
+HSDeserializeFrom(StringInfo msg, MemoryContext cxt, bool allow_raw)
+{
+	return DeserializeState(msg, cxt, allow_raw, false);
+}
+
+/* ---------- the row store of owners and stage rows (attribution.c) ---------- */
+
+/* See handoff_state.h. */
+HSState *
+HSNewTouchRows(MemoryContext cxt, Oid owner_type, Oid owner_collation)
+{
+	HSState    *st = NewState(cxt, 0, false);
+
+	st->owner_type = owner_type;
+	st->owner_collation = owner_collation;
+	st->stage_rows = true;
+	return st;
+}
+
+/* See handoff_state.h. */
+void
+HSAddTouchRow(HSState *st, uint64 lead, TimestampTz at, bool owner_null, uint64 owner_hash,
+			  Datum owner, int16 typlen, bool typbyval)
+{
+	uint64		number = 0;
+
+	if (!owner_null)
+		number = (uint64) NoteOwner(st, owner_hash, owner, typlen, typbyval) + 1;
+	AddEvent(st, lead, at, number);
+}
+
+/* See handoff_state.h. */
+HSState *
+HSDeserializeTouchRows(StringInfo msg, MemoryContext cxt, bool allow_raw)
+{
+	HSState    *st = DeserializeState(msg, cxt, allow_raw, true);
+
+	if (!OidIsValid(st->owner_type) || OidIsValid(st->stage_enum) || st->has_into)
+		CorruptState("not a row store of touches and stages");
+	return st;
+}
+
+/* See handoff_state.h. */
+int32
+HSRankOwners(HSState *st, Datum *by_rank)
+{
+	RankOwners(st);
+	if (by_rank != NULL)
+		for (int32 o = 0; o < st->nowners; o++)
+			by_rank[st->owners[o].rank - 1] = st->owners[o].value;
+	return st->nowners;
+}
+
+/* See handoff_state.h. */
+int32
+HSOwnerCount(const HSState *st)
+{
+	return st->nowners;
+}
+
+/* See handoff_state.h. */
+Oid
+HSOwnerType(const HSState *st)
+{
+	return st->owner_type;
 }

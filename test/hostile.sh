@@ -61,6 +61,9 @@ PGOPTIONS=$hostile_path psql -X -q -d $db -c '\copy public.calendars TO STDOUT (
 PGOPTIONS=$hostile_path psql -X -q -d $db -c '\copy public.stored_pipeline TO STDOUT (FORMAT binary)' |
     PGOPTIONS=$hostile_path psql -X -q -v ON_ERROR_STOP=1 -d $db -c '\copy public.copied_pipelines FROM STDIN (FORMAT binary)' \
     || fail "binary COPY of pipelines failed"
+PGOPTIONS=$hostile_path psql -X -q -d $db -c '\copy public.stored_attribution TO STDOUT (FORMAT binary)' |
+    PGOPTIONS=$hostile_path psql -X -q -v ON_ERROR_STOP=1 -d $db -c '\copy public.copied_attributions FROM STDIN (FORMAT binary)' \
+    || fail "binary COPY of attributions failed"
 as_super_hostile -c 'ALTER EXTENSION align UPDATE' >/dev/null || fail "ALTER EXTENSION UPDATE failed"
 hit=$(marker)
 [ -z "$hit" ] || fail "align called planted functions: $hit"
@@ -72,7 +75,7 @@ missing=$(as_super -At -c "
     SELECT string_agg(DISTINCT p.proname, ', ')
     FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
     JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'align'
-    WHERE p.proname !~ '(_trans|_combine|_serialize|_deserialize|_recv|_support|_guard|window_funnel_final|window_funnel_enum_final|handoff_summary_final|stage_stays_final|pipeline_final|stages_at_final)$'
+    WHERE p.proname !~ '(_trans|_combine|_serialize|_deserialize|_recv|_support|_guard|window_funnel_final|window_funnel_enum_final|handoff_summary_final|stage_stays_final|pipeline_final|stages_at_final|attribution_final)$'
       AND position('public.' || p.proname || '(' IN \$w\$$(cat "$HOSTILE/workload.sql")\$w\$) = 0")
 [ -z "$missing" ] || fail "test/hostile/workload.sql does not call: $missing"
 calls=$(grep -oE 'public\.[a-z_]+\(' "$HOSTILE/workload.sql" | wc -l)

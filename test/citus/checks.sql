@@ -273,3 +273,30 @@ FROM plan_of($q$SELECT lead_id, pipeline(lead_id, stage, at, '2026-01-05', '2026
 -- true lead: stages_at GROUP BY lead_id runs whole on the shards
 SELECT p ~ 'stages_at\(' AND p !~ 'worker_partial_agg|coord_combine_agg'
 FROM plan_of($q$SELECT lead_id, stages_at(stage, at, '{2026-03-01}') FROM @hist@ GROUP BY lead_id$q$) p
+
+-- ---------------------------------------------------------------------------
+-- attribution (issue 16): an internal state, so Citus gathers the rows on
+-- the coordinator, or, grouped by the distribution column, runs it whole on
+-- the shards.  rollup(attribution) has a concrete state (attribution, exact
+-- text I/O), so Citus may push it down.  Touches: the rows of owners other
+-- than the first (stage NULL), credited per channel.
+
+-- same: attribution(bigint lead) linear, as rows
+SELECT r.* FROM attribution_rows((SELECT attribution(lead_id, at, channel, CASE WHEN event_id % 3 = 0 THEN NULL ELSE stage END,
+                                                      'opportunity') FROM @hist@)) r
+-- same: attribution(text lead) u_shaped, GROUP BY cohort month
+SELECT date_trunc('month', cohort), attribution(lead_text, at, channel, CASE WHEN event_id % 3 = 0 THEN NULL ELSE stage END,
+                                                'customer', 'u_shaped')
+FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY 1 ORDER BY 1
+-- same: attribution time_decay with a lookback
+SELECT attribution(lead_id, at, owner, CASE WHEN event_id % 2 = 0 THEN NULL ELSE stage END, 'sql', 'time_decay',
+                   '30 days', '3 days') FROM @hist@
+-- same: attribution over no rows
+SELECT attribution(lead_id, at, channel, stage, 'opportunity') IS NULL FROM @hist@ WHERE false
+-- same: rollup(attribution) of per-channel attributions
+SELECT rollup(a) FROM (SELECT attribution(lead_id, at, owner, CASE WHEN event_id % 3 = 0 THEN NULL ELSE stage END,
+                                          'opportunity', 'w_shaped') AS a
+                       FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY channel) x
+-- true lead: attribution GROUP BY lead_id runs whole on the shards
+SELECT p ~ 'attribution\(' AND p !~ 'worker_partial_agg|coord_combine_agg'
+FROM plan_of($q$SELECT lead_id, attribution(lead_id, at, channel, stage, 'opportunity') FROM @hist@ GROUP BY lead_id$q$) p

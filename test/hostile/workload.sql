@@ -232,6 +232,28 @@ SELECT public.stages_at(stage, at, ARRAY[timestamptz '2026-01-02'])::text, publi
 FROM public.big GROUP BY lead OPERATOR(pg_catalog.%) 7;
 RESET max_parallel_workers_per_gather;
 
+-- attribution (every overload, serial and parallel), its I/O, rollup and rows;
+-- touches are the rows of owner rep0 (their stage NULL), the rest stage rows
+CREATE TABLE public.stored_attribution AS
+SELECT public.attribution(lead, at, owner, CASE WHEN owner OPERATOR(pg_catalog.=) 'rep0' THEN NULL ELSE stage END,
+                          'opportunity') AS a,
+       public.attribution(lead::text, at, lead OPERATOR(pg_catalog.%) 4, stage, 'mql', 'u_shaped') AS b,
+       public.attribution(lead, at, owner, stage, 'sql', 'time_decay', interval '30 days') AS c,
+       public.attribution(lead, at, owner, stage, 'sql', 'time_decay', NULL, interval '2 days') AS d,
+       public.attribution(lead, at, owner, stage, 'customer', 'full_path', NULL, NULL,
+                          ARRAY[1, 2, 3, 4, 5]::float8[]) AS e
+FROM public.ev;
+SELECT a::text::public.attribution::text, public.attribution_in(public.attribution_out(b))::text,
+       public.attribution_send(c), public.attribution_add(a, a)::text, d::text, e::text
+FROM public.stored_attribution;
+SELECT r.* FROM public.stored_attribution, public.attribution_rows(a) r;
+SELECT public.rollup(x)::text
+FROM (SELECT public.attribution(lead, at, owner, stage, 'opportunity', 'w_shaped') AS x
+      FROM public.ev GROUP BY lead OPERATOR(pg_catalog.%) 3) y;
+SET max_parallel_workers_per_gather = 2;
+SELECT public.attribution(lead, at, owner, stage, 'opportunity', 'last_touch')::text FROM public.big;
+RESET max_parallel_workers_per_gather;
+
 -- work_calendar: I/O, operators, hashing (GROUP BY), support functions, the arithmetic
 CREATE TABLE public.calendars (team text, cal public.work_calendar);
 INSERT INTO public.calendars VALUES
@@ -267,3 +289,4 @@ CREATE TABLE public.copied (LIKE public.stored);
 CREATE TABLE public.copied_stages (s public.lead_stage);
 CREATE TABLE public.copied_calendars (LIKE public.calendars);
 CREATE TABLE public.copied_pipelines (LIKE public.stored_pipeline);
+CREATE TABLE public.copied_attributions (LIKE public.stored_attribution);

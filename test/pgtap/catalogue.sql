@@ -27,10 +27,11 @@ SELECT is_empty($$SELECT signature FROM align_functions
                                                  OR signature LIKE 'enum\_%'
                                                  OR signature ~ '^handoff_state_(in|out|recv|send)\('
                                                  OR signature ~ '^pipeline_(trans|final)\('
+                                                 OR signature = 'attribution_final(internal)'
                                                  OR signature = 'try_stage(text,anyelement)'
                                                  OR signature LIKE 'ladder\_outcome\_valid(%'
                                             THEN 's' ELSE 'i' END$$,
-                'every plain align function over stages is IMMUTABLE, STABLE where it reads an enum''s labels (ladder_outcome''s check too), a setting (pipeline''s grid: TimeZone) or a type name, VOLATILE where it runs DDL (or is a trigger)');
+                'every plain align function over stages is IMMUTABLE, STABLE where it reads an enum''s labels (ladder_outcome''s check too), a setting (pipeline''s grid: TimeZone) or a type name (attribution''s channels, printed by their type), VOLATILE where it runs DDL (or is a trigger)');
 SELECT is_empty($$SELECT signature FROM align_functions
                   WHERE prokind = 'f' AND NOT proisstrict AND signature LIKE 'lead_stage%'$$,
                 'every lead_stage support function is STRICT');
@@ -86,7 +87,7 @@ SELECT set_eq($$SELECT p.proname::text FROM align_functions f JOIN pg_proc p ON 
 SELECT set_eq($$SELECT DISTINCT p.proname::text FROM align_functions f JOIN pg_proc p ON p.oid = f.oid
                 WHERE f.prokind = 'a'$$,
               ARRAY['min', 'max', 'funnel', 'funnel_as_of', 'rollup', 'window_funnel', 'handoff_summary', 'stage_stays',
-                    'pipeline', 'stages_at'],
+                    'pipeline', 'stages_at', 'attribution'],
               'the aggregates');
 
 SELECT * FROM finish();
