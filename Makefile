@@ -29,7 +29,8 @@ OBJS = \
 	src/spool.o \
 	src/calendar.o \
 	src/conversion_curve.o \
-	src/pipeline.o
+	src/pipeline.o \
+	src/engagement.o
 
 SQL_PARTS = \
 	src/header.sql \
@@ -54,6 +55,7 @@ SQL_PARTS = \
 	src/funnel_calendar.sql \
 	src/funnel_as_of.sql \
 	src/pipeline.sql \
+	src/engagement.sql \
 	src/callerless.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
@@ -78,7 +80,8 @@ UPDATE_0_2_0_PARTS = \
 	src/try_stage.sql \
 	src/ladder_outcome.sql \
 	src/window_calendar.sql \
-	src/pipeline.sql
+	src/pipeline.sql \
+	src/engagement.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the
