@@ -58,6 +58,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/timestamp.h"
 #include "windowapi.h"
 
 #include "align.h"
@@ -281,7 +282,7 @@ ReadParams(FunctionCallInfo fcinfo, const char *fname, Params *p,
 	if (has_half_life)
 	{
 		us = IntervalArgMicroseconds(DatumGetIntervalP(half_life),
-									 psprintf("%s() half_life", fname),
+									 "engagement_score() half_life",
 									 "Pass how long a touch takes to lose half its weight, e.g. interval '7 days'.");
 		if (us == 0)
 			ereport(ERROR,
