@@ -114,6 +114,38 @@ FROM (SELECT DISTINCT ON (lead) lead, at,
 JOIN LATERAL (SELECT engagement_score(u.kind, u.at, x.at, w) AS a
               FROM eng_touch u, eng_weights WHERE u.lead = x.lead) y ON true;
 
+-- 3b. in working time (the last argument, a work_calendar): ages and the
+-- half-life count only working hours.  The reference measures working time
+-- with working_seconds(), align's calendar arithmetic, tested on its own
+-- (sql/calendar.sql); the score's own arithmetic is what is checked here.
+CREATE TABLE eng_cal AS SELECT 'mon-fri 09:00-17:30; tz Europe/Berlin; closed 2026-05-01'::work_calendar AS cal;
+SELECT count(*) AS leads, count(*) FILTER (WHERE eng_rel(s, o) > 1e-9) AS differ
+FROM (SELECT lead, engagement_score(kind, at, timestamptz '2026-07-01 00:00+00', w, interval '20 hours', 0.1, cal) AS s
+      FROM eng_touch, eng_weights, eng_cal GROUP BY lead) a
+JOIN (SELECT lead, coalesce(sum(eng_weight(kind, w, 0.1)
+                     * CASE WHEN working_seconds(cal, at, timestamptz '2026-07-01 00:00+00') / (20 * 3600) > 1000 THEN 0
+                            ELSE power(2::float8, -working_seconds(cal, at, timestamptz '2026-07-01 00:00+00') / (20 * 3600)) END)
+                     FILTER (WHERE at <= timestamptz '2026-07-01 00:00+00'), 0) AS o
+      FROM eng_touch, eng_weights, eng_cal GROUP BY lead) b USING (lead);
+SELECT count(*) AS rows_, count(*) FILTER (WHERE eng_rel(s, o) > 1e-9 OR (s IS NULL) <> (o IS NULL)) AS differ
+FROM (SELECT t.lead, t.at,
+             engagement_score(t.kind, t.at, w, interval '4 hours', 0, cal) OVER (PARTITION BY t.lead ORDER BY t.at) AS s,
+             CASE WHEN t.at IS NOT NULL THEN
+               (SELECT sum(eng_weight(u.kind, w, 0)
+                           * CASE WHEN working_seconds(cal, u.at, t.at) / (4 * 3600) > 1000 THEN 0
+                                  ELSE power(2::float8, -working_seconds(cal, u.at, t.at) / (4 * 3600)) END)
+                FROM eng_touch u WHERE u.lead = t.lead AND u.at <= t.at) END AS o
+      FROM eng_touch t, eng_weights, eng_cal WHERE t.lead <= 400) x;
+-- a NULL calendar is wall clock: the same numbers as without one
+SELECT count(*) FILTER (WHERE a IS DISTINCT FROM b) AS differ
+FROM (SELECT engagement_score(kind, at, timestamptz '2026-07-01 00:00+00', w, interval '7 days', 0, NULL) AS a,
+             engagement_score(kind, at, timestamptz '2026-07-01 00:00+00', w) AS b
+      FROM eng_touch, eng_weights GROUP BY lead) x;
+SELECT count(*) FILTER (WHERE a IS DISTINCT FROM b) AS differ
+FROM (SELECT engagement_score(kind, at, w, interval '7 days', 0, NULL) OVER (PARTITION BY lead ORDER BY at) AS a,
+             engagement_score(kind, at, w) OVER (PARTITION BY lead ORDER BY at) AS b
+      FROM eng_touch, eng_weights) x;
+
 -- 4. a forced parallel plan: Partial Aggregate and Gather, the serial answer
 CREATE TABLE eng_serial AS
 SELECT lead % 7 AS g, engagement_score(kind, at, timestamptz '2026-07-01 00:00+00', w) AS s
@@ -147,7 +179,7 @@ RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
 
--- 5. a tiny memory budget changes nothing: the state is seven numbers
+-- 5. a tiny memory budget changes nothing: the state is eight numbers
 CREATE TABLE eng_by_lead AS
 SELECT lead, engagement_score(kind, at, timestamptz '2026-07-01 00:00+00', w) AS s
 FROM eng_touch, eng_weights GROUP BY lead;
@@ -179,6 +211,14 @@ SELECT engagement_score(kind, at, timestamptz '2026-07-01 00:00+00', jsonb_build
 SELECT engagement_score(kind, at, CASE WHEN kind IS NULL THEN NULL ELSE now() END, '{}'::jsonb) FROM eng_touch WHERE lead = 3;
 SELECT engagement_score(kind, at, '{}'::jsonb, at - timestamptz '2025-01-01 00:00+00') OVER (ORDER BY at)
 FROM eng_touch WHERE lead = 3;
+-- calendars that differ in a group or partition
+SELECT engagement_score(kind, at, timestamptz '2026-07-01 00:00+00', '{}'::jsonb, interval '1 day', 0,
+                        CASE WHEN kind IS NULL THEN NULL ELSE 'mon-fri 09:00-17:00; tz UTC'::work_calendar END)
+FROM eng_touch WHERE lead = 3;
+SELECT engagement_score(kind, at, '{}'::jsonb, interval '1 day', 0,
+                        CASE WHEN kind IS NULL THEN 'mon 09:00-17:00; tz UTC'::work_calendar
+                             ELSE 'mon-fri 09:00-17:00; tz UTC' END) OVER (ORDER BY at)
+FROM eng_touch WHERE lead = 3;
 -- rows out of time order in a partition
 SELECT engagement_score(kind, at, '{}'::jsonb) OVER (ORDER BY at DESC) FROM eng_touch WHERE lead = 3;
 -- times outside align's range
@@ -189,6 +229,6 @@ SELECT engagement_score(kind, at, timestamptz '2026-07-01', '{"a": 1e308}'::json
 FROM (VALUES ('a', timestamptz '2026-07-01'), ('a', '2026-07-01')) AS t(kind, at);
 -- states that are not engagement_score states
 SELECT engagement_score_final('{1, 2}');
-SELECT engagement_score_final('{5, 0, 0, 0, 0, 0, 0}');
-SELECT engagement_score_combine('{1, 2, 0, 0, 604800000000, 0, 1}', '{1, 2, 0, 0, 3600000000, 0, 1}');
+SELECT engagement_score_final('{5, 0, 0, 0, 0, 0, 0, -1}');
+SELECT engagement_score_combine('{1, 2, 0, 0, 604800000000, 0, 1, -1}', '{1, 2, 0, 0, 3600000000, 0, 1, -1}');
 \set VERBOSITY default

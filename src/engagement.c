@@ -14,23 +14,30 @@
  * read by align's one interval rule (interval_rule.c) and must be
  * positive.
  *
+ * With a work_calendar (the last argument; NULL: none), as_of - at and
+ * half_life are working time: a touch does not fade over a weekend.  Ages
+ * are then differences of working-time levels (CalendarLevel), exact in
+ * microseconds.
+ *
  * The aggregate, engagement_score(kind, at, as_of, weights[, half_life[,
- * default_weight]]), takes as_of, weights, half_life and default_weight
- * as parameters that must be the same on every row of a group (22023);
- * a NULL among them on every row gives NULL.  Since as_of is fixed, every
+ * default_weight[, cal]]]), takes as_of, weights, half_life,
+ * default_weight and the calendar as parameters that must be the same on
+ * every row of a group (22023); a NULL as_of, weights, half_life or
+ * default_weight on every row gives NULL.  Since as_of is fixed, every
  * touch's term is computed directly at as_of (no rescaling), and partial
  * states merge by adding their sums.  The state is a float8[] (a concrete
  * type, so Citus can push the partial aggregate down): the sums are
  * compensated (Neumaier), so the result does not depend on the row order
  * or the split into partial states but in the rarest last-bit cases.  The
- * weights are compared through a 53-bit hash of the jsonb (jsonb
- * equality: 1 and 1.0 are the same weight); the parsed weights are cached
- * per call site, keyed by the jsonb's bytes.  The state is a fixed few
- * numbers: it never needs align.memory_budget, so it never spills.
+ * weights are compared through a 53-bit hash of the jsonb (jsonb equality:
+ * 1 and 1.0 are the same weight), the calendar through one of its
+ * canonical bytes; the parsed weights are cached per call site, keyed by
+ * the jsonb's bytes.  The state is a fixed few numbers: it never needs
+ * align.memory_budget, so it never spills.
  *
  * The window function, engagement_score(kind, at, weights[, half_life[,
- * default_weight]]) OVER (PARTITION BY lead ORDER BY at), gives on each row
- * the score as of that row's at over the partition's rows with at <= that
+ * default_weight[, cal]]]) OVER (PARTITION BY lead ORDER BY at), gives on
+ * each row the score as of that row's at over the partition's rows with at <= that
  * at (peers included, whatever the frame clause says: the frame is
  * ignored, as rank() ignores it).  It keeps a running sum relative to a
  * reference time r, A = sum of w * 2^((at - r) / half_life), and returns
@@ -40,7 +47,8 @@
  * which keeps A far from overflow.  O(1) per row; each row is read at most
  * twice.  Rows out of time order are an error (22000); a NULL at gives NULL
  * on its row and adds nothing.  The parameters must be the same on every
- * row of a partition (22023); NULL ones give NULL on every row.
+ * row of a partition (22023); NULL ones (but the calendar) give NULL on
+ * every row.  With a calendar, r and the ages are working-time levels.
  *
  * Terms that underflow are 0 (a touch thousands of half-lives old counts
  * nothing); a score beyond float8 is an error (22003), never inf or NaN.
@@ -54,6 +62,7 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "common/hashfn.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -62,6 +71,7 @@
 #include "windowapi.h"
 
 #include "align.h"
+#include "calendar.h"
 #include "interval_rule.h"
 #include "pg_compat.h"
 
@@ -73,7 +83,8 @@
 #define ST_HALF_LIFE	4		/* half_life, microseconds */
 #define ST_DEFAULT		5		/* default_weight */
 #define ST_WEIGHTS		6		/* the weights' 53-bit hash */
-#define STATE_LEN		7
+#define ST_CALENDAR		7		/* the calendar's 53-bit hash; -1: none */
+#define STATE_LEN		8
 
 #define STATUS_EMPTY	0		/* no row yet */
 #define STATUS_SET		1		/* parameters known, sum running */
@@ -83,8 +94,8 @@
 #define REBASE_HALF_LIVES 64.0
 
 /* The parameters that must be the same on every row, as errors name them. */
-#define AGG_PARAMS		"as_of, weights, half_life and default_weight"
-#define WINDOW_PARAMS	"weights, half_life and default_weight"
+#define AGG_PARAMS		"as_of, weights, half_life, default_weight and calendar"
+#define WINDOW_PARAMS	"weights, half_life, default_weight and calendar"
 
 /* The hint of every weights error. */
 #define WEIGHTS_HINT "Pass a JSON object mapping touch kinds to numbers, e.g. '{\"email_click\": 1, \"web_visit\": 0.5, \"event\": 5}'::jsonb."
@@ -98,9 +109,9 @@ typedef struct KindWeight
 } KindWeight;
 
 /*
- * The parsed weights of the last jsonb seen at a call site, in fn_extra:
- * the jsonb's bytes (to recognise it), its kinds sorted by (length, bytes)
- * and its hash.
+ * What a call site keeps in fn_extra: the parsed weights of the last jsonb
+ * seen (its bytes, to recognise it, its kinds sorted by (length, bytes)
+ * and its hash), and the expanded calendars (calendar.h).
  */
 typedef struct Weights
 {
@@ -110,6 +121,7 @@ typedef struct Weights
 	KindWeight *kinds;
 	int			nkinds;
 	double		hash;			/* 53 bits of jsonb_hash_extended */
+	CalendarCache *calendars;	/* the calendar argument's expanded values */
 } Weights;
 
 /* The parameters every row of a group (or partition) shares. */
@@ -120,6 +132,8 @@ typedef struct Params
 	double		default_weight;
 	double		hash;			/* the weights' hash */
 	Weights    *weights;		/* parsed, in fn_extra */
+	const Calendar *cal;		/* ages in its working time; NULL: wall clock */
+	double		cal_id;			/* the calendar's 53-bit hash; -1: none */
 } Params;
 
 /* Orders kinds by length, then bytes: jsonb's own order of object keys. */
@@ -263,14 +277,15 @@ KindWeightOf(const Params *p, bool kind_null, Datum kind)
 
 /*
  * Reads the shared parameters (weights, half_life, default_weight, each
- * NULL-flagged; half_life_null with no half_life argument means the
- * default of 7 days) into *p.
+ * NULL-flagged; with no half_life argument the default of 7 days; a NULL
+ * or absent calendar: wall clock) into *p.
  */
 static void
 ReadParams(FunctionCallInfo fcinfo, const char *fname, Params *p,
 		   bool weights_null, Datum weights,
 		   bool has_half_life, bool half_life_null, Datum half_life,
-		   bool has_default, bool default_null, Datum default_weight)
+		   bool has_default, bool default_null, Datum default_weight,
+		   bool cal_null, Datum cal)
 {
 	int64		us;
 
@@ -301,6 +316,26 @@ ReadParams(FunctionCallInfo fcinfo, const char *fname, Params *p,
 				 errhint("Pass the weight of a kind the weights do not name, e.g. 0.")));
 	p->weights = GetWeights(fcinfo, weights, fname);
 	p->hash = p->weights->hash;
+	p->cal = NULL;
+	p->cal_id = -1;
+	if (!cal_null)
+	{
+		struct varlena *c = PG_DETOAST_DATUM_PACKED(cal);
+
+		p->cal = CalendarCached(&p->weights->calendars, fcinfo->flinfo->fn_mcxt, cal);
+		p->cal_id = (double) (hash_bytes_extended((const unsigned char *) VARDATA_ANY(c),
+												  VARSIZE_ANY_EXHDR(c), 0) >> 11);
+	}
+}
+
+/*
+ * Where t lies on the time axis ages are measured on, in microseconds: t
+ * itself, or with a calendar the working time up to t (CalendarLevel).
+ */
+static inline double
+TimeAxis(const Params *p, TimestampTz t)
+{
+	return p->cal == NULL ? (double) t : (double) CalendarLevel(p->cal, t);
 }
 
 /*
@@ -386,7 +421,8 @@ SameParams(const float8 *a, const float8 *b)
 	if (a[ST_STATUS] == STATUS_NULL)
 		return true;
 	return a[ST_AS_OF] == b[ST_AS_OF] && a[ST_HALF_LIFE] == b[ST_HALF_LIFE] &&
-		a[ST_DEFAULT] == b[ST_DEFAULT] && a[ST_WEIGHTS] == b[ST_WEIGHTS];
+		a[ST_DEFAULT] == b[ST_DEFAULT] && a[ST_WEIGHTS] == b[ST_WEIGHTS] &&
+		a[ST_CALENDAR] == b[ST_CALENDAR];
 }
 
 PG_FUNCTION_INFO_V1(engagement_score_trans);
@@ -405,6 +441,7 @@ engagement_score_trans(PG_FUNCTION_ARGS)
 	Params		p;
 	bool		has_half_life = PG_NARGS() > 5;
 	bool		has_default = PG_NARGS() > 6;
+	bool		has_cal = PG_NARGS() > 7;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -418,7 +455,8 @@ engagement_score_trans(PG_FUNCTION_ARGS)
 			   has_half_life, has_half_life && PG_ARGISNULL(5),
 			   has_half_life ? PG_GETARG_DATUM(5) : (Datum) 0,
 			   has_default, has_default && PG_ARGISNULL(6),
-			   has_default ? PG_GETARG_DATUM(6) : (Datum) 0);
+			   has_default ? PG_GETARG_DATUM(6) : (Datum) 0,
+			   !has_cal || PG_ARGISNULL(7), has_cal ? PG_GETARG_DATUM(7) : (Datum) 0);
 	if (PG_ARGISNULL(3))
 		p.null = true;
 	row[ST_STATUS] = p.null ? STATUS_NULL : STATUS_SET;
@@ -428,6 +466,7 @@ engagement_score_trans(PG_FUNCTION_ARGS)
 		row[ST_HALF_LIFE] = p.half_life;
 		row[ST_DEFAULT] = p.default_weight;
 		row[ST_WEIGHTS] = p.hash;
+		row[ST_CALENDAR] = p.cal_id;
 	}
 	if (v[ST_STATUS] == STATUS_EMPTY)
 		memcpy(v, row, sizeof(row));
@@ -437,12 +476,13 @@ engagement_score_trans(PG_FUNCTION_ARGS)
 	if (!p.null && !PG_ARGISNULL(2))
 	{
 		TimestampTz at = CheckTime(PG_GETARG_TIMESTAMPTZ(2), "engagement_score() at");
-		double		age = row[ST_AS_OF] - (double) at;	/* exact: both < 2^53 */
+		TimestampTz as_of = (TimestampTz) row[ST_AS_OF];
 
-		if (age >= 0)
+		/* exact: times and levels are below 2^53 microseconds */
+		if (at <= as_of)
 			CompensatedAdd(&v[ST_SUM], &v[ST_COMP],
 						   KindWeightOf(&p, PG_ARGISNULL(1), PG_GETARG_DATUM(1)) *
-						   exp2(-age / p.half_life));
+						   exp2(-(TimeAxis(&p, as_of) - TimeAxis(&p, at)) / p.half_life));
 	}
 	PG_RETURN_ARRAYTYPE_P(a);
 }
@@ -490,6 +530,7 @@ engagement_score_final(PG_FUNCTION_ARGS)
 #define W_WEIGHTS		2
 #define W_HALF_LIFE		3
 #define W_DEFAULT		4
+#define W_CALENDAR		5
 
 /* The window function's per-partition state (zeroed at each partition). */
 typedef struct EngagementRun
@@ -499,7 +540,8 @@ typedef struct EngagementRun
 	int64		next;			/* position of the next row to add */
 	bool		seen;			/* has a row with an at been added? */
 	TimestampTz latest;			/* the latest at added (time-order check) */
-	TimestampTz ref;			/* the reference time r of the sum */
+	double		ref;			/* the reference time r of the sum, on the
+								 * time axis (TimeAxis) */
 	double		sum;			/* sum of w * 2^((at - r) / half_life) */
 	double		comp;			/* its compensation */
 } EngagementRun;
@@ -516,10 +558,13 @@ CurrentParams(FunctionCallInfo fcinfo, WindowObject winobj, Params *p)
 		WinGetFuncArgCurrent(winobj, W_HALF_LIFE, &hnull) : (Datum) 0;
 	Datum		dw = PG_NARGS() > W_DEFAULT ?
 		WinGetFuncArgCurrent(winobj, W_DEFAULT, &dnull) : (Datum) 0;
+	bool		cnull = true;
+	Datum		cal = PG_NARGS() > W_CALENDAR ?
+		WinGetFuncArgCurrent(winobj, W_CALENDAR, &cnull) : (Datum) 0;
 
 	ReadParams(fcinfo, "engagement_score", p, wnull, weights,
 			   PG_NARGS() > W_HALF_LIFE, hnull, half_life,
-			   PG_NARGS() > W_DEFAULT, dnull, dw);
+			   PG_NARGS() > W_DEFAULT, dnull, dw, cnull, cal);
 }
 
 /* Adds the row at position pos (its at is t, not NULL) to the running sum. */
@@ -532,11 +577,12 @@ AddRow(WindowObject winobj, EngagementRun *run, int64 pos, TimestampTz t)
 												false, &kind_null, &isout);
 	double		h = run->params.half_life;
 	double		weight = KindWeightOf(&run->params, kind_null, kind);
+	double		x = TimeAxis(&run->params, t);
 
 	if (!run->seen)
 	{
 		run->seen = true;
-		run->ref = t;
+		run->ref = x;
 	}
 	else if (t < run->latest)
 	{
@@ -549,16 +595,16 @@ AddRow(WindowObject winobj, EngagementRun *run, int64 pos, TimestampTz t)
 						   timestamptz_to_str(t), first),
 				 errhint("Add ORDER BY at to the window, e.g. engagement_score(...) OVER (PARTITION BY lead ORDER BY at).")));
 	}
-	else if ((double) (t - run->ref) / h > REBASE_HALF_LIVES)
+	else if ((x - run->ref) / h > REBASE_HALF_LIVES)
 	{
-		double		scale = exp2(-(double) (t - run->ref) / h);
+		double		scale = exp2(-(x - run->ref) / h);
 
 		run->sum *= scale;
 		run->comp *= scale;
-		run->ref = t;
+		run->ref = x;
 	}
 	run->latest = t;
-	CompensatedAdd(&run->sum, &run->comp, weight * exp2((double) (t - run->ref) / h));
+	CompensatedAdd(&run->sum, &run->comp, weight * exp2((x - run->ref) / h));
 }
 
 PG_FUNCTION_INFO_V1(engagement_score_window);
@@ -586,10 +632,15 @@ engagement_score_window(PG_FUNCTION_ARGS)
 	else if (cur.null != run->params.null ||
 			 (!cur.null && (cur.half_life != run->params.half_life ||
 							cur.default_weight != run->params.default_weight ||
-							cur.hash != run->params.hash)))
+							cur.hash != run->params.hash ||
+							cur.cal_id != run->params.cal_id)))
 		ReportParamsDiffer(WINDOW_PARAMS, "partition");
 	if (!cur.null)
-		run->params.weights = cur.weights;	/* the same weights, maybe re-parsed */
+	{
+		/* the same weights and calendar, maybe parsed again */
+		run->params.weights = cur.weights;
+		run->params.cal = cur.cal;
+	}
 	if (at_null || cur.null)
 		PG_RETURN_NULL();
 	at = CheckTime(DatumGetTimestampTz(atd), "engagement_score() at");
@@ -622,5 +673,5 @@ engagement_score_window(PG_FUNCTION_ARGS)
 						   timestamptz_to_str(at)),
 				 errhint("Add ORDER BY at to the window, e.g. engagement_score(...) OVER (PARTITION BY lead ORDER BY at).")));
 	PG_RETURN_FLOAT8(CompensatedValue(run->sum, run->comp, "engagement_score") *
-					 exp2(-(double) (at - run->ref) / run->params.half_life));
+					 exp2(-(TimeAxis(&run->params, at) - run->ref) / run->params.half_life));
 }

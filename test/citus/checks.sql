@@ -291,6 +291,10 @@ FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY channel ORDER BY channel
 SELECT lead_id, round(engagement_score(stage::text, at, timestamptz '2026-07-01', '{"mql": 1, "sql": 3}'::jsonb,
                                        interval '3 days')::numeric, 9)
 FROM @hist@ WHERE lead_id % 10 = 0 GROUP BY lead_id ORDER BY lead_id
+-- same: engagement_score in working time
+SELECT round(engagement_score(stage::text, at, timestamptz '2026-07-01', '{"mql": 1, "sql": 3}'::jsonb, interval '16 hours', 0,
+                              'mon-fri 09:00-17:30; tz Europe/Berlin'::work_calendar)::numeric, 6)
+FROM @hist@
 -- true both: engagement_score is pushed to the workers (worker_partial_agg)
 SELECT plan_of($q$SELECT engagement_score(stage::text, at, timestamptz '2026-07-01', '{"mql": 1}'::jsonb) FROM @hist@$q$)
        ~ 'worker_partial_agg\(''public\.engagement_score\(text,timestamp with time zone,timestamp with time zone,jsonb\)''::regprocedure'

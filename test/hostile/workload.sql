@@ -266,7 +266,9 @@ WINDOW w AS (PARTITION BY e.lead ORDER BY e.at) ORDER BY e.lead, e.at LIMIT 20;
 -- its final function on a state, and the window function
 SELECT lead, public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1, "rep2": 0.5}'::jsonb),
        public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1}'::jsonb, interval '1 day'),
-       public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1}'::jsonb, interval '1 day', 0.5)
+       public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1}'::jsonb, interval '1 day', 0.5),
+       public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1}'::jsonb, interval '8 hours', 0,
+                               'mon-fri 09:00-17:00; tz Europe/Berlin'::public.work_calendar)
 FROM public.ev GROUP BY lead ORDER BY lead LIMIT 5;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -275,9 +277,11 @@ SELECT public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1,
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
-SELECT public.engagement_score_final('{1, 2.5, 0, 0, 604800000000, 0, 0}'::float8[]);
+SELECT public.engagement_score_final('{1, 2.5, 0, 0, 604800000000, 0, 0, -1}'::float8[]);
 SELECT lead, at, public.engagement_score(owner, at, '{"rep1": 1, "rep2": 0.5}'::jsonb) OVER w,
-       public.engagement_score(owner, at, '{"rep1": 1}'::jsonb, interval '2 days', 0.1) OVER w
+       public.engagement_score(owner, at, '{"rep1": 1}'::jsonb, interval '2 days', 0.1) OVER w,
+       public.engagement_score(owner, at, '{"rep1": 1}'::jsonb, interval '8 hours', 0,
+                               'mon-fri 09:00-17:00; tz Europe/Berlin'::public.work_calendar) OVER w
 FROM public.ev WINDOW w AS (PARTITION BY lead ORDER BY at) ORDER BY lead, at LIMIT 20;
 
 -- targets of the binary COPY (funnel_send/funnel_recv, lead_stage_send/lead_stage_recv) test/hostile.sh runs
