@@ -55,7 +55,6 @@
  */
 #include "postgres.h"
 
-#include <errno.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -177,7 +176,6 @@ WeightValue(const char *fname, const JsonbValue *v, const char *kind, int len)
 	if (v->type != jbvNumeric)
 		ReportWeights(fname, psprintf("The weight of \"%.*s\" is not a number.", len, kind));
 	text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
-	errno = 0;
 	w = strtod(text, &end);
 	if (*end != '\0' || isinf(w) || isnan(w))
 		ReportWeights(fname, psprintf("The weight of \"%.*s\", %s, is beyond float8.", len, kind, text));
