@@ -30,7 +30,8 @@ OBJS = \
 	src/calendar.o \
 	src/conversion_curve.o \
 	src/pipeline.o \
-	src/attribution.o
+	src/attribution.o \
+	src/engagement.o
 
 SQL_PARTS = \
 	src/header.sql \
@@ -56,6 +57,7 @@ SQL_PARTS = \
 	src/funnel_as_of.sql \
 	src/pipeline.sql \
 	src/attribution.sql \
+	src/engagement.sql \
 	src/callerless.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
@@ -81,7 +83,8 @@ UPDATE_0_2_0_PARTS = \
 	src/ladder_outcome.sql \
 	src/window_calendar.sql \
 	src/pipeline.sql \
-	src/attribution.sql
+	src/attribution.sql \
+	src/engagement.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the

@@ -300,3 +300,26 @@ SELECT rollup(a) FROM (SELECT attribution(lead_id, at, owner, CASE WHEN event_id
 -- true lead: attribution GROUP BY lead_id runs whole on the shards
 SELECT p ~ 'attribution\(' AND p !~ 'worker_partial_agg|coord_combine_agg'
 FROM plan_of($q$SELECT lead_id, attribution(lead_id, at, channel, stage, 'opportunity') FROM @hist@ GROUP BY lead_id$q$) p
+-- engagement_score (issue 16): concrete arguments and a float8[] state, so
+-- Citus pushes the partial sums down and adds them on the coordinator.  The
+-- stage changes stand in for touches (kind: the stage's text).  The sums
+-- are float8, added in another order across shards: compared to 6 decimals.
+
+-- same: engagement_score as of a time
+SELECT round(engagement_score(stage::text, at, timestamptz '2026-07-01', '{"mql": 1, "sql": 3, "opportunity": 5}'::jsonb)::numeric, 6)
+FROM @hist@
+-- same: engagement_score with half_life and default_weight GROUP BY channel
+SELECT channel, round(engagement_score(stage::text, at, timestamptz '2026-09-01', '{"mql": 1, "customer": 10}'::jsonb,
+                                       interval '30 days', 0.5)::numeric, 6)
+FROM @hist@ WHERE lead_id IS NOT NULL GROUP BY channel ORDER BY channel
+-- same: engagement_score GROUP BY lead_id (every 10th lead)
+SELECT lead_id, round(engagement_score(stage::text, at, timestamptz '2026-07-01', '{"mql": 1, "sql": 3}'::jsonb,
+                                       interval '3 days')::numeric, 9)
+FROM @hist@ WHERE lead_id % 10 = 0 GROUP BY lead_id ORDER BY lead_id
+-- same: engagement_score in working time
+SELECT round(engagement_score(stage::text, at, timestamptz '2026-07-01', '{"mql": 1, "sql": 3}'::jsonb, interval '16 hours', 0,
+                              'mon-fri 09:00-17:30; tz Europe/Berlin'::work_calendar)::numeric, 6)
+FROM @hist@
+-- true both: engagement_score is pushed to the workers (worker_partial_agg)
+SELECT plan_of($q$SELECT engagement_score(stage::text, at, timestamptz '2026-07-01', '{"mql": 1}'::jsonb) FROM @hist@$q$)
+       ~ 'worker_partial_agg\(''public\.engagement_score\(text,timestamp with time zone,timestamp with time zone,jsonb\)''::regprocedure'

@@ -284,6 +284,28 @@ SELECT e.lead, e.at, public.handoff_gap(e.at, e.owner, c.cal) OVER w,
 FROM public.ev e LEFT JOIN public.calendars c ON c.team OPERATOR(pg_catalog.=) e.owner
 WINDOW w AS (PARTITION BY e.lead ORDER BY e.at) ORDER BY e.lead, e.at LIMIT 20;
 
+-- the engagement score: the aggregate (every form, serial and parallel),
+-- its final function on a state, and the window function
+SELECT lead, public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1, "rep2": 0.5}'::jsonb),
+       public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1}'::jsonb, interval '1 day'),
+       public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1}'::jsonb, interval '1 day', 0.5),
+       public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1}'::jsonb, interval '8 hours', 0,
+                               'mon-fri 09:00-17:00; tz Europe/Berlin'::public.work_calendar)
+FROM public.ev GROUP BY lead ORDER BY lead LIMIT 5;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT public.engagement_score(owner, at, timestamptz '2026-03-01', '{"rep1": 1, "rep2": 0.5}'::jsonb) FROM public.ev;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+SELECT public.engagement_score_final('{1, 2.5, 0, 0, 604800000000, 0, 0, -1}'::float8[]);
+SELECT lead, at, public.engagement_score(owner, at, '{"rep1": 1, "rep2": 0.5}'::jsonb) OVER w,
+       public.engagement_score(owner, at, '{"rep1": 1}'::jsonb, interval '2 days', 0.1) OVER w,
+       public.engagement_score(owner, at, '{"rep1": 1}'::jsonb, interval '8 hours', 0,
+                               'mon-fri 09:00-17:00; tz Europe/Berlin'::public.work_calendar) OVER w
+FROM public.ev WINDOW w AS (PARTITION BY lead ORDER BY at) ORDER BY lead, at LIMIT 20;
+
 -- targets of the binary COPY (funnel_send/funnel_recv, lead_stage_send/lead_stage_recv) test/hostile.sh runs
 CREATE TABLE public.copied (LIKE public.stored);
 CREATE TABLE public.copied_stages (s public.lead_stage);

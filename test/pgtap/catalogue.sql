@@ -82,12 +82,12 @@ SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text
 SELECT set_eq($$SELECT p.proname::text FROM align_functions f JOIN pg_proc p ON p.oid = f.oid
                 WHERE f.prokind = 'w'$$,
               ARRAY['handoff_gap', 'time_in_stage', 'sla_breached', 'handoff_count',
-                    'handoff_gap_hours', 'time_in_stage_hours'],
-              'the handoff-gap functions are WINDOW functions');
+                    'handoff_gap_hours', 'time_in_stage_hours', 'engagement_score'],
+              'the handoff-gap functions and engagement_score''s window form are WINDOW functions');
 SELECT set_eq($$SELECT DISTINCT p.proname::text FROM align_functions f JOIN pg_proc p ON p.oid = f.oid
                 WHERE f.prokind = 'a'$$,
               ARRAY['min', 'max', 'funnel', 'funnel_as_of', 'rollup', 'window_funnel', 'handoff_summary', 'stage_stays',
-                    'pipeline', 'stages_at', 'attribution'],
+                    'pipeline', 'stages_at', 'attribution', 'engagement_score'],
               'the aggregates');
 
 SELECT * FROM finish();
