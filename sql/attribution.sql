@@ -344,3 +344,13 @@ FROM at_bytes, LATERAL (VALUES (b, 'unchanged'),
     (set_byte(b, 61 + 3, 200), 'too many channels'),
     (substring(b from 1 for length(b) - 8), 'a count missing (08P01: the message ends)'),
     (b || '\x00'::bytea, 'a byte too many')) v(x, what);
+
+-- Channels that are unequal but print alike (float8 with extra_float_digits
+-- = 0) are one channel, and a lead touching both counts once in it.
+SET extra_float_digits = 0;
+SELECT r.channel, r.credited, r.leads_touched
+FROM attribution_rows((SELECT attribution(1, t, c, s, 'opportunity')
+                       FROM (VALUES ('2026-01-01'::timestamptz, 0.1::float8, NULL::lead_stage),
+                                    ('2026-01-02', 0.1000000000000001::float8, NULL),
+                                    ('2026-01-03', NULL, 'opportunity')) v(t, c, s))) r;
+RESET extra_float_digits;

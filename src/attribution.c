@@ -425,6 +425,7 @@ typedef struct AttrWalk
 	int128	   *units;			/* per rank */
 	int64	   *leads;			/* per rank: leads touched */
 	int64	   *stamp;			/* per rank: the last lead counted */
+	int64	   *slot;			/* per rank: the lowest rank printing alike */
 	int128		none_units;
 	int64		none_leads;
 	int64		conversions;
@@ -634,8 +635,8 @@ CreditLead(AttrWalk *w, const HSEvent *ev, int64 n)
 			continue;
 		if ((int64) ev[i].owner > w->nchannels)
 			CorruptAttr("row of an unknown channel");
-		Touched(w, (int64) ev[i].owner);
-		w->ranks[ntouch] = (int64) ev[i].owner;
+		Touched(w, w->slot[ev[i].owner]);
+		w->ranks[ntouch] = w->slot[ev[i].owner];
 		w->ats[ntouch++] = ev[i].at;
 	}
 	if (!converted)
@@ -680,6 +681,44 @@ CompareChannels(const void *a, const void *b)
 	return x->kind == AK_VALUE ? strcmp(x->text, y->text) : 0;
 }
 
+/* qsort context: the channels' texts, by rank. */
+static char **sort_texts;
+
+/* qsort: ranks by their text, then by rank. */
+static int
+CompareRankTexts(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+	int			c = strcmp(sort_texts[x], sort_texts[y]);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+/*
+ * Each rank's slot: the lowest rank whose value prints alike (0.1 and
+ * 0.1000000000000001 as float8 with extra_float_digits = 0), so that a
+ * lead touching both counts once for the channel it is reported as.
+ */
+static void
+SlotsByText(AttrWalk *w, char **texts)
+{
+	int64	   *order = palloc((w->nchannels + 1) * sizeof(int64));
+
+	w->slot = palloc((w->nchannels + 1) * sizeof(int64));
+	w->slot[0] = 0;
+	for (int64 r = 1; r <= w->nchannels; r++)
+		order[r - 1] = r;
+	sort_texts = texts;
+	if (w->nchannels > 1)
+		qsort(order, w->nchannels, sizeof(int64), CompareRankTexts);
+	sort_texts = NULL;
+	for (int64 i = 0; i < w->nchannels; i++)
+		w->slot[order[i]] = (i > 0 && strcmp(texts[order[i]], texts[order[i - 1]]) == 0)
+			? w->slot[order[i - 1]] : order[i];
+	pfree(order);
+}
+
 /* Sorts a's channels and merges those of equal kind and text (values that print alike). */
 static void
 CanonicalChannels(Attribution *a)
@@ -715,6 +754,7 @@ attribution_final(PG_FUNCTION_ARGS)
 	AttrWalk	w;
 	Attribution a;
 	Datum	   *values;
+	char	  **texts;
 	Oid			typoutput;
 	bool		typisvarlena;
 
@@ -729,6 +769,17 @@ attribution_final(PG_FUNCTION_ARGS)
 	w.units = palloc0((w.nchannels + 1) * sizeof(int128));
 	w.leads = palloc0((w.nchannels + 1) * sizeof(int64));
 	w.stamp = palloc0((w.nchannels + 1) * sizeof(int64));
+	if (w.nchannels > ATTR_MAX_CHANNELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("attribution over %d channels, more than %d", w.nchannels, ATTR_MAX_CHANNELS),
+				 errhint("Credit a coarser grouping, e.g. the campaign's channel.")));
+	getTypeOutputInfo(HSOwnerType(st->rows), &typoutput, &typisvarlena);
+	texts = palloc((w.nchannels + 1) * sizeof(char *));
+	texts[0] = NULL;
+	for (int32 r = 1; r <= w.nchannels; r++)
+		texts[r] = OidOutputFunctionCall(typoutput, values[r]);
+	SlotsByText(&w, texts);
 	if (HSRowCount(st->rows) > 0)
 		HSWalkLeads(st->rows, WalkAttribution, &w);
 
@@ -737,7 +788,6 @@ attribution_final(PG_FUNCTION_ARGS)
 	a.conversions = w.conversions;
 	a.leads = w.nleads;
 	a.ch = palloc((w.nchannels + 2) * sizeof(AttrChannel));
-	getTypeOutputInfo(HSOwnerType(st->rows), &typoutput, &typisvarlena);
 	for (int32 r = 0; r <= w.nchannels; r++)
 	{
 		AttrChannel *c = &a.ch[a.nchannels];
@@ -745,7 +795,7 @@ attribution_final(PG_FUNCTION_ARGS)
 		if (w.units[r] == 0 && w.leads[r] == 0)
 			continue;
 		c->kind = r == 0 ? AK_NULL : AK_VALUE;
-		c->text = r == 0 ? NULL : OidOutputFunctionCall(typoutput, values[r]);
+		c->text = texts[r];
 		c->units = w.units[r];
 		c->leads = w.leads[r];
 		a.nchannels++;
