@@ -103,6 +103,7 @@ report() {
     metric_row m6_window_funnel "(6) window_funnel, 30-day window" "" ""
     metric_row m7_working_speed_to_lead "(7) speed to lead in working hours, per channel" "" ""
     metric_row m8_pipeline_snapshot "(8) pipeline snapshot: stage counts, 52 weeks" "" ""
+    metric_row m9_attribution "(9) attribution, linear, per campaign" "" ""
 
     echo
     echo "plans: wall clock (ms) with the default settings, forced serial, and the parallel partial plan (2 workers)"
