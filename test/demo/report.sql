@@ -37,3 +37,4 @@ ORDER BY min(stage_rank(furthest));
 \ir handoffs.sql
 \ir business_hours.sql
 \ir pipeline.sql
+\ir attribution.sql
