@@ -232,3 +232,25 @@ SELECT engagement_score_final('{1, 2}');
 SELECT engagement_score_final('{5, 0, 0, 0, 0, 0, 0, -1}');
 SELECT engagement_score_combine('{1, 2, 0, 0, 604800000000, 0, 1, -1}', '{1, 2, 0, 0, 3600000000, 0, 1, -1}');
 \set VERBOSITY default
+
+\i sql/include/sqlstate_of.sql
+-- Two weight objects of 17 kinds that differ in two weights are told apart
+-- (jsonb's own hash, used first, took them as the same).
+WITH o AS (SELECT (SELECT jsonb_object_agg(format('kind_%s', chr(97 + i)), 1) FROM generate_series(0, 16) i) AS a,
+                  (SELECT jsonb_object_agg(format('kind_%s', chr(97 + i)), CASE WHEN i IN (0, 16) THEN 2 ELSE 1 END)
+                   FROM generate_series(0, 16) i) AS b)
+SELECT jsonb_hash_extended(a, 0) = jsonb_hash_extended(b, 0) AS jsonb_hashes_alike,
+       pg_temp.sqlstate_of(format($q$SELECT engagement_score(k, timestamptz '2026-07-01', timestamptz '2026-07-01', w)
+                                      FROM (VALUES ('kind_a', %L::jsonb), ('kind_a', %L::jsonb)) v(k, w)$q$, a, b)) AS mixed
+FROM o;
+-- A huge weight in the window form: the score the aggregate gives (1e300), not 22003.
+SELECT at, engagement_score('a', at, '{"a": 1e300}'::jsonb, interval '1 day') OVER (ORDER BY at) AS running,
+       (SELECT engagement_score('a', t.at, timestamptz '2026-03-02', '{"a": 1e300}'::jsonb, interval '1 day')
+        FROM (VALUES (timestamptz '2026-03-02')) t(at)) AS aggregate_at_last
+FROM (VALUES (timestamptz '2026-01-01'), (timestamptz '2026-03-02')) t(at);
+-- The window form's four-argument call with untyped weights and half-life
+-- is ambiguous beside the aggregate (42725); typed weights settle it.
+SELECT pg_temp.sqlstate_of($q$SELECT engagement_score(k, at, '{"a": 1}', '2 days') OVER (ORDER BY at)
+                              FROM (VALUES ('a', timestamptz '2026-03-02')) t(k, at)$q$) AS untyped;
+SELECT engagement_score(k, at, '{"a": 1}'::jsonb, '2 days') OVER (ORDER BY at) AS typed
+FROM (VALUES ('a', timestamptz '2026-03-02')) t(k, at);

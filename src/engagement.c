@@ -232,8 +232,26 @@ GetWeights(FunctionCallInfo fcinfo, Datum d, const char *fname)
 	}
 	w->nkinds = n;
 	qsort(w->kinds, n, sizeof(KindWeight), KindWeightCmp);
-	w->hash = (double) (DatumGetUInt64(DirectFunctionCall2(jsonb_hash_extended, d,
-														   Int64GetDatum(0))) >> 11);
+	/*
+	 * The hash of the parsed weights, kinds in order: jsonb_hash_extended
+	 * was used first, but it only rotates and XORs, so two objects of 17
+	 * kinds or more with two weights changed could hash alike.
+	 */
+	{
+		uint64		h = 0;
+
+		for (int i = 0; i < n; i++)
+		{
+			double		weight = w->kinds[i].weight == 0 ? 0.0 : w->kinds[i].weight;
+
+			h = hash_combine64(h, hash_bytes_extended((const unsigned char *) w->kinds[i].kind,
+													  w->kinds[i].len, (uint64) w->kinds[i].len));
+			h = hash_combine64(h, hash_bytes_extended((const unsigned char *) &weight,
+													  sizeof(weight), 0));
+		}
+		h = hash_combine64(h, (uint64) n);
+		w->hash = (double) (h >> 11);
+	}
 	w->bytes = palloc(nbytes);
 	memcpy(w->bytes, jb, nbytes);
 	w->nbytes = nbytes;
@@ -593,8 +611,10 @@ AddRow(WindowObject winobj, EngagementRun *run, int64 pos, TimestampTz t)
 						   timestamptz_to_str(t), first),
 				 errhint("Add ORDER BY at to the window, e.g. engagement_score(...) OVER (PARTITION BY lead ORDER BY at).")));
 	}
-	else if ((x - run->ref) / h > REBASE_HALF_LIVES)
+	else if ((x - run->ref) / h > REBASE_HALF_LIVES ||
+			 (weight != 0 && (x - run->ref) / h + log2(fabs(weight)) > 960))
 	{
+		/* far from the reference, or a huge weight: this row is the new one */
 		double		scale = exp2(-(x - run->ref) / h);
 
 		run->sum *= scale;
