@@ -246,15 +246,7 @@ FROM at_big, at_big_whole GROUP BY a;
 RESET align.memory_budget;
 
 -- a parallel plan: partial states in the workers, combined in the leader
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET align.partial_merge_cost = 0;
-CREATE FUNCTION pg_temp.plan_lines(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-BEGIN
-    RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query;
-END $$;
+\i sql/include/parallel_plan.sql
 SELECT count(*) FILTER (WHERE l ~ 'Partial Aggregate') > 0 AS partial_plan,
        count(*) FILTER (WHERE l ~ 'Gather') > 0 AS gather
 FROM pg_temp.plan_lines($$SELECT attribution(lead_id, at, channel, stage, 'opportunity', 'w_shaped') FROM at_big$$) l;

@@ -96,15 +96,7 @@ RESET align.memory_budget;
 
 -- a parallel plan: partial states in the workers, combined in the leader,
 -- with and without spilling (work_mem 64kB)
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET align.partial_merge_cost = 0;
-CREATE FUNCTION pg_temp.plan_lines(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-BEGIN
-    RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query;
-END $$;
+\i sql/include/parallel_plan.sql
 SELECT count(*) > 0 AS partial_plan
 FROM pg_temp.plan_lines($$SELECT stage_stays(lead_id, at, stage) FROM es_events$$) l
 WHERE l ~ 'Partial Aggregate';
