@@ -58,6 +58,8 @@ SQL_PARTS = \
 	src/pipeline.sql \
 	src/attribution.sql \
 	src/engagement.sql \
+	src/handoff_histogram.sql \
+	src/svg.sql \
 	src/callerless.sql
 
 # The update script from 0.1.0 (while 0.2.0 is unreleased): its own part,
@@ -84,7 +86,9 @@ UPDATE_0_2_0_PARTS = \
 	src/window_calendar.sql \
 	src/pipeline.sql \
 	src/attribution.sql \
-	src/engagement.sql
+	src/engagement.sql \
+	src/handoff_histogram.sql \
+	src/svg.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.1.0--0.2.0.sql
 # upgrade/: update scripts align--A--B.sql, and the install script of the

@@ -1,0 +1,4 @@
+-- ---------------------------------------------------------------------------
+-- Pictures: funnel_svg and handoff_svg, self-contained SVG documents
+-- (src/svg.c, src/funnel_svg.c, src/handoff_svg.c)
+-- ---------------------------------------------------------------------------
