@@ -9,13 +9,16 @@
 # in a database of its own, align_demo_page (made anew).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+usage() { echo "usage: bash test/demo.sh [--html FILE] [LEADS]" >&2; exit 2; }
 HTML=
 if [ "${1:-}" = --html ]; then
-    [ $# -ge 2 ] || { echo "usage: bash test/demo.sh [--html FILE] [LEADS]" >&2; exit 2; }
+    [ $# -ge 2 ] || usage
     HTML=$2
     shift 2
 fi
+[ $# -le 1 ] || usage
 LEADS=${1:-${LEADS:-10000}}
+[[ $LEADS =~ ^[1-9][0-9]*$ ]] || usage
 if [ "${ALIGN_USE_RUNNING:-}" = 1 ]; then
     align_psql -d postgres -c 'SET client_min_messages = warning' \
         -c 'DROP DATABASE IF EXISTS align_demo_page' -c 'CREATE DATABASE align_demo_page'

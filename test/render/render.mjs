@@ -80,11 +80,11 @@ try {
         };
     });
 
-    for (const i of seen.images) {
-        if (!i.complete || i.width === 0)
-            fail(`image ${i.name} is broken (complete ${i.complete}, naturalWidth ${i.width})`);
-    }
-    ok(`${seen.images.length} images, each loaded with a nonzero natural width`);
+    const broken = seen.images.filter((i) => !i.complete || i.width === 0);
+    for (const i of broken)
+        fail(`image ${i.name} is broken (complete ${i.complete}, naturalWidth ${i.width})`);
+    if (broken.length === 0)
+        ok(`${seen.images.length} images, each loaded with a nonzero natural width`);
     if (seen.tables === 0 || seen.headings === 0)
         fail(`the report is missing: ${seen.headings} headings, ${seen.tables} tables`);
     else
