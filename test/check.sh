@@ -4,7 +4,8 @@
 # pg_prove, then the quick hardening checks (a 30 s fuzz run, dump/restore,
 # the upgrade path, hostile schemas, a non-superuser database owner
 # installing the trusted extension, 2000 SQLsmith queries), a scheduled
-# REFRESH ... CONCURRENTLY by pg_cron (test/cron.sh, 2 minutes), and the Citus
+# REFRESH ... CONCURRENTLY by pg_cron (test/cron.sh, 2 minutes), the demo
+# page in headless Chromium (test/render.sh, about 30 s), and the Citus
 # check (test/citus.sh: builds Citus from ../shared/vendor when that tarball
 # is there, about 2 minutes; SKIP otherwise), and PostgreSQL 17 and 18
 # (test/versions.sh: both suites on each major, 4 to 6 minutes).  Prints
@@ -56,6 +57,13 @@ if ! { align_psql -d align_demo -v leads=2000 -f "$ALIGN_ROOT/test/data/generate
        align_psql -d align_demo -c 'CREATE EXTENSION align' &&
        psql -X -q -v ON_ERROR_STOP=1 -P pager=off -d align_demo -f "$ALIGN_ROOT/test/demo/report.sql" >/dev/null; }; then
     echo "the demo report failed"
+    status=1
+fi
+
+# The demo page in headless Chromium (issue 17; about 30 s with the
+# chromium and npm installs): pictures checked against plain SQL
+say "render.sh"
+if ! bash "$ALIGN_ROOT"/test/render.sh; then
     status=1
 fi
 
