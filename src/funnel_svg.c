@@ -146,7 +146,7 @@ funnel_svg(PG_FUNCTION_ARGS)
 	width = o.width;
 	label_w = width * 20 / 100;
 	bar_x = label_w;
-	bar_w = width * 40 / 100;
+	bar_w = width * 36 / 100;
 	right_x = bar_x + bar_w + 14;
 	height = empty ? TOP + 40 : TOP + nshown * ROW_HEIGHT + (before > 0 ? 34 : 14);
 
@@ -205,7 +205,7 @@ funnel_svg(PG_FUNCTION_ARGS)
 							 "height=\"6\" fill=\"%s\"/>\n",
 							 cx + w / 2 - ew, y + 26, ew, SvgColor(&o, "exits", "#d9534f"));
 			SvgTextAt(&svg, right_x, y + 35, "class=\"align-exits\" font-size=\"11\" fill=\"#b03a2e\"",
-				 psprintf("left here: %s", s.data), Max((width - right_x - 8) * 10 / 57, 4));
+				 psprintf("left: %s", s.data), Max((width - right_x - 8) * 10 / 57, 4));
 		}
 
 		/* the conversion from the previous stage shown, and the median time */

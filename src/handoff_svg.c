@@ -97,6 +97,8 @@ ReadHistogram(HeapTupleHeader h, Histogram *hist)
 							  hist->within, hist->handoffs));
 	uppers_d = Field(h, 4, "bin_upper", &isnull);
 	counts_d = Field(h, 5, "counts", &isnull);
+	if (ARR_NDIM(DatumGetArrayTypeP(uppers_d)) > 1 || ARR_NDIM(DatumGetArrayTypeP(counts_d)) > 1)
+		BadHistogram("bin_upper and counts must be one-dimensional arrays");
 	deconstruct_array(DatumGetArrayTypeP(uppers_d), INTERVALOID, sizeof(Interval), false,
 					  TYPALIGN_DOUBLE, &uppers, &unull, &nu);
 	deconstruct_array(DatumGetArrayTypeP(counts_d), INT8OID, 8, FLOAT8PASSBYVAL,
