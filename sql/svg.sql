@@ -247,6 +247,14 @@ SELECT funnel_svg(f, NULL) IS NULL AS null_options, funnel_svg(NULL::funnel) IS 
        funnel_svg(f, '{"title": null, "width": null}') = funnel_svg(f) AS null_keys_default
 FROM fx_f;
 
+-- Funnels stored by align 0.1.0 (version 1): a lead_stage one draws (all
+-- stages); "observed" needs what 0.1.0 did not record (55000), and an enum
+-- one without its labels cannot name its stages (42804).
+SELECT pg_temp.texts(funnel_svg(f), 'align-count') AS counts,
+       pg_temp.error_of(format('SELECT funnel_svg(%L::funnel, %L)', f, '{"stages": "observed"}')) AS observed
+FROM (SELECT '{"version": 1, "vocabulary": "lead_stage", "stages": 8, "within_seconds": null, "reached": [2, 2, 2, 1, 0, 0, 0, 0], "known": [2, 2, 2, 1, 0, 0, 0, 0], "recycled": [0, 0, 0, 0, 0, 0, 0, 0], "disqualified": [0, 0, 0, 0, 0, 0, 0, 0], "lost": [0, 0, 0, 0, 0, 0, 0, 0], "times": {"1-2": [[5, 1]]}}'::funnel AS f) x;
+SELECT pg_temp.error_of($$SELECT funnel_svg('{"version": 1, "vocabulary": "enum", "stages": 5, "within_seconds": null, "reached": [2, 1, 1, 0, 0], "known": [2, 1, 1, 0, 0], "times": {}}'::funnel)$$) AS enum_0_1_0;
+
 -- handoff_svg of a histogram: a bar per bin, the bins up to the SLA in the
 -- "within" colour, a line at the SLA, the share within it.
 INSERT INTO pictures
