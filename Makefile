@@ -31,7 +31,10 @@ OBJS = \
 	src/conversion_curve.o \
 	src/pipeline.o \
 	src/attribution.o \
-	src/engagement.o
+	src/engagement.o \
+	src/svg.o \
+	src/funnel_svg.o \
+	src/handoff_svg.o
 
 SQL_PARTS = \
 	src/header.sql \

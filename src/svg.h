@@ -6,7 +6,8 @@
  * A picture is a complete SVG document as text: no XML declaration (it is
  * ASCII, so it needs none, and it can be pasted into HTML as it is), no
  * external fonts, scripts, styles or links.  Every text from data or
- * options goes through SvgAppendText, which escapes it for XML and writes
+ * options is converted to UTF-8 (SvgUtf8) and goes through SvgAppendText,
+ * which escapes it for XML and writes
  * every non-ASCII character as a character reference, so the document is
  * the same bytes in every database encoding.  The output depends on its
  * inputs only (no time, no random ids: a page may hold many pictures, so
@@ -36,7 +37,7 @@
 /* The options a picture accepts, read from its jsonb argument. */
 typedef struct SvgOptions
 {
-	char	   *title;			/* NULL: the picture's own */
+	char	   *title;			/* in UTF-8; NULL: the picture's own */
 	int			width;			/* pixels */
 	bool		observed_only;	/* "stages": "observed" (funnel_svg) */
 	int			ncolors;
@@ -56,13 +57,24 @@ extern void SvgReadOptions(Jsonb *options, const char *fname,
 extern const char *SvgColor(const SvgOptions *o, const char *key, const char *fallback);
 
 /*
- * Appends the server-encoded string s as XML character data (safe in text
+ * The server-encoded string s in UTF-8, for SvgAppendText: every text from
+ * data goes through it (for SQL_ASCII, bytes that are not UTF-8 end up as
+ * U+FFFD).
+ */
+extern char *SvgUtf8(const char *s);
+
+/*
+ * Appends the UTF-8 string s as XML character data (safe in text
  * and in double-quoted attributes): & < > " ' escaped, non-ASCII as &#x..;,
  * characters XML 1.0 cannot hold (controls, U+FFFE, U+FFFF, bytes that are
  * not valid in the encoding) as U+FFFD.  max_chars > 0 cuts it to that many
  * characters, the last one an ellipsis.
  */
 extern void SvgAppendText(StringInfo buf, const char *s, int max_chars);
+
+/* Appends <text x y attrs> holding the UTF-8 s, escaped and cut to max_chars (0: whole). */
+extern void SvgTextAt(StringInfo buf, double x, double y, const char *attrs,
+					  const char *s, int max_chars);
 
 /*
  * Opens the document: the svg element of class cls, width x height, with
@@ -78,7 +90,7 @@ extern void SvgDuration(char *out, size_t len, double seconds);
 /* A count with thousands separators: 12,345. */
 extern void SvgCount(char *out, size_t len, int64 n);
 
-/* A share as a percentage with one decimal: 62.5 %. */
+/* A share as a percentage with one decimal: 62.5%. */
 extern void SvgPercent(char *out, size_t len, double share);
 
 #endif							/* ALIGN_SVG_H */

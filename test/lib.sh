@@ -25,7 +25,7 @@ say() { printf '==> %s\n' "$*" >&2; }
 # Installs whatever of the needed Debian packages is missing.
 align_packages() {
     local needed=(postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap
-                  libtap-parser-sourcehandler-pgtap-perl make gcc "$@")
+                  libtap-parser-sourcehandler-pgtap-perl make gcc libxml2-utils "$@")
     local missing=()
     for p in "${needed[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

@@ -163,6 +163,12 @@ SELECT channel, funnel(lead_text, deal, at, interval '30 days') FROM @hist@ WHER
 GROUP BY channel ORDER BY channel
 -- same: funnel_steps(funnel(bigint lead, deal_stage, at))
 SELECT s.* FROM (SELECT funnel(lead_id, deal, at) AS f FROM @hist@) x, funnel_steps(f, NULL::deal_stage) s
+-- same: funnel_svg of a distributed funnel (an enum ladder) and of lead_stage funnels per channel
+SELECT funnel_svg(f, '{"title": "deals", "stages": "observed"}')
+FROM (SELECT funnel(lead_id, deal, at) AS f FROM @hist@) x
+-- same: funnel_svg(funnel(integer lead, stage, at)) GROUP BY channel
+SELECT channel, funnel_svg(funnel(lead_int, stage, at)) FROM @hist@ WHERE lead_id IS NOT NULL
+GROUP BY channel ORDER BY channel
 -- same: funnel(bigint lead, deal_stage, at) over no rows, read with the ladder
 SELECT f, reached(f, 'won'::deal_stage)
 FROM (SELECT funnel(lead_id, deal, at) AS f FROM @hist@ WHERE at < '2000-01-01') x

@@ -306,6 +306,14 @@ SELECT lead, at, public.engagement_score(owner, at, '{"rep1": 1, "rep2": 0.5}'::
                                'mon-fri 09:00-17:00; tz Europe/Berlin'::public.work_calendar) OVER w
 FROM public.ev WINDOW w AS (PARTITION BY lead ORDER BY at) ORDER BY lead, at LIMIT 20;
 
+-- pictures: every stored funnel drawn (hostile options too), and a histogram
+SELECT pg_catalog.length(public.funnel_svg(f)), pg_catalog.length(public.funnel_svg(fw)), pg_catalog.length(public.funnel_svg(fe)),
+       pg_catalog.length(public.funnel_svg(few)), pg_catalog.length(public.funnel_svg(fs)), pg_catalog.length(public.funnel_svg(fse)),
+       pg_catalog.length(public.funnel_svg(ft)), pg_catalog.length(public.funnel_svg(f, '{"stages": "observed", "width": 400,
+       "title": "<x>&\"", "colors": {"sales": "#123"}}'::jsonb)) FROM public.stored;
+SELECT public.handoff_svg(ROW('4 hours', 3, 2, ARRAY['1 hour', '4 hours', NULL]::interval[],
+                              ARRAY[1, 1, 1]::bigint[])::public.handoff_histogram);
+
 -- targets of the binary COPY (funnel_send/funnel_recv, lead_stage_send/lead_stage_recv) test/hostile.sh runs
 CREATE TABLE public.copied (LIKE public.stored);
 CREATE TABLE public.copied_stages (s public.lead_stage);

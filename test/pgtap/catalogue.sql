@@ -2,7 +2,7 @@
 -- strictness and parallel label it should; types, operators, operator
 -- classes, casts and comments exist.
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 -- members of the extension, by kind
 CREATE TEMP VIEW align_functions AS
@@ -89,6 +89,12 @@ SELECT set_eq($$SELECT DISTINCT p.proname::text FROM align_functions f JOIN pg_p
               ARRAY['min', 'max', 'funnel', 'funnel_as_of', 'rollup', 'window_funnel', 'handoff_summary', 'stage_stays',
                     'pipeline', 'stages_at', 'attribution', 'engagement_score'],
               'the aggregates');
+
+-- the pictures: text from their arguments alone
+SELECT set_eq($$SELECT signature || ' ' || provolatile::text || ' ' || proisstrict::text FROM align_functions
+                WHERE signature LIKE '%\_svg(%'$$,
+              ARRAY['funnel_svg(funnel,jsonb) i true', 'handoff_svg(handoff_histogram,jsonb) i true'],
+              'funnel_svg and handoff_svg are IMMUTABLE and STRICT');
 
 SELECT * FROM finish();
 ROLLBACK;
