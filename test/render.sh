@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-extra=(chromium fonts-dejavu-core libxml2-utils)
+extra=(chromium fonts-dejavu-core)
 command -v npm >/dev/null 2>&1 || extra+=(nodejs npm)
 align_packages "${extra[@]}"
 if [ "${ALIGN_USE_RUNNING:-}" != 1 ]; then
