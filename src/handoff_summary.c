@@ -192,6 +192,10 @@ typedef struct HSCache
 	bool		with_calendar;
 	bool		calendar_const; /* a constant of the aggregate call */
 	uint64		calendar_state; /* the state last checked against the constant */
+	/* for errors: the aggregate called (handoff_summary, handoff_histogram) */
+	const char *fname;
+	const char *sla_what;		/* "fname sla" */
+	const char *at_what;		/* "fname() at" */
 } HSCache;
 
 /* Sets up hashing, in cxt, for argument argno (the lead key or the owner). */
@@ -205,11 +209,11 @@ HasherInit(KeyHasher *h, FunctionCallInfo fcinfo, int argno, const char *what, M
 					  "Use a hashable type: bigint, text, uuid, ...");
 }
 
-/* The SLA in microseconds, by align's one interval rule (interval_rule.c). */
+/* The SLA in microseconds, by align's one interval rule (interval_rule.c); what names it. */
 static int64
-SlaMicroseconds(const Interval *iv)
+SlaMicroseconds(const Interval *iv, const char *what)
 {
-	return IntervalArgMicroseconds(iv, "handoff_summary sla",
+	return IntervalArgMicroseconds(iv, what,
 								   "Pass the agreed response time, e.g. interval '24 hours'.");
 }
 
@@ -790,7 +794,7 @@ NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
 
 	if (sla != NULL && sla->consttype == INTERVALOID)
 	{
-		c->sla_us = SlaMicroseconds(DatumGetIntervalP(sla->constvalue));
+		c->sla_us = SlaMicroseconds(DatumGetIntervalP(sla->constvalue), c->sla_what);
 		c->sla_const = true;
 	}
 	if (into != NULL && into->consttype == c->owner.type)
@@ -801,6 +805,20 @@ NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
 	}
 	elog(DEBUG1, "handoff_summary: constant sla %s, constant into %s",
 		 c->sla_const ? "yes" : "no", c->into_const ? "yes" : "no");
+}
+
+/*
+ * The name of the aggregate fcinfo's transition runs for, in cxt: the
+ * call's (handoff_summary and handoff_histogram share a transition), or
+ * fallback for a call without a call expression (Citus).
+ */
+static const char *
+CallAggName(FunctionCallInfo fcinfo, const char *fallback, MemoryContext cxt)
+{
+	Aggref	   *ag = AggGetAggref(fcinfo);
+	char	   *name = ag != NULL ? get_func_name(ag->aggfnoid) : NULL;
+
+	return MemoryContextStrdup(cxt, name != NULL ? name : fallback);
 }
 
 /*
@@ -822,6 +840,9 @@ GetCache(FunctionCallInfo fcinfo, bool with_owner, bool with_calendar)
 		c->memo[i].len = -1;
 	HasherInit(&c->lead, fcinfo, 1, "lead key", cxt);
 	c->with_calendar = with_calendar;
+	c->fname = CallAggName(fcinfo, with_owner ? "handoff_summary" : "stage_stays", cxt);
+	c->sla_what = MemoryContextStrdup(cxt, psprintf("%s sla", c->fname));
+	c->at_what = MemoryContextStrdup(cxt, psprintf("%s() at", c->fname));
 	c->calendar_const = with_calendar && ConstAggArg(fcinfo, PG_NARGS() - 2) != NULL;
 	if (with_owner)
 	{
@@ -881,9 +902,9 @@ HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_c
 	else if (PG_ARGISNULL(4))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("handoff_summary sla must not be NULL")));
+				 errmsg("%s sla must not be NULL", c->fname)));
 	else
-		sla_us = SlaMicroseconds(PG_GETARG_INTERVAL_P(4));
+		sla_us = SlaMicroseconds(PG_GETARG_INTERVAL_P(4), c->sla_what);
 
 	/* in working time to_owner is always passed: NULL counts every owner */
 	if (has_into && with_calendar && !c->into_const && PG_ARGISNULL(5))
@@ -899,7 +920,7 @@ HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_c
 		if (st->sla_us != sla_us || st->has_into != has_into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
+					 errmsg("%s sla and to_owner must be the same for every row of a group", c->fname)));
 	}
 	if (has_into)
 	{
@@ -908,7 +929,7 @@ HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_c
 		if (!c->into_const && PG_ARGISNULL(5))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("handoff_summary to_owner must not be NULL"),
+					 errmsg("%s to_owner must not be NULL", c->fname),
 					 errhint("Leave the argument out to count handoffs to every owner.")));
 		into = c->into_const ? ConstIntoNumber(c, st) : OwnerNumber(c, st, PG_GETARG_DATUM(5));
 		if (st->into < 0)
@@ -916,13 +937,13 @@ HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_c
 		else if (st->into != into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
+					 errmsg("%s sla and to_owner must be the same for every row of a group", c->fname)));
 	}
 	if (with_calendar)
-		NoteCalendar(c, fcinfo, st, "handoff_summary");
+		NoteCalendar(c, fcinfo, st, c->fname);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return st;
-	(void) CheckTime(PG_GETARG_TIMESTAMPTZ(2), "handoff_summary() at");
+	(void) CheckTime(PG_GETARG_TIMESTAMPTZ(2), c->at_what);
 	/* a NULL owner is kept: it takes part in time order but never in a handoff */
 	owner = PG_ARGISNULL(3) ? 0 : (uint64) OwnerNumber(c, st, PG_GETARG_DATUM(3)) + 1;
 	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
