@@ -268,6 +268,34 @@ SELECT cardinality(pg_temp.attrs(svg, 'rect', 'align-bin', 'x')) AS bins,
        pg_temp.texts(svg, 'align-share') AS share,
        cardinality(pg_temp.attrs(svg, 'line', 'align-sla', 'x1')) AS sla_lines
 FROM pictures WHERE name = 'handoffs';
+-- ... and of the aggregate's result over events: a bar per bin, as high
+-- as its count over the largest, and the share within the SLA, against
+-- plain SQL's gaps (lag() over each lead's rows, at each change of team).
+CREATE TEMP TABLE hand AS
+SELECT g % 40 AS lead, timestamptz '2026-01-01' + (g * g % 997) * interval '13 minutes' AS at,
+       (ARRAY['marketing', 'sales', 'success'])[1 + (g * 7 + g / 3) % 3] AS team
+FROM generate_series(1, 1200) g;
+INSERT INTO pictures
+SELECT 'handoffs from rows', handoff_svg(handoff_histogram(lead, at, team, interval '24 hours')) FROM hand;
+WITH gaps AS (
+    SELECT at - lag(at) OVER w AS gap, team IS DISTINCT FROM lag(team) OVER w AND lag(team) OVER w IS NOT NULL AS handoff
+    FROM hand WINDOW w AS (PARTITION BY lead ORDER BY at, team)),
+plain AS (
+    SELECT count(*) AS handoffs, count(*) FILTER (WHERE gap <= interval '24 hours') AS within FROM gaps WHERE handoff)
+SELECT p.handoffs, p.within,
+       pg_temp.texts(svg, 'align-share') = ARRAY[format('%s%% of %s handoffs within the 24 h SLA',
+                                                    round(100.0 * p.within / p.handoffs, 1), to_char(p.handoffs, 'FM999,990'))]
+           AS share_equal,
+       cardinality(pg_temp.attrs(svg, 'rect', 'align-bin', 'height'))
+           = (SELECT array_length((handoff_histogram(lead, at, team, interval '24 hours')).bin_upper, 1) FROM hand)
+           AS one_bar_per_bin
+FROM plain p, pictures WHERE name = 'handoffs from rows';
+SELECT array_agg(abs(b.h - 176.0 * c / (SELECT max(m) FROM unnest(x.counts) m)) <= 0.05 ORDER BY o)
+           AS heights_proportional
+FROM pictures p,
+     LATERAL (SELECT (handoff_histogram(lead, at, team, interval '24 hours')).counts FROM hand) x,
+     unnest(pg_temp.attrs(p.svg, 'rect', 'align-bin', 'height')::numeric[], x.counts) WITH ORDINALITY AS b(h, c, o)
+WHERE p.name = 'handoffs from rows';
 INSERT INTO pictures
 SELECT 'no handoffs', handoff_svg(ROW('4 hours', 0, 0, '{}', '{}')::handoff_histogram);
 SELECT pg_temp.texts(svg, 'align-empty') AS empty_text FROM pictures WHERE name = 'no handoffs';

@@ -27,6 +27,10 @@
  * at, owner: the owners are ranked with the type's btree order at the end
  * (a type without one: hash order).  With into, only handoffs to that owner
  * count.  A gap equal to the SLA meets it.
+ *
+ * handoff_histogram keeps the same rows and walks them the same way; its
+ * final function counts each gap in fixed bins (HandoffBins) instead of
+ * keeping it for the quantiles.
  */
 #include "postgres.h"
 
@@ -188,6 +192,10 @@ typedef struct HSCache
 	bool		with_calendar;
 	bool		calendar_const; /* a constant of the aggregate call */
 	uint64		calendar_state; /* the state last checked against the constant */
+	/* for errors: the aggregate called (handoff_summary, handoff_histogram) */
+	const char *fname;
+	const char *sla_what;		/* "fname sla" */
+	const char *at_what;		/* "fname() at" */
 } HSCache;
 
 /* Sets up hashing, in cxt, for argument argno (the lead key or the owner). */
@@ -201,11 +209,11 @@ HasherInit(KeyHasher *h, FunctionCallInfo fcinfo, int argno, const char *what, M
 					  "Use a hashable type: bigint, text, uuid, ...");
 }
 
-/* The SLA in microseconds, by align's one interval rule (interval_rule.c). */
+/* The SLA in microseconds, by align's one interval rule (interval_rule.c); what names it. */
 static int64
-SlaMicroseconds(const Interval *iv)
+SlaMicroseconds(const Interval *iv, const char *what)
 {
-	return IntervalArgMicroseconds(iv, "handoff_summary sla",
+	return IntervalArgMicroseconds(iv, what,
 								   "Pass the agreed response time, e.g. interval '24 hours'.");
 }
 
@@ -786,7 +794,7 @@ NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
 
 	if (sla != NULL && sla->consttype == INTERVALOID)
 	{
-		c->sla_us = SlaMicroseconds(DatumGetIntervalP(sla->constvalue));
+		c->sla_us = SlaMicroseconds(DatumGetIntervalP(sla->constvalue), c->sla_what);
 		c->sla_const = true;
 	}
 	if (into != NULL && into->consttype == c->owner.type)
@@ -797,6 +805,20 @@ NoteConstArgs(HSCache *c, FunctionCallInfo fcinfo, bool has_into)
 	}
 	elog(DEBUG1, "handoff_summary: constant sla %s, constant into %s",
 		 c->sla_const ? "yes" : "no", c->into_const ? "yes" : "no");
+}
+
+/*
+ * The name of the aggregate fcinfo's transition runs for, in cxt: the
+ * call's (handoff_summary and handoff_histogram share a transition), or
+ * fallback for a call without a call expression (Citus).
+ */
+static const char *
+CallAggName(FunctionCallInfo fcinfo, const char *fallback, MemoryContext cxt)
+{
+	Aggref	   *ag = AggGetAggref(fcinfo);
+	char	   *name = ag != NULL ? get_func_name(ag->aggfnoid) : NULL;
+
+	return MemoryContextStrdup(cxt, name != NULL ? name : fallback);
 }
 
 /*
@@ -818,6 +840,9 @@ GetCache(FunctionCallInfo fcinfo, bool with_owner, bool with_calendar)
 		c->memo[i].len = -1;
 	HasherInit(&c->lead, fcinfo, 1, "lead key", cxt);
 	c->with_calendar = with_calendar;
+	c->fname = CallAggName(fcinfo, with_owner ? "handoff_summary" : "stage_stays", cxt);
+	c->sla_what = MemoryContextStrdup(cxt, psprintf("%s sla", c->fname));
+	c->at_what = MemoryContextStrdup(cxt, psprintf("%s() at", c->fname));
 	c->calendar_const = with_calendar && ConstAggArg(fcinfo, PG_NARGS() - 2) != NULL;
 	if (with_owner)
 	{
@@ -877,9 +902,9 @@ HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_c
 	else if (PG_ARGISNULL(4))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("handoff_summary sla must not be NULL")));
+				 errmsg("%s sla must not be NULL", c->fname)));
 	else
-		sla_us = SlaMicroseconds(PG_GETARG_INTERVAL_P(4));
+		sla_us = SlaMicroseconds(PG_GETARG_INTERVAL_P(4), c->sla_what);
 
 	/* in working time to_owner is always passed: NULL counts every owner */
 	if (has_into && with_calendar && !c->into_const && PG_ARGISNULL(5))
@@ -895,7 +920,7 @@ HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_c
 		if (st->sla_us != sla_us || st->has_into != has_into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
+					 errmsg("%s sla and to_owner must be the same for every row of a group", c->fname)));
 	}
 	if (has_into)
 	{
@@ -904,7 +929,7 @@ HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_c
 		if (!c->into_const && PG_ARGISNULL(5))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("handoff_summary to_owner must not be NULL"),
+					 errmsg("%s to_owner must not be NULL", c->fname),
 					 errhint("Leave the argument out to count handoffs to every owner.")));
 		into = c->into_const ? ConstIntoNumber(c, st) : OwnerNumber(c, st, PG_GETARG_DATUM(5));
 		if (st->into < 0)
@@ -912,13 +937,13 @@ HandoffStep(FunctionCallInfo fcinfo, HSState *st, MemoryContext cxt, bool with_c
 		else if (st->into != into)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("handoff_summary sla and to_owner must be the same for every row of a group")));
+					 errmsg("%s sla and to_owner must be the same for every row of a group", c->fname)));
 	}
 	if (with_calendar)
-		NoteCalendar(c, fcinfo, st, "handoff_summary");
+		NoteCalendar(c, fcinfo, st, c->fname);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return st;
-	(void) CheckTime(PG_GETARG_TIMESTAMPTZ(2), "handoff_summary() at");
+	(void) CheckTime(PG_GETARG_TIMESTAMPTZ(2), c->at_what);
 	/* a NULL owner is kept: it takes part in time order but never in a handoff */
 	owner = PG_ARGISNULL(3) ? 0 : (uint64) OwnerNumber(c, st, PG_GETARG_DATUM(3)) + 1;
 	AddEvent(st, KeyHash(&c->lead, PG_GETARG_DATUM(1)), PG_GETARG_TIMESTAMPTZ(2), owner);
@@ -1999,14 +2024,20 @@ FormStatsTuple(TupleDesc tupdesc, Datum *values, bool *nulls, int known)
 	return heap_form_tuple(tupdesc, values, nulls);
 }
 
-/* What handoff_summary_final collects while walking the leads. */
+/*
+ * What the finals of handoff_summary and handoff_histogram collect while
+ * walking the leads: every gap goes to take (with acc), and is counted.
+ */
 typedef struct HandoffWalk
 {
 	const HSState *st;
 	const Calendar *cal;		/* the state's calendar, expanded (NULL: none) */
 	uint64		into;			/* with into: the rank of the owner to count handoffs to */
-	Spool	   *gaps;
-	int64		met;
+	const char *fname;			/* the aggregate, for errors */
+	void		(*take) (void *acc, int64 gap);
+	void	   *acc;			/* handoff_summary: a Spool; handoff_histogram: HandoffBins */
+	int64		handoffs;
+	int64		met;			/* gaps within the SLA */
 } HandoffWalk;
 
 /*
@@ -2031,8 +2062,8 @@ StateCalendar(const HSState *st)
 }
 
 /*
- * WalkLeads callback of handoff_summary: walks each lead's rows in time
- * order as handoff_gap and sla_breached do, collecting gaps.
+ * WalkLeads callback of the handoff finals: walks each lead's rows in time
+ * order as handoff_gap and sla_breached do, handing each gap to w->take.
  */
 static void
 WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
@@ -2051,14 +2082,40 @@ WalkHandoffs(const HSEvent *ev, int64 n, void *arg)
 		if (owner != 0 && ev[i].owner != owner &&
 			(!st->has_into || ev[i].owner == w->into))
 		{
-			int64		gap = Duration(w->cal, last, ev[i].at, "handoff_summary");
+			int64		gap = Duration(w->cal, last, ev[i].at, w->fname);
 
-			SpoolAdd(w->gaps, gap);
+			w->take(w->acc, gap);
+			w->handoffs++;
 			w->met += (gap <= st->sla_us);
 		}
 		owner = ev[i].owner;
 		last = ev[i].at;
 	}
+}
+
+/*
+ * Walks the gaps of st (NULL: no rows) into w, whose take and acc the
+ * caller has set: every lead in time order (WalkHandoffs).
+ */
+static void
+WalkGaps(HSState *st, HandoffWalk *w)
+{
+	w->st = st;
+	w->cal = StateCalendar(st);
+	if (st != NULL && !OidIsValid(st->owner_type))
+		CorruptState(psprintf("a stage_stays state given to %s", w->fname));
+	if (st == NULL || st->nevents + st->spilled == 0)
+		return;
+	RankOwners(st);
+	w->into = st->has_into ? st->owners[st->into].rank : 0;
+	WalkLeads(st, WalkHandoffs, w);
+}
+
+/* HandoffWalk take of handoff_summary: keeps the gap in the spool acc. */
+static void
+SpoolGap(void *acc, int64 gap)
+{
+	SpoolAdd((Spool *) acc, gap);
 }
 
 /*
@@ -2073,24 +2130,18 @@ HandoffSummaryResult(FunctionCallInfo fcinfo, HSState *st)
 	TupleDesc	tupdesc;
 	Datum		values[4 + HS_QUANTILE_FORMS - 2];
 	bool		nulls[lengthof(values)];
-	HandoffWalk w = {st, StateCalendar(st), 0, NULL, 0};
-	int64		ngaps = 0;
+	HandoffWalk w = {.fname = "handoff_summary", .take = SpoolGap};
+	int64		ngaps;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "handoff_summary must return a composite type");
 	tupdesc = BlessTupleDesc(tupdesc);
 
-	if (st != NULL && !OidIsValid(st->owner_type))
-		CorruptState("a stage_stays state given to handoff_summary");
+	/* the gaps share the budget with the rows being walked */
 	if (st != NULL && st->nevents + st->spilled > 0)
-	{
-		/* the gaps share the budget with the rows being walked */
-		w.gaps = SpoolCreate(st->budget / 2);
-		RankOwners(st);
-		w.into = st->has_into ? st->owners[st->into].rank : 0;
-		WalkLeads(st, WalkHandoffs, &w);
-		ngaps = SpoolCount(w.gaps);
-	}
+		w.acc = SpoolCreate(st->budget / 2);
+	WalkGaps(st, &w);
+	ngaps = w.handoffs;
 
 	memset(nulls, ngaps == 0, sizeof(nulls));
 	nulls[0] = false;
@@ -2099,14 +2150,14 @@ HandoffSummaryResult(FunctionCallInfo fcinfo, HSState *st)
 	{
 		Datum		q[HS_QUANTILE_FORMS];
 
-		SpoolQuantiles(w.gaps, q);
+		SpoolQuantiles((Spool *) w.acc, q);
 		values[1] = q[0];
 		values[2] = q[1];
 		values[3] = Float8GetDatum((double) w.met / (double) ngaps);
 		memcpy(values + 4, q + 2, (HS_QUANTILE_FORMS - 2) * sizeof(Datum));
 	}
-	if (w.gaps != NULL)
-		SpoolFree(w.gaps);
+	if (w.acc != NULL)
+		SpoolFree((Spool *) w.acc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(FormStatsTuple(tupdesc, values, nulls, lengthof(values))));
 }
 
@@ -2116,6 +2167,134 @@ Datum
 handoff_summary_final(PG_FUNCTION_ARGS)
 {
 	return HandoffSummaryResult(fcinfo, PG_ARGISNULL(0) ? NULL : (HSState *) PG_GETARG_POINTER(0));
+}
+
+/* ---------- handoff_histogram: the gaps in fixed bins and the SLA ---------- */
+
+/* The fixed upper edges of handoff_histogram's bins, ascending (the SLA joins them). */
+static const int64 HandoffFixedEdges[] = {
+	USECS_PER_MINUTE, 5 * USECS_PER_MINUTE, 15 * USECS_PER_MINUTE,
+	30 * USECS_PER_MINUTE, USECS_PER_HOUR, 2 * USECS_PER_HOUR,
+	4 * USECS_PER_HOUR, 8 * USECS_PER_HOUR, USECS_PER_DAY, 2 * USECS_PER_DAY,
+	3 * USECS_PER_DAY, 7 * USECS_PER_DAY, 14 * USECS_PER_DAY, 30 * USECS_PER_DAY
+};
+
+#define HH_MAX_EDGES	(lengthof(HandoffFixedEdges) + 1)
+
+/*
+ * handoff_histogram's bins: the upper edges (the fixed ones and the SLA,
+ * each once, ascending) and a count per bin, the last bin (above the last
+ * edge) open.  Bin i holds the gaps above edge i - 1 (from 0 for the
+ * first) and at most edge i.
+ */
+typedef struct HandoffBins
+{
+	int			nedges;
+	int64		edges[HH_MAX_EDGES];
+	int64		counts[HH_MAX_EDGES + 1];
+} HandoffBins;
+
+/* Sets up bins for an SLA of sla_us microseconds, every count zero. */
+static void
+HandoffBinsInit(HandoffBins *b, int64 sla_us)
+{
+	bool		sla_placed = false;
+
+	memset(b, 0, sizeof(*b));
+	for (int i = 0; i < (int) lengthof(HandoffFixedEdges); i++)
+	{
+		if (!sla_placed && sla_us <= HandoffFixedEdges[i])
+		{
+			if (sla_us < HandoffFixedEdges[i])
+				b->edges[b->nedges++] = sla_us;
+			sla_placed = true;
+		}
+		b->edges[b->nedges++] = HandoffFixedEdges[i];
+	}
+	if (!sla_placed)
+		b->edges[b->nedges++] = sla_us;
+}
+
+/* HandoffWalk take of handoff_histogram: counts the gap in its bin of acc. */
+static void
+BinGap(void *acc, int64 gap)
+{
+	HandoffBins *b = (HandoffBins *) acc;
+	int			i = 0;
+
+	while (i < b->nedges && gap > b->edges[i])
+		i++;
+	b->counts[i]++;
+}
+
+/*
+ * The result of handoff_histogram over st (NULL: no rows): walks the gaps
+ * as handoff_summary does and returns (sla, handoffs, within_sla,
+ * bin_upper, counts).  No rows: (NULL, 0, 0, '{}', '{}'); rows but no
+ * handoffs: every bin, counting 0.
+ */
+static Datum
+HandoffHistogramResult(FunctionCallInfo fcinfo, HSState *st)
+{
+	TupleDesc	tupdesc;
+	Datum		values[5];
+	bool		nulls[5] = {false};
+	HandoffBins bins;
+	HandoffWalk w = {.fname = "handoff_histogram", .take = BinGap, .acc = &bins};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "handoff_histogram must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (tupdesc->natts != lengthof(values))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("type %s has %d attributes, not %d",
+						format_type_be(tupdesc->tdtypeid), tupdesc->natts, (int) lengthof(values)),
+				 errhint("Run ALTER EXTENSION align UPDATE.")));
+
+	if (st == NULL)
+	{
+		nulls[0] = true;
+		values[0] = (Datum) 0;
+		values[1] = Int64GetDatum(0);
+		values[2] = Int64GetDatum(0);
+		values[3] = PointerGetDatum(construct_empty_array(INTERVALOID));
+		values[4] = PointerGetDatum(construct_empty_array(INT8OID));
+	}
+	else
+	{
+		Datum		upper[HH_MAX_EDGES + 1];
+		bool		upper_null[HH_MAX_EDGES + 1] = {false};
+		Datum		counts[HH_MAX_EDGES + 1];
+		int			dims[1];
+		int			lbs[1] = {1};
+
+		HandoffBinsInit(&bins, st->sla_us);
+		WalkGaps(st, &w);
+		for (int i = 0; i <= bins.nedges; i++)
+		{
+			upper[i] = i < bins.nedges ? IntervalPGetDatum(MicrosecondsInterval(bins.edges[i])) : (Datum) 0;
+			counts[i] = Int64GetDatum(bins.counts[i]);
+		}
+		upper_null[bins.nedges] = true;
+		dims[0] = bins.nedges + 1;
+		values[0] = IntervalPGetDatum(MicrosecondsInterval(st->sla_us));
+		values[1] = Int64GetDatum(w.handoffs);
+		values[2] = Int64GetDatum(w.met);
+		values[3] = PointerGetDatum(construct_md_array(upper, upper_null, 1, dims, lbs, INTERVALOID,
+													   sizeof(Interval), false, TYPALIGN_DOUBLE));
+		values[4] = PointerGetDatum(construct_array(counts, dims[0], INT8OID, sizeof(int64),
+													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(handoff_histogram_final);
+/* Final of handoff_histogram (internal state): HandoffHistogramResult. */
+Datum
+handoff_histogram_final(PG_FUNCTION_ARGS)
+{
+	return HandoffHistogramResult(fcinfo, PG_ARGISNULL(0) ? NULL : (HSState *) PG_GETARG_POINTER(0));
 }
 
 /* ---------- stage_stays: time in stage without a sort ---------- */

@@ -249,6 +249,47 @@ SELECT plan_of($q$SELECT handoff_summary(lead_id, at, owner, interval '4 hours',
        ~ 'worker_partial_agg\(''public\.stage_stays\(bigint,timestamp with time zone,public\.lead_stage,public\.work_calendar\)''::regprocedure'
 
 -- ---------------------------------------------------------------------------
+-- handoff_histogram (issue 17): handoff_summary's transition over an
+-- internal state, so Citus gathers the rows on the coordinator (no concrete
+-- forms), or runs it whole on the shards when grouped by lead_id
+
+-- same: handoff_histogram(bigint lead, text owner)
+SELECT handoff_histogram(lead_id, at, owner, interval '2 days') FROM @hist@
+-- same: handoff_histogram(text lead, text owner, into)
+SELECT handoff_histogram(lead_text, at, owner, interval '1 day', 'ae-1') FROM @hist@
+-- same: handoff_histogram(uuid lead, team enum owner) GROUP BY channel
+SELECT channel, handoff_histogram(lead_uuid, at, owner_team, interval '4 hours') FROM @hist@
+WHERE lead_id IS NOT NULL GROUP BY channel ORDER BY channel
+-- same: handoff_histogram(bigint lead, text owner) in working time
+SELECT handoff_histogram(lead_id, at, owner, interval '4 hours', NULL,
+                         'mon-fri 09:00-17:30; tz Europe/Berlin; closed 2026-12-25'::work_calendar) FROM @hist@
+-- same: handoff_histogram GROUP BY lead_id (every 10th lead)
+SELECT lead_id, handoff_histogram(lead_id, at, owner, interval '2 days') FROM @hist@
+WHERE lead_id % 10 = 0 GROUP BY lead_id ORDER BY lead_id
+-- same: handoff_histogram over no rows
+SELECT handoff_histogram(lead_id, at, owner, interval '2 days') FROM @hist@ WHERE at < '2000-01-01'
+-- true both: handoff_histogram's handoffs and within_sla are handoff_summary's (pushed down) over the same rows
+SELECT (h).handoffs = (s).handoffs AND (h).within_sla = round((s).sla_met * (s).handoffs)
+FROM (SELECT handoff_histogram(lead_id, at, owner, interval '2 days') FROM @hist@) x(h),
+     (SELECT handoff_summary(lead_id, at, owner, interval '2 days') FROM @hist@) y(s)
+-- true both: handoff_histogram's counts against plain SQL (lag over each
+-- lead's owned rows, gathered on the coordinator first by a materialized CTE)
+WITH r AS MATERIALIZED (SELECT lead_id, owner, at FROM @hist@
+                        WHERE lead_id IS NOT NULL AND at IS NOT NULL AND owner IS NOT NULL),
+     g AS (SELECT owner, at, lag(owner) OVER w AS prev_owner, at - lag(at) OVER w AS gap
+           FROM r WINDOW w AS (PARTITION BY lead_id ORDER BY at, owner))
+SELECT (SELECT sum(c) FROM unnest((h).counts) c) = p.handoffs AND (h).within_sla = p.within_sla
+       AND (h).counts[1] = p.first_bin AND (h).counts[cardinality((h).counts)] = p.over_30_days
+FROM (SELECT handoff_histogram(lead_id, at, owner, interval '2 days') FROM @hist@) x(h),
+     (SELECT count(*) AS handoffs, count(*) FILTER (WHERE gap <= interval '2 days') AS within_sla,
+             count(*) FILTER (WHERE gap <= interval '1 minute') AS first_bin,
+             count(*) FILTER (WHERE gap > interval '30 days') AS over_30_days
+      FROM g WHERE prev_owner <> owner) p
+-- true lead: handoff_histogram GROUP BY lead_id runs whole on the shards
+SELECT p ~ 'handoff_histogram\(' AND p !~ 'worker_partial_agg|coord_combine_agg'
+FROM plan_of($q$SELECT lead_id, handoff_histogram(lead_id, at, owner, interval '2 days') FROM @hist@ GROUP BY lead_id$q$) p
+
+-- ---------------------------------------------------------------------------
 -- pipeline over time and stages_at (issue 15): internal states, so Citus
 -- gathers the rows on the coordinator (no concrete forms needed), or, when
 -- the query groups by the distribution column, runs the aggregate whole on

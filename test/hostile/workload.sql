@@ -163,11 +163,13 @@ FROM public.ev WINDOW w AS (PARTITION BY lead ORDER BY at) ORDER BY lead, at LIM
 -- the sort-free aggregates, serial and through a parallel plan (shared serialize/deserialize)
 SELECT (public.handoff_summary(lead, at, owner, interval '1 hour')).*,
        (public.handoff_summary(lead, at, owner, interval '1 hour', 'rep1'::text)).handoffs,
-       public.stage_stays(lead, at, stage)::text, public.stage_stays(lead, at, crm)::text
+       public.stage_stays(lead, at, stage)::text, public.stage_stays(lead, at, crm)::text,
+       (public.handoff_histogram(lead, at, owner, interval '1 hour')).*,
+       (public.handoff_histogram(lead, at, owner, interval '1 hour', 'rep1'::text)).counts
 FROM public.ev;
 SET max_parallel_workers_per_gather = 2;
 SELECT public.handoff_summary(lead, at, owner, interval '1 hour'), public.stage_stays(lead, at, stage)::text,
-       public.stage_stays(lead, at, crm)::text
+       public.stage_stays(lead, at, crm)::text, public.handoff_histogram(lead, at, owner, interval '1 hour')
 FROM public.big;
 RESET max_parallel_workers_per_gather;
 -- the same in working time (a work_calendar last): the concrete aggregates
@@ -181,6 +183,7 @@ SELECT (public.handoff_summary(lead, at, owner, interval '1 hour', NULL,
 FROM public.ev;
 SET max_parallel_workers_per_gather = 2;
 SELECT public.handoff_summary(lead::oid, at, owner, interval '1 hour', NULL, 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar),
+       public.handoff_histogram(lead, at, owner, interval '1 hour', 'rep1'::text, 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar),
        public.stage_stays(lead::oid, at, stage, 'mon-fri 09:00-17:00; tz UTC'::public.work_calendar)::text
 FROM public.big;
 RESET max_parallel_workers_per_gather;

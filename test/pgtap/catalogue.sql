@@ -86,8 +86,8 @@ SELECT set_eq($$SELECT p.proname::text FROM align_functions f JOIN pg_proc p ON 
               'the handoff-gap functions and engagement_score''s window form are WINDOW functions');
 SELECT set_eq($$SELECT DISTINCT p.proname::text FROM align_functions f JOIN pg_proc p ON p.oid = f.oid
                 WHERE f.prokind = 'a'$$,
-              ARRAY['min', 'max', 'funnel', 'funnel_as_of', 'rollup', 'window_funnel', 'handoff_summary', 'stage_stays',
-                    'pipeline', 'stages_at', 'attribution', 'engagement_score'],
+              ARRAY['min', 'max', 'funnel', 'funnel_as_of', 'rollup', 'window_funnel', 'handoff_summary', 'handoff_histogram',
+                    'stage_stays', 'pipeline', 'stages_at', 'attribution', 'engagement_score'],
               'the aggregates');
 
 -- the pictures: text from their arguments alone
