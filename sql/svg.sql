@@ -169,8 +169,8 @@ INSERT INTO pictures SELECT 'empty', funnel_svg(funnel(lead, stage, at)) FROM fx
 SELECT pg_temp.texts(svg, 'align-empty') AS empty_text,
        pg_temp.attrs(svg, 'rect', 'align-bar', 'data-rank') AS bars
 FROM pictures WHERE name = 'empty';
-CREATE TYPE one_stage AS ENUM ('signed');
-INSERT INTO pictures SELECT 'one stage', funnel_svg(funnel(g % 7, 'signed'::one_stage, timestamptz '2026-01-01'))
+CREATE TYPE svg_one_stage AS ENUM ('signed');
+INSERT INTO pictures SELECT 'one stage', funnel_svg(funnel(g % 7, 'signed'::svg_one_stage, timestamptz '2026-01-01'))
 FROM generate_series(1, 20) g;
 SELECT pg_temp.texts(svg, 'align-stage') AS stages, pg_temp.texts(svg, 'align-count') AS counts,
        pg_temp.texts(svg, 'align-rate') AS rates
@@ -179,17 +179,17 @@ FROM pictures WHERE name = 'one stage';
 -- 64 stages: lead k climbs to stage k; stage s is reached by 65 - s leads.
 DO $$
 BEGIN
-    EXECUTE 'CREATE TYPE ladder64 AS ENUM (' ||
+    EXECUTE 'CREATE TYPE svg_ladder64 AS ENUM (' ||
         (SELECT string_agg(quote_literal('step ' || lpad(s::text, 2, '0')), ', ' ORDER BY s)
          FROM generate_series(1, 64) s) || ')';
 END $$;
 INSERT INTO pictures
-SELECT '64 stages', funnel_svg(funnel(k, (enum_range(NULL::ladder64))[s], timestamptz '2026-01-01' + s * interval '1 day'))
+SELECT '64 stages', funnel_svg(funnel(k, (enum_range(NULL::svg_ladder64))[s], timestamptz '2026-01-01' + s * interval '1 day'))
 FROM generate_series(1, 64) k, generate_series(1, 64) s WHERE s <= k;
 SELECT cardinality(pg_temp.attrs(svg, 'rect', 'align-bar', 'data-rank')) AS bars,
        pg_temp.texts(svg, 'align-count') = (SELECT array_agg((65 - s)::text ORDER BY s) FROM generate_series(1, 64) s)
            AS counts_equal,
-       pg_temp.texts(svg, 'align-stage') = (SELECT array_agg(l::text) FROM unnest(enum_range(NULL::ladder64)) l)
+       pg_temp.texts(svg, 'align-stage') = (SELECT array_agg(l::text) FROM unnest(enum_range(NULL::svg_ladder64)) l)
            AS labels_equal,
        (xpath('/s:svg/@height', xmlparse(document svg), ARRAY[ARRAY['s', 'http://www.w3.org/2000/svg']]))[1]::text AS height
 FROM pictures WHERE name = '64 stages';
@@ -199,7 +199,7 @@ FROM pictures WHERE name = '64 stages';
 -- a hostile title and hostile colour keys.
 DO $$
 BEGIN
-    EXECUTE format('CREATE TYPE hostile_stage AS ENUM (%L, %L, %L, %L, %L, %L)',
+    EXECUTE format('CREATE TYPE svg_hostile_stage AS ENUM (%L, %L, %L, %L, %L, %L)',
         '<script>alert(1)</script>',
         'a & b "c" ''d'' ]]> <!-- x -->',
         E'tab\there ctl\x01\x7f end',
@@ -208,7 +208,7 @@ BEGIN
         (SELECT string_agg(chr(65536 * p + 256), '' ORDER BY p) FROM generate_series(9, 16) p));
 END $$;
 INSERT INTO pictures
-SELECT 'hostile', funnel_svg(funnel(g % 5, (enum_range(NULL::hostile_stage))[1 + g % 6],
+SELECT 'hostile', funnel_svg(funnel(g % 5, (enum_range(NULL::svg_hostile_stage))[1 + g % 6],
                                    timestamptz '2026-01-01' + g * interval '1 hour'),
                             jsonb_build_object('title', '</title></svg><script>alert("t")</script> & ' || repeat('long ', 60),
                                                'colors', jsonb_build_object('<script>', '#abc', 'a & b "c" ''d'' ]]> <!-- x -->', 'red')))
@@ -218,11 +218,11 @@ SELECT position('<script' IN svg) AS raw_script, position('<!--' IN svg) AS raw_
        pg_temp.texts(svg, 'align-stage') AS shown_labels
 FROM pictures WHERE name = 'hostile';
 -- each bar's tooltip holds its whole label (the control character as U+FFFD)
-SELECT array_agg(pg_temp.unescape(t) = replace(l::text, E'\x01', '�') || ': ' || n || ' leads'
+SELECT array_agg(starts_with(pg_temp.unescape(t), replace(l::text, E'\x01', '�') || ': ' || n || ' leads')
                  ORDER BY o) AS tooltips_whole
 FROM pictures p,
      unnest(pg_temp.svg_nodes(p.svg, '//s:rect[@class="align-bar"]/s:title'),
-            enum_range(NULL::hostile_stage),
+            enum_range(NULL::svg_hostile_stage),
             pg_temp.texts(p.svg, 'align-count')) WITH ORDINALITY AS u(t, l, n, o)
 WHERE p.name = 'hostile';
 -- the whole picture, byte for byte
@@ -254,6 +254,26 @@ SELECT pg_temp.texts(funnel_svg(f), 'align-count') AS counts,
        pg_temp.error_of(format('SELECT funnel_svg(%L::funnel, %L)', f, '{"stages": "observed"}')) AS observed
 FROM (SELECT '{"version": 1, "vocabulary": "lead_stage", "stages": 8, "within_seconds": null, "reached": [2, 2, 2, 1, 0, 0, 0, 0], "known": [2, 2, 2, 1, 0, 0, 0, 0], "recycled": [0, 0, 0, 0, 0, 0, 0, 0], "disqualified": [0, 0, 0, 0, 0, 0, 0, 0], "lost": [0, 0, 0, 0, 0, 0, 0, 0], "times": {"1-2": [[5, 1]]}}'::funnel AS f) x;
 SELECT pg_temp.error_of($$SELECT funnel_svg('{"version": 1, "vocabulary": "enum", "stages": 5, "within_seconds": null, "reached": [2, 1, 1, 0, 0], "known": [2, 1, 1, 0, 0], "times": {}}'::funnel)$$) AS enum_0_1_0;
+
+-- ... and so does an empty one (it has nothing to name).
+SELECT pg_temp.texts(funnel_svg('{"version": 1, "vocabulary": "enum", "stages": 5, "within_seconds": null, "reached": [0, 0, 0, 0, 0], "known": [0, 0, 0, 0, 0], "times": {}}'::funnel),
+                     'align-empty') AS empty_enum_0_1_0;
+
+-- A bar's tooltip says all its row says (the row's text may be cut).
+SELECT (xpath('//s:rect[@data-rank="4"]/s:title/text()', xmlparse(document funnel_svg(f, '{"width": 320}')),
+              ARRAY[ARRAY['s', 'http://www.w3.org/2000/svg']]))[1]::text
+       = format('sal: %s leads · %s%% of previous · median %s',
+                (SELECT to_char(reached, 'FM999,990') FROM pg_temp.oracle_stages(NULL) WHERE rank = 4),
+                (SELECT round(100.0 * a.reached / b.reached, 1) FROM pg_temp.oracle_stages(NULL) a, pg_temp.oracle_stages(NULL) b
+                 WHERE a.rank = 4 AND b.rank = 3),
+                substring((SELECT rate FROM shown WHERE rank = 4) FROM 'median (.*)$')) AS tooltip_whole
+FROM fx_f;
+
+-- A title is kept to 1000 characters (cut with an ellipsis), however long.
+SELECT length(pg_temp.unescape((xpath('/s:svg/s:title/text()', xmlparse(document svg),
+                                      ARRAY[ARRAY['s', 'http://www.w3.org/2000/svg']]))[1]::text)) AS title_chars,
+       length(svg) < 20000 AS bounded
+FROM (SELECT funnel_svg(f, jsonb_build_object('title', repeat('é<', 500000))) AS svg FROM fx_f) x;
 
 -- handoff_svg of a histogram: a bar per bin, the bins up to the SLA in the
 -- "within" colour, a line at the SLA, the share within it.
@@ -328,3 +348,27 @@ SELECT '<pictures>' || string_agg(svg, '' ORDER BY name) || '</pictures>' FROM p
 \pset tuples_only off
 SELECT count(*) AS pictures FROM pictures;
 \! xmllint --noout results/svg_pictures.xml && echo 'xmllint: every picture is well-formed'
+
+-- The same bytes in every database encoding (last: it leaves this session):
+-- LATIN1 (converted), and SQL_ASCII, whose bytes are read as UTF-8, anything else as U+FFFD.
+SELECT md5(funnel_svg(funnel(l, s::lead_stage, t), jsonb_build_object('title', E'Caf\xc3\xa9 \xc3\xbf <x>'))) AS utf8_md5
+FROM (VALUES (1, 'lead', timestamptz '2026-01-01'), (1, 'mql', '2026-01-02'), (2, 'sql', '2026-01-03')) v(l, s, t) \gset
+\set main_db :DBNAME
+CREATE DATABASE svg_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+CREATE DATABASE svg_sql_ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c svg_latin1
+CREATE EXTENSION align;
+SELECT md5(funnel_svg(funnel(l, s::lead_stage, t), jsonb_build_object('title', E'Caf\xe9 \xff <x>'))) = :'utf8_md5'
+       AS latin1_same
+FROM (VALUES (1, 'lead', timestamptz '2026-01-01'), (1, 'mql', '2026-01-02'), (2, 'sql', '2026-01-03')) v(l, s, t);
+\c svg_sql_ascii
+CREATE EXTENSION align;
+SELECT md5(funnel_svg(funnel(l, s::lead_stage, t), jsonb_build_object('title', E'Caf\xc3\xa9 \xc3\xbf <x>'))) = :'utf8_md5'
+       AS sql_ascii_same
+FROM (VALUES (1, 'lead', timestamptz '2026-01-01'), (1, 'mql', '2026-01-02'), (2, 'sql', '2026-01-03')) v(l, s, t);
+CREATE TYPE bytes_stage AS ENUM ('a', E'b\xff\xfe<c>');
+SELECT position('>b&#xFFFD;&#xFFFD;&lt;c&gt;<' IN funnel_svg(funnel(l, s, t))) > 0 AS invalid_bytes_as_fffd
+FROM (VALUES (1, 'a'::bytes_stage, timestamptz '2026-01-01'), (1, E'b\xff\xfe<c>', '2026-01-02')) v(l, s, t);
+\c :main_db
+DROP DATABASE svg_latin1;
+DROP DATABASE svg_sql_ascii;

@@ -75,9 +75,9 @@ Subtitle(StringInfo buf, const Funnel *f, int64 top, bool observed_only)
 	char		n[32];
 
 	SvgCount(n, sizeof(n), top);
-	appendStringInfo(buf, "%s leads \xC2\xB7 ", n);
+	appendStringInfo(buf, "%s %s \xC2\xB7 ", n, top == 1 ? "lead" : "leads");
 	if (f->flags & FUNNEL_ENUM)
-		appendStringInfo(buf, "ladder %s", SvgUtf8(f->ladder->type_name));
+		appendStringInfo(buf, "ladder %s", f->ladder != NULL ? SvgUtf8(f->ladder->type_name) : "an enum");
 	else
 		appendStringInfoString(buf, "ladder lead_stage");
 	if (observed_only)
@@ -107,6 +107,7 @@ funnel_svg(PG_FUNCTION_ARGS)
 	SvgOptions	o;
 	StringInfoData svg;
 	StringInfoData s;
+	StringInfoData rate;
 	int			shown[FUNNEL_MAX_STAGES];
 	int			nshown = 0;
 	int64		widest = 0;
@@ -120,7 +121,7 @@ funnel_svg(PG_FUNCTION_ARGS)
 				right_x;
 
 	SvgReadOptions(PG_NARGS() > 1 ? PG_GETARG_JSONB_P(1) : NULL, "funnel_svg", funnel_svg_keys, &o);
-	if ((f->flags & FUNNEL_ENUM) && f->ladder == NULL)
+	if ((f->flags & FUNNEL_ENUM) && f->ladder == NULL && !FunnelIsEmpty(f))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("this funnel was built over an enum by align 0.1.0, which did not keep its labels"),
@@ -140,6 +141,7 @@ funnel_svg(PG_FUNCTION_ARGS)
 		widest = Max(widest, f->reached[s]);
 	}
 	initStringInfo(&s);
+	initStringInfo(&rate);
 	before = ExitsText(&s, f, f->exits_before);
 	empty &= before == 0;
 
@@ -153,7 +155,7 @@ funnel_svg(PG_FUNCTION_ARGS)
 	initStringInfo(&svg);
 	SvgBegin(&svg, "align-funnel", width, height, o.title != NULL ? o.title : "Funnel");
 	SvgTextAt(&svg, 16, 30, "font-size=\"17\" font-weight=\"bold\"",
-		 o.title != NULL ? o.title : "Funnel", (width - 32) / 9);
+			  o.title != NULL ? o.title : "Funnel", (width - 32) / 9);
 	resetStringInfo(&s);
 	Subtitle(&s, f, nshown > 0 ? f->reached[shown[0]] : 0, o.observed_only);
 	SvgTextAt(&svg, 16, 50, "font-size=\"12\" fill=\"#555555\"", s.data, (width - 32) / 6);
@@ -161,7 +163,7 @@ funnel_svg(PG_FUNCTION_ARGS)
 	if (empty)
 	{
 		SvgTextAt(&svg, 16, TOP + 20, "class=\"align-empty\" font-size=\"14\"",
-			 "No leads: this funnel is empty.", 0);
+				  "No leads: this funnel is empty.", 0);
 		SvgEnd(&svg);
 		PG_RETURN_TEXT_P(cstring_to_text_with_len(svg.data, svg.len));
 	}
@@ -180,16 +182,44 @@ funnel_svg(PG_FUNCTION_ARGS)
 
 		SvgCount(count, sizeof(count), f->reached[st]);
 		SvgTextAt(&svg, label_w - 10, y + 23, "class=\"align-stage\" text-anchor=\"end\"",
-			 label, Max((label_w - 20) / 7, 4));
+				  label, Max((label_w - 20) / 7, 4));
 
-		/* the bar, with what it shows as its tooltip */
+		/* the conversion from the previous stage shown, and the median time */
+		resetStringInfo(&rate);
+		if (prev < 0)
+			appendStringInfoString(&rate, "top of the funnel");
+		else
+		{
+			double		median = SketchQuantile(FunnelPair(f, prev, st, false), 0.5);
+
+			if (f->reached[prev] > 0)
+			{
+				SvgPercent(pct, sizeof(pct), (double) f->reached[st] / f->reached[prev]);
+				appendStringInfo(&rate, "%s of previous", pct);
+			}
+			else
+				appendStringInfoString(&rate, "no leads before");
+			if (median >= 0)
+			{
+				char		d[32];
+
+				SvgDuration(d, sizeof(d), median);
+				appendStringInfo(&rate, " \xC2\xB7 median %s", d);
+			}
+		}
+
+		/* the bar, with all its row says as its tooltip (the row may be cut) */
 		appendStringInfo(&svg, "<rect class=\"align-bar\" data-rank=\"%d\" x=\"%.1f\" y=\"%.1f\" "
 						 "width=\"%.1f\" height=\"28\" rx=\"3\" fill=\"%s\"><title>",
 						 st + 1, cx - w / 2, y + 4, w, StageColor(f, st, &o));
-		SvgAppendText(&svg, label, 0);
-		appendStringInfo(&svg, ": %s leads</title></rect>\n", count);
+		SvgAppendText(&svg, psprintf("%s: %s %s", label, count, f->reached[st] == 1 ? "lead" : "leads"), 0);
+		if (prev >= 0)
+			SvgAppendText(&svg, psprintf(" \xC2\xB7 %s", rate.data), 0);
+		appendStringInfoString(&svg, "</title></rect>\n");
 		SvgTextAt(&svg, cx, y + 23, "class=\"align-count\" text-anchor=\"middle\" font-weight=\"bold\"",
-			 count, 0);
+				  count, 0);
+		SvgTextAt(&svg, right_x, y + 19, "class=\"align-rate\" font-size=\"12\"",
+				  rate.data, Max((width - right_x - 8) * 10 / 62, 4));
 
 		/*
 		 * exits at this stage: a strip along the bar's foot, from its right
@@ -205,34 +235,8 @@ funnel_svg(PG_FUNCTION_ARGS)
 							 "height=\"6\" fill=\"%s\"/>\n",
 							 cx + w / 2 - ew, y + 26, ew, SvgColor(&o, "exits", "#d9534f"));
 			SvgTextAt(&svg, right_x, y + 35, "class=\"align-exits\" font-size=\"11\" fill=\"#b03a2e\"",
-				 psprintf("left: %s", s.data), Max((width - right_x - 8) * 10 / 57, 4));
+					  psprintf("left: %s", s.data), Max((width - right_x - 8) * 10 / 57, 4));
 		}
-
-		/* the conversion from the previous stage shown, and the median time */
-		resetStringInfo(&s);
-		if (prev < 0)
-			appendStringInfoString(&s, "top of the funnel");
-		else
-		{
-			double		median = SketchQuantile(FunnelPair(f, prev, st, false), 0.5);
-
-			if (f->reached[prev] > 0)
-			{
-				SvgPercent(pct, sizeof(pct), (double) f->reached[st] / f->reached[prev]);
-				appendStringInfo(&s, "%s of previous", pct);
-			}
-			else
-				appendStringInfoString(&s, "no leads before");
-			if (median >= 0)
-			{
-				char		d[32];
-
-				SvgDuration(d, sizeof(d), median);
-				appendStringInfo(&s, " \xC2\xB7 median %s", d);
-			}
-		}
-		SvgTextAt(&svg, right_x, y + 19, "class=\"align-rate\" font-size=\"12\"",
-			 s.data, Max((width - right_x - 8) * 10 / 62, 4));
 	}
 
 	if (before > 0)
@@ -240,7 +244,7 @@ funnel_svg(PG_FUNCTION_ARGS)
 		resetStringInfo(&s);
 		ExitsText(&s, f, f->exits_before);
 		SvgTextAt(&svg, 16, TOP + nshown * ROW_HEIGHT + 18, "class=\"align-exits\" font-size=\"11\" fill=\"#b03a2e\"",
-			 psprintf("left before the first stage: %s", s.data), (width - 32) / 6);
+				  psprintf("left before the first stage: %s", s.data), (width - 32) / 6);
 	}
 	SvgEnd(&svg);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(svg.data, svg.len));

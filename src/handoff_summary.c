@@ -816,8 +816,23 @@ static const char *
 CallAggName(FunctionCallInfo fcinfo, const char *fallback, MemoryContext cxt)
 {
 	Aggref	   *ag = AggGetAggref(fcinfo);
-	char	   *name = ag != NULL ? get_func_name(ag->aggfnoid) : NULL;
+	char	   *name = NULL;
 
+	/*
+	 * Only an aggregate whose transition function this is: Citus's
+	 * worker_partial_agg calls it with its own Aggref in the context.
+	 */
+	if (ag != NULL && fcinfo->flinfo != NULL)
+	{
+		HeapTuple	tup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(ag->aggfnoid));
+
+		if (HeapTupleIsValid(tup))
+		{
+			if (((Form_pg_aggregate) GETSTRUCT(tup))->aggtransfn == fcinfo->flinfo->fn_oid)
+				name = get_func_name(ag->aggfnoid);
+			ReleaseSysCache(tup);
+		}
+	}
 	return MemoryContextStrdup(cxt, name != NULL ? name : fallback);
 }
 

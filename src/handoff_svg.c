@@ -75,8 +75,8 @@ ReadHistogram(HeapTupleHeader h, Histogram *hist)
 {
 	bool		isnull;
 	Datum		sla = Field(h, 1, NULL, &isnull);
-	Datum		uppers_d,
-				counts_d;
+	ArrayType  *uppers_a,
+			   *counts_a;
 	Datum	   *uppers,
 			   *counts;
 	bool	   *unull,
@@ -95,13 +95,13 @@ ReadHistogram(HeapTupleHeader h, Histogram *hist)
 	if (hist->handoffs < 0 || hist->within < 0 || hist->within > hist->handoffs)
 		BadHistogram(psprintf("within_sla (" INT64_FORMAT ") must be from 0 to handoffs (" INT64_FORMAT ")",
 							  hist->within, hist->handoffs));
-	uppers_d = Field(h, 4, "bin_upper", &isnull);
-	counts_d = Field(h, 5, "counts", &isnull);
-	if (ARR_NDIM(DatumGetArrayTypeP(uppers_d)) > 1 || ARR_NDIM(DatumGetArrayTypeP(counts_d)) > 1)
+	uppers_a = DatumGetArrayTypeP(Field(h, 4, "bin_upper", &isnull));
+	counts_a = DatumGetArrayTypeP(Field(h, 5, "counts", &isnull));
+	if (ARR_NDIM(uppers_a) > 1 || ARR_NDIM(counts_a) > 1)
 		BadHistogram("bin_upper and counts must be one-dimensional arrays");
-	deconstruct_array(DatumGetArrayTypeP(uppers_d), INTERVALOID, sizeof(Interval), false,
+	deconstruct_array(uppers_a, INTERVALOID, sizeof(Interval), false,
 					  TYPALIGN_DOUBLE, &uppers, &unull, &nu);
-	deconstruct_array(DatumGetArrayTypeP(counts_d), INT8OID, 8, FLOAT8PASSBYVAL,
+	deconstruct_array(counts_a, INT8OID, 8, FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &counts, &cnull, &nc);
 	if (nu != nc || nu > MAX_BINS)
 		BadHistogram(psprintf("bin_upper has %d elements and counts %d; both need the same number, at most %d",
@@ -204,7 +204,7 @@ handoff_svg(PG_FUNCTION_ARGS)
 	if (hist.handoffs == 0)
 	{
 		SvgTextAt(&svg, 16, 60, "class=\"align-empty\" font-size=\"14\"",
-			 hist.has_sla ? psprintf("No handoffs (SLA %s).", sla) : "No handoffs.", 0);
+				  hist.has_sla ? psprintf("No handoffs (SLA %s).", sla) : "No handoffs.", 0);
 		SvgEnd(&svg);
 		PG_RETURN_TEXT_P(cstring_to_text_with_len(svg.data, svg.len));
 	}
@@ -212,7 +212,7 @@ handoff_svg(PG_FUNCTION_ARGS)
 	SvgCount(n, sizeof(n), hist.handoffs);
 	SvgPercent(pct, sizeof(pct), (double) hist.within / hist.handoffs);
 	SvgTextAt(&svg, 16, 52, "class=\"align-share\" font-size=\"13\"",
-		 psprintf("%s of %s handoffs within the %s SLA", pct, n, sla), 0);
+			  psprintf("%s of %s %s within the %s SLA", pct, n, hist.handoffs == 1 ? "handoff" : "handoffs", sla), 0);
 
 	in_color = SvgColor(&o, "within", "#59a14f");
 	over_color = SvgColor(&o, "breached", "#e15759");
@@ -256,7 +256,7 @@ handoff_svg(PG_FUNCTION_ARGS)
 						 "stroke=\"#333333\" stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/>\n",
 						 xs, top - 12, xs, base);
 		SvgTextAt(&svg, xs, top - 16, "font-size=\"11\" text-anchor=\"middle\" font-weight=\"bold\"",
-			 psprintf("SLA %s", sla), 0);
+				  psprintf("SLA %s", sla), 0);
 	}
 	/* the legend */
 	SvgCount(n, sizeof(n), hist.within);

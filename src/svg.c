@@ -156,7 +156,10 @@ SvgReadOptions(Jsonb *options, const char *fname, const char *const *keys, SvgOp
 		{
 			if (v.type != jbvString)
 				ReportOption(fname, keys, "\"title\" must be a string");
-			o->title = SvgUtf8(StringValue(&v));
+			/* the characters a picture keeps of it, no more (cut on a character) */
+			o->title = SvgUtf8(pnstrdup(v.val.string.val,
+										pg_mbcliplen(v.val.string.val, v.val.string.len,
+													 (SVG_MAX_TITLE + 1) * MAX_MULTIBYTE_CHAR_LEN)));
 		}
 		else if (strcmp(key, "width") == 0)
 			o->width = ReadWidth(&v, fname, keys);
@@ -201,22 +204,25 @@ XmlChar(pg_wchar c)
 char *
 SvgUtf8(const char *s)
 {
+	/* SQL_ASCII bytes have no encoding to convert from (nor verify) */
+	if (GetDatabaseEncoding() == PG_SQL_ASCII)
+		return (char *) s;
 	return pg_server_to_any(s, strlen(s), PG_UTF8);
 }
 
 /*
- * The characters of the UTF-8 string s as code points (count in *n),
- * anything invalid (or that XML cannot hold) as U+FFFD.
+ * The characters of the UTF-8 string s as code points, at most limit of
+ * them (count in *n), anything invalid (or that XML cannot hold) as U+FFFD.
  */
 static pg_wchar *
-CodePoints(const char *s, int *n)
+CodePoints(const char *s, int limit, int *n)
 {
 	const unsigned char *u = (const unsigned char *) s;
 	int			ulen = strlen(s);
-	pg_wchar   *out = palloc(sizeof(pg_wchar) * (ulen + 1));
+	pg_wchar   *out = palloc(sizeof(pg_wchar) * (Min(ulen, limit) + 1));
 	int			k = 0;
 
-	for (int i = 0; i < ulen;)
+	for (int i = 0; i < ulen && k < limit;)
 	{
 		int			l = pg_utf_mblen(u + i);
 		pg_wchar	c = 0xFFFD;
@@ -266,7 +272,7 @@ void
 SvgAppendText(StringInfo buf, const char *s, int max_chars)
 {
 	int			n;
-	pg_wchar   *c = CodePoints(s, &n);
+	pg_wchar   *c = CodePoints(s, max_chars > 0 ? max_chars + 1 : PG_INT32_MAX, &n);
 	bool		cut = max_chars > 0 && n > max_chars;
 
 	if (cut)
@@ -295,9 +301,9 @@ SvgBegin(StringInfo buf, const char *cls, int width, int height, const char *tit
 					 "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"%s\" width=\"%d\" height=\"%d\" "
 					 "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
 					 cls, width, height, width, height);
-	SvgAppendText(buf, title, 0);
+	SvgAppendText(buf, title, SVG_MAX_TITLE);
 	appendStringInfoString(buf, "\" font-family=\"sans-serif\" font-size=\"13\" fill=\"#1a1a1a\">\n<title>");
-	SvgAppendText(buf, title, 0);
+	SvgAppendText(buf, title, SVG_MAX_TITLE);
 	appendStringInfo(buf, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
 					 width, height);
 }

@@ -15,8 +15,9 @@
  *
  * Class names, which pages and tests read:
  *  - funnel_svg: svg.align-funnel; per stage rect.align-bar (data-rank),
- *    text.align-stage (the stage's label), text.align-count;
- *    rect.align-exit for exits; text.align-empty for "no leads".
+ *    text.align-stage (the stage's label), text.align-count,
+ *    text.align-rate; rect.align-exit and text.align-exits for exits;
+ *    text.align-empty for "no leads".
  *  - handoff_svg: svg.align-handoffs; per bin rect.align-bin; line.align-sla;
  *    text.align-share; text.align-empty for "no handoffs".
  */
@@ -32,7 +33,7 @@
 #define SVG_MIN_WIDTH		320
 #define SVG_MAX_WIDTH		4000
 #define SVG_MAX_COLORS		80
-#define SVG_MAX_TITLE		200 /* characters shown; the whole title is in <title> */
+#define SVG_MAX_TITLE		1000	/* characters of a title kept in <title> and aria-label */
 
 /* The options a picture accepts, read from its jsonb argument. */
 typedef struct SvgOptions
@@ -78,7 +79,8 @@ extern void SvgTextAt(StringInfo buf, double x, double y, const char *attrs,
 
 /*
  * Opens the document: the svg element of class cls, width x height, with
- * role="img", an aria-label and a <title> of title (escaped), a white
+ * role="img", an aria-label and a <title> of title (escaped, cut to
+ * SVG_MAX_TITLE characters), a white
  * background and the default font.  SvgEnd closes it.
  */
 extern void SvgBegin(StringInfo buf, const char *cls, int width, int height, const char *title);
