@@ -192,7 +192,7 @@ handoff_svg(PG_FUNCTION_ARGS)
 			   *over_color;
 
 	SvgReadOptions(PG_NARGS() > 1 ? PG_GETARG_JSONB_P(1) : NULL, "handoff_svg", handoff_svg_keys, &o);
-	ReadHistogram(PG_GETARG_HEAPTUPLEHEADER(0), &hist);
+	ReadHistogram(CompositeDatumTuple(PG_GETARG_DATUM(0)), &hist);
 	title = o.title != NULL ? o.title : "Speed to lead";
 	width = o.width;
 	if (hist.has_sla)
