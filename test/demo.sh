@@ -55,6 +55,10 @@ psql -X -q -v ON_ERROR_STOP=1 -P pager=off \
     -c '\set QUIET on' -c '\pset format unaligned' -c '\pset tuples_only on' \
     -c "\\pset fieldsep '\\t'" -c "\\o '$parts/pictures.tsv'" \
     -f "$ALIGN_ROOT/test/demo/pictures.sql" >"$parts/tables.html"
+if [ "$(wc -l <"$parts/pictures.tsv")" -ne 3 ]; then
+    echo "demo: test/demo/pictures.sql gave $(wc -l <"$parts/pictures.tsv") pictures, not 3" >&2
+    exit 1
+fi
 {
     cat <<HEAD
 <!DOCTYPE html>

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The demo page in a browser (issue 17): installs Debian's chromium (and
-# playwright-core 1.64.1 from npm, pinned by test/render/package-lock.json,
-# into a temporary directory), writes the demo page of 2,000 leads (bash
-# test/demo.sh --html), checks it parses as HTML (xmllint --html) and loads
-# it in headless Chromium (test/render/render.mjs), which reads the DOM and
-# fails on any console error, page error, failed request or broken image,
-# and unless the pictures show what plain SQL over the same rows says
-# (test/render/expected.sql): the funnels' bars and stage names in order,
-# the handoff picture's bins and share within the SLA.  Takes a full-page
-# screenshot to FILE (default: page.png in ALIGN_TMP, which goes with the
-# throwaway cluster) and checks it is not empty.
+# Debian's nodejs and npm where Node.js is missing), and playwright-core
+# 1.61.1 (Node.js 18 and later) from npm, pinned by
+# test/render/package-lock.json, into a temporary directory; writes the
+# demo page of 2,000 leads (bash test/demo.sh --html), checks it parses as
+# HTML (xmllint --html) and loads it in headless Chromium
+# (test/render/render.mjs), which reads the DOM and fails on any console
+# error, page error, failed request, request for anything but the page and
+# its data: images, broken image, script or link, and unless the page and
+# its pictures show what plain SQL over the same rows says
+# (test/render/expected.sql): the report's headings, the funnels' bars and
+# stage names in order, the handoff picture's bins and share within the
+# SLA.  Takes a full-page screenshot (kept at FILE with --png, else
+# discarded with the temporary directory) and checks it is not empty.
 #   bash test/render.sh [--png FILE]
 # With ALIGN_USE_RUNNING=1 (test/check.sh) it uses the cluster in PGHOST.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -32,10 +35,17 @@ if [ "${ALIGN_USE_RUNNING:-}" != 1 ]; then
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/align-render.XXXXXX")
 trap 'rm -rf "$work"; [ "${ALIGN_USE_RUNNING:-}" = 1 ] || align_stop' EXIT
-PNG=${PNG:-${ALIGN_TMP:-${TMPDIR:-/tmp}}/page.png}
+# without --png the screenshot goes with the temporary directory
+PNG=${PNG:-$work/page.png}
 status=0
 fail() { echo "render: $*"; status=1; }
 
+# playwright-core 1.61 runs on Node.js 18 (Debian 12's) and later
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 18 ]; then
+    echo "render: Node.js $(node --version) is too old: playwright-core 1.61 needs 18 or later" >&2
+    exit 1
+fi
 say "installing playwright-core into $work"
 cp "$ALIGN_ROOT"/test/render/package.json "$ALIGN_ROOT"/test/render/package-lock.json \
    "$ALIGN_ROOT"/test/render/render.mjs "$work/"
@@ -58,7 +68,10 @@ cat "$work/expected.json"
 say "loading the page in headless Chromium"
 mkdir -p "$(dirname "$PNG")"
 rm -f "$PNG"
-if ! (cd "$work" && node render.mjs --page "$work/page.html" --expected "$work/expected.json" --png "$PNG"); then
+# the report's headings, counted in its source: the page must show each
+headings=$(cat "$ALIGN_ROOT"/test/demo/*.sql | grep -c "^\\\\echo '== ")
+if ! (cd "$work" && node render.mjs --page "$work/page.html" --expected "$work/expected.json" \
+        --headings "$headings" --png "$PNG"); then
     status=1
 fi
 if [ ! -s "$PNG" ]; then

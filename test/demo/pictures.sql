@@ -1,13 +1,13 @@
 -- The pictures of the demo page (bash test/demo.sh --html FILE), run in the
 -- session that ran report.sql: it reads channel_funnels (funnel.sql) and
--- lead_events (handoffs.sql).  Keeps what the pictures are drawn from in
+-- lead_events (handoffs.sql) and crm_stage_history.  Keeps what the pictures are drawn from in
 -- tables, so test/render.sh can check the page against plain SQL over the
 -- same rows, and returns one row per picture, in page order: name, caption
 -- and the SVG document in base64 (one line; the page shows it as an image).
 \set QUIET on
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
-DROP TABLE IF EXISTS demo_handoff_events, demo_speed_to_lead;
+DROP TABLE IF EXISTS demo_handoff_events, demo_speed_to_lead, demo_sparse_export;
 
 -- The event stream of the handoff report, and speed to lead drawn from it:
 -- handoffs into sales against the demo's 24-hour SLA.
@@ -16,6 +16,13 @@ SELECT lead_id, at, team FROM lead_events;
 CREATE TABLE demo_speed_to_lead AS
 SELECT handoff_histogram(lead_id, at, team, interval '24 hours', 'sales'::text) AS h
 FROM demo_handoff_events;
+-- A sparse export, as real ones are: the events channel's stage history
+-- with only the rows at mql, sql and customer.
+CREATE TABLE demo_sparse_export AS
+SELECT h.lead_id, h.stage_label::lead_stage::text AS stage, h.changed_at AS at
+FROM crm_stage_history h JOIN crm_leads l USING (lead_id)
+WHERE l.channel = 'events' AND h.stage_label IS NOT NULL
+  AND h.stage_label::lead_stage IN ('mql', 'sql', 'customer');
 \set QUIET off
 
 SELECT name, caption,
@@ -31,8 +38,8 @@ FROM (SELECT 1 AS ord, 'funnel' AS name,
       FROM demo_speed_to_lead
       UNION ALL
       SELECT 3, 'funnel-events',
-             'The events channel alone, only the stages its leads had events at.',
-             funnel_svg(f, '{"title": "The funnel, events channel (observed stages)", "stages": "observed"}')
-      FROM channel_funnels
-      WHERE channel = 'events') pictures
+             'A sparse export (the events channel''s rows at mql, sql and customer only), drawn with "stages": "observed": only the stages it has rows at, each measured from the previous one.',
+             funnel_svg(funnel(lead_id, stage::lead_stage, at),
+                        '{"title": "A sparse export: observed stages only", "stages": "observed"}')
+      FROM demo_sparse_export) pictures
 ORDER BY ord;

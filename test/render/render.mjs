@@ -50,8 +50,13 @@ try {
     page.on('pageerror', (e) => fail(`page error: ${e.message}`));
     page.on('requestfailed', (r) => fail(`failed request: ${r.url().slice(0, 80)}: ${r.failure()?.errorText}`));
     page.on('response', (r) => { if (r.status() >= 400) fail(`HTTP ${r.status()}: ${r.url().slice(0, 80)}`); });
+    // self-contained: the page itself and data: images, nothing else
+    page.on('request', (r) => {
+        if (!/^(file|data):/.test(r.url()))
+            fail(`the page requested ${r.url().slice(0, 80)}: it must be self-contained`);
+    });
 
-    await page.goto(pathToFileURL(opt.page).href, { waitUntil: 'load' });
+    await page.goto(pathToFileURL(opt.page).href, { waitUntil: 'load', timeout: 300000 });
     console.log(`loaded ${opt.page} in ${await browser.version()}`);
 
     // every image loaded; every picture parsed as the browser parses SVG
@@ -70,12 +75,14 @@ try {
                 bins: doc.querySelectorAll('rect.align-bin').length,
                 slaLines: doc.querySelectorAll('line.align-sla').length,
                 share: texts('text.align-share').join(' '),
+                active: doc.querySelectorAll('script, foreignObject, [href], [*|href], style, image').length,
             };
         }
         return {
             images: imgs.map((i) => ({ name: i.dataset.picture || i.src.slice(0, 40), complete: i.complete, width: i.naturalWidth })),
             pictures,
             headings: document.querySelectorAll('h2').length,
+            active: document.querySelectorAll('script, link, iframe, object, embed, [href], [style]').length,
             tables: document.querySelectorAll('table').length,
         };
     });
@@ -85,10 +92,16 @@ try {
         fail(`image ${i.name} is broken (complete ${i.complete}, naturalWidth ${i.width})`);
     if (broken.length === 0)
         ok(`${seen.images.length} images, each loaded with a nonzero natural width`);
-    if (seen.tables === 0 || seen.headings === 0)
-        fail(`the report is missing: ${seen.headings} headings, ${seen.tables} tables`);
+    // the report's "== " headings, counted in its source, and "Pictures"
+    const headings = Number(opt.headings) + 1;
+    if (!(headings > 1) || seen.headings !== headings || seen.tables < seen.headings - 1)
+        fail(`the report: ${seen.headings} headings and ${seen.tables} tables, expected ${headings} headings and a table under each`);
     else
-        ok(`the report: ${seen.headings} headings, ${seen.tables} tables`);
+        ok(`the report: ${seen.headings} headings (its source has ${opt.headings} and Pictures), ${seen.tables} tables`);
+    if (seen.active !== 0)
+        fail(`the page holds ${seen.active} scripts, links, embedded objects or style attributes`);
+    else
+        ok('the page holds no script, link, embedded object or style attribute');
 
     const names = Object.keys(seen.pictures);
     if (!same(names.sort(), ['funnel', 'funnel-events', 'handoffs']))
@@ -96,11 +109,17 @@ try {
     for (const [name, p] of Object.entries(seen.pictures)) {
         if (p.parseError)
             fail(`picture ${name} does not parse as SVG: ${p.parseError.slice(0, 200)}`);
+        if (p.active !== 0)
+            fail(`picture ${name} holds ${p.active} scripts, links, styles or images`);
     }
+    // the observed-stages picture must leave stages out, or it proves nothing
+    const sparse = expected['funnel-events'] ?? [];
+    if (!(sparse.length > 0 && sparse.length < expected.funnel.length))
+        fail(`funnel-events: plain SQL expects ${sparse.length} observed stages; the picture needs some but not all`);
 
     for (const name of ['funnel', 'funnel-events']) {
         const p = seen.pictures[name];
-        const want = expected[name];
+        const want = expected[name] ?? [];
         if (!p)
             continue;
         if (p.root !== 'align-funnel')
@@ -121,7 +140,7 @@ try {
         if (h.root !== 'align-handoffs')
             fail(`handoffs: root class "${h.root}", expected align-handoffs`);
         if (h.bins !== want.bins)
-            fail(`handoffs: ${h.bins} rect.align-bin, expected ${want.bins} (array_length(bin_upper))`);
+            fail(`handoffs: ${h.bins} rect.align-bin, expected ${want.bins} (the documented edges and the SLA, plain SQL)`);
         else
             ok(`handoffs: ${h.bins} rect.align-bin, one per bin`);
         if (h.slaLines !== 1)
@@ -134,7 +153,7 @@ try {
             ok(`handoffs: text.align-share "${h.share}" shows ${want.share_pct.toFixed(3)} % of ${want.handoffs} handoffs within the SLA (plain SQL)`);
     }
 
-    await page.screenshot({ path: opt.png, fullPage: true });
+    await page.screenshot({ path: opt.png, fullPage: true, timeout: 300000 });
     const size = statSync(opt.png).size;
     if (size === 0)
         fail(`the screenshot ${opt.png} is empty`);
