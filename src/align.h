@@ -64,6 +64,9 @@ extern void AdviseHuge(void *p, Size size);
 /* The aggregate's memory context; an error when fname runs outside an aggregate. */
 extern MemoryContext AlignAggContext(FunctionCallInfo fcinfo, const char *fname);
 
+/* A combine's NULL sides: true with *result set when either state is NULL (see memory.c). */
+extern bool AlignCombineNull(FunctionCallInfo fcinfo, const char *fname, Datum *result);
+
 /* The context the never-replaced expanded states of one aggregate share, under aggcxt. */
 extern MemoryContext AlignStatesContext(MemoryContext aggcxt);
 

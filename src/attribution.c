@@ -331,16 +331,10 @@ attribution_combine(PG_FUNCTION_ARGS)
 {
 	AttrState  *a,
 			   *b;
+	Datum		result;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	(void) AlignAggContext(fcinfo, "attribution");
-	if (PG_ARGISNULL(0))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+	if (AlignCombineNull(fcinfo, "attribution", &result))
+		return result;
 	a = (AttrState *) PG_GETARG_POINTER(0);
 	b = (AttrState *) PG_GETARG_POINTER(1);
 	if (memcmp(&a->p, &b->p, sizeof(AttrParams)) != 0)

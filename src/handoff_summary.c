@@ -1104,15 +1104,10 @@ PG_FUNCTION_INFO_V1(handoff_summary_combine);
 Datum
 handoff_summary_combine(PG_FUNCTION_ARGS)
 {
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	(void) AlignAggContext(fcinfo, "handoff_summary");
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(PG_GETARG_POINTER(1));	/* adopt it: it lives in aggcxt already */
+	Datum		result;
+
+	if (AlignCombineNull(fcinfo, "handoff_summary", &result))
+		return result;
 	PG_RETURN_POINTER(HSCombine((HSState *) PG_GETARG_POINTER(0),
 								(HSState *) PG_GETARG_POINTER(1)));
 }

@@ -74,6 +74,29 @@ AlignAggContext(FunctionCallInfo fcinfo, const char *fname)
 	return aggcxt;
 }
 
+/*
+ * The start of a combine of internal states (fname): true, with the result
+ * in *result, when either side is NULL (a NULL first side adopts the
+ * second, which lives in the aggregate's context already).
+ */
+bool
+AlignCombineNull(FunctionCallInfo fcinfo, const char *fname, Datum *result)
+{
+	if (PG_ARGISNULL(1))
+	{
+		*result = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
+		fcinfo->isnull = PG_ARGISNULL(0);
+		return true;
+	}
+	(void) AlignAggContext(fcinfo, fname);
+	if (PG_ARGISNULL(0))
+	{
+		*result = PG_GETARG_DATUM(1);
+		return true;
+	}
+	return false;
+}
+
 /* Sets msg up to read a serialized state's bytes in place, with pq_getmsg*. */
 void
 InitStateMessage(StringInfo msg, bytea *data)

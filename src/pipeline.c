@@ -430,29 +430,6 @@ CheckSameGrid(const PipeState *a, const PipeState *b)
 		MixedGrids();
 }
 
-/*
- * The start of a combine of internal states (fname): true, with the result
- * in *result, when either side is NULL (a NULL first side adopts the
- * second, which lives in the aggregate's context already).
- */
-static bool
-CombineNull(FunctionCallInfo fcinfo, const char *fname, Datum *result)
-{
-	if (PG_ARGISNULL(1))
-	{
-		*result = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
-		fcinfo->isnull = PG_ARGISNULL(0);
-		return true;
-	}
-	(void) AlignAggContext(fcinfo, fname);
-	if (PG_ARGISNULL(0))
-	{
-		*result = PG_GETARG_DATUM(1);
-		return true;
-	}
-	return false;
-}
-
 PG_FUNCTION_INFO_V1(pipeline_combine);
 /* Combine of pipeline: concatenates the rows of two partial states of one grid. */
 Datum
@@ -462,7 +439,7 @@ pipeline_combine(PG_FUNCTION_ARGS)
 			   *b;
 	Datum		result;
 
-	if (CombineNull(fcinfo, "pipeline", &result))
+	if (AlignCombineNull(fcinfo, "pipeline", &result))
 		return result;
 	a = (PipeState *) PG_GETARG_POINTER(0);
 	b = (PipeState *) PG_GETARG_POINTER(1);
@@ -1565,7 +1542,7 @@ stages_at_combine(PG_FUNCTION_ARGS)
 			   *b;
 	Datum		result;
 
-	if (CombineNull(fcinfo, "stages_at", &result))
+	if (AlignCombineNull(fcinfo, "stages_at", &result))
 		return result;
 	a = (AtState *) PG_GETARG_POINTER(0);
 	b = (AtState *) PG_GETARG_POINTER(1);
