@@ -140,23 +140,11 @@ SELECT (SELECT rollup(f)::text FROM (
 
 -- text and binary round trips keep it
 CREATE TABLE km_load (f funnel);
--- Loads one funnel_send value through COPY BINARY into km_load: 'ok' or the SQLSTATE.
-CREATE FUNCTION pg_temp.load_binary(field bytea) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('COPY km_load FROM PROGRAM %L (FORMAT binary)',
-                   format('echo %s | base64 -d',
-                          translate(encode('\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
-                                           || '\x0001'::bytea || int4send(length(field)) || field
-                                           || '\xffff'::bytea, 'base64'), E'\n', '')));
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\i sql/include/load_binary.sql
 SELECT f::text::funnel::text = f::text AS text_round_trip,
        (f::text)::jsonb ->> 'as_of' AS as_of,
        funnel_send(f::text::funnel) = funnel_send(f) AS text_same_bytes,
-       pg_temp.load_binary(funnel_send(f)) AS binary_loads
+       pg_temp.load_binary('km_load', funnel_send(f)) AS binary_loads
 FROM km_funnel;
 SELECT (SELECT f::text FROM km_load) = (SELECT f::text FROM km_funnel) AS binary_round_trip;
 
@@ -323,7 +311,7 @@ FROM conversion_curve((SELECT funnel_as_of(lead, stage, at, '2026-01-07 09:00+00
 -- its text and binary forms keep the calendar and as_of
 CREATE TABLE km_hours_funnel AS
 SELECT funnel_as_of(lead, stage, at, '2026-01-07 09:00+00', 'mon-fri 09:00-17:00; tz UTC') AS f FROM km_hours;
-SELECT f::text::funnel::text = f::text AS text_round_trip, pg_temp.load_binary(funnel_send(f)) AS binary_loads
+SELECT f::text::funnel::text = f::text AS text_round_trip, pg_temp.load_binary('km_load', funnel_send(f)) AS binary_loads
 FROM km_hours_funnel;
 SELECT (SELECT k.f::text FROM km_load k WHERE (k.f::jsonb) ? 'calendar') = (SELECT f::text FROM km_hours_funnel)
        AS binary_round_trip;

@@ -276,30 +276,19 @@ FROM fc_text;
 -- binary form: version, flags, stages, outcomes, the window (8 bytes), the
 -- calendar's length (bytes 12 to 15), its binary form from byte 16.
 CREATE TEMP TABLE fc_load (f funnel);
-CREATE FUNCTION pg_temp.load_binary(field bytea) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('COPY pg_temp.fc_load FROM PROGRAM %L (FORMAT binary)',
-                   format('echo %s | base64 -d',
-                          translate(encode('\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
-                                           || '\x0001'::bytea || int4send(length(field)) || field
-                                           || '\xffff'::bytea, 'base64'), E'\n', '')));
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\i sql/include/load_binary.sql
 CREATE TEMP TABLE fc_bytes AS SELECT funnel_send(f) AS b FROM fc_funnel WHERE region = 'amer';
 SELECT get_byte(b, 1) AS flags,
        (get_byte(b, 12) << 24) + (get_byte(b, 13) << 16) + (get_byte(b, 14) << 8) + get_byte(b, 15) AS calendar_length,
        get_byte(b, 16) AS calendar_version, convert_from(substr(b, 19, get_byte(b, 17)), 'UTF8') AS calendar_zone
 FROM fc_bytes;
-SELECT pg_temp.load_binary(b) AS unchanged,
-       pg_temp.load_binary(set_byte(b, 16, 9)) AS calendar_version_9,
-       pg_temp.load_binary(set_byte(b, 15, 255)) AS calendar_too_long,
-       pg_temp.load_binary(set_byte(b, 15, 0)) AS calendar_empty,
-       pg_temp.load_binary(overlay(b PLACING convert_to('America/New_Yorj', 'UTF8') FROM 19 FOR 16)) AS unknown_zone,
-       pg_temp.load_binary(set_byte(b, 1, 0)) AS calendar_without_flag,
-       pg_temp.load_binary(set_byte(b, 0, 2)) AS calendar_in_version_2
+SELECT pg_temp.load_binary('pg_temp.fc_load', b) AS unchanged,
+       pg_temp.load_binary('pg_temp.fc_load', set_byte(b, 16, 9)) AS calendar_version_9,
+       pg_temp.load_binary('pg_temp.fc_load', set_byte(b, 15, 255)) AS calendar_too_long,
+       pg_temp.load_binary('pg_temp.fc_load', set_byte(b, 15, 0)) AS calendar_empty,
+       pg_temp.load_binary('pg_temp.fc_load', overlay(b PLACING convert_to('America/New_Yorj', 'UTF8') FROM 19 FOR 16)) AS unknown_zone,
+       pg_temp.load_binary('pg_temp.fc_load', set_byte(b, 1, 0)) AS calendar_without_flag,
+       pg_temp.load_binary('pg_temp.fc_load', set_byte(b, 0, 2)) AS calendar_in_version_2
 FROM fc_bytes;
 SELECT (SELECT f::text FROM fc_load) = (SELECT f::text FROM fc_funnel WHERE region = 'amer') AS loaded_same;
-SELECT pg_temp.load_binary(set_byte(funnel_send(wall), 1, 8)) AS flag_without_calendar FROM fc_funnel WHERE region = 'amer';
+SELECT pg_temp.load_binary('pg_temp.fc_load', set_byte(funnel_send(wall), 1, 8)) AS flag_without_calendar FROM fc_funnel WHERE region = 'amer';
