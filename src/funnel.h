@@ -356,6 +356,9 @@ extern Funnel *FunnelClosed(Funnel *f);
 
 /* funnel_access.c: the funnel and the (from, to) ladder slots of a pair accessor */
 extern Funnel *FunnelPairArgs(FunctionCallInfo fcinfo, int *from, int *to);
+/* funnel_access.c: errors for what a 0.1.0 funnel lacks (entered stages; an enum's labels) */
+extern void FunnelRequireEntered(const Funnel *f, const char *hint);
+extern void FunnelRequireLabels(const Funnel *f, const char *hint);
 
 /* funnel_io.c: representations */
 extern Funnel *FunnelFromDatum(Datum d, MemoryContext cxt);

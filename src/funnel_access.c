@@ -570,6 +570,28 @@ funnel_time_sample(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
+/* Raises 55000 (with hint) if f holds 0.1.0 counts, which did not record the stages leads entered. */
+void
+FunnelRequireEntered(const Funnel *f, const char *hint)
+{
+	if (f->flags & FUNNEL_LEGACY)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("this funnel holds counts stored by align 0.1.0, which did not record which stages leads entered"),
+				 errhint("%s", hint)));
+}
+
+/* Raises 42804 (with hint) if f is an enum funnel of 0.1.0, which kept no labels. */
+void
+FunnelRequireLabels(const Funnel *f, const char *hint)
+{
+	if ((f->flags & FUNNEL_ENUM) && f->ladder == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("this funnel was built over an enum by align 0.1.0, which did not keep its labels"),
+				 errhint("%s", hint)));
+}
+
 PG_FUNCTION_INFO_V1(funnel_steps);
 /*
  * One row per ladder stage: stage, rank, team, leads, rate from previous,
@@ -606,19 +628,13 @@ funnel_steps(PG_FUNCTION_ARGS)
 	observed_only = PG_NARGS() > observed_arg && !PG_ARGISNULL(observed_arg) &&
 		PG_GETARG_BOOL(observed_arg);
 	f = FunnelClosed(PG_GETARG_FUNNEL(0));
-	if (observed_only && (f->flags & FUNNEL_LEGACY))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("this funnel holds counts stored by align 0.1.0, which did not record which stages leads entered"),
-				 errhint("Build the funnel again from its events (REFRESH the materialized view), "
-						 "or call funnel_steps without observed_only.")));
+	if (observed_only)
+		FunnelRequireEntered(f, "Build the funnel again from its events (REFRESH the materialized view), "
+							 "or call funnel_steps without observed_only.");
 	/* an enum funnel read without its enum: named by the labels it carries (empty too) */
 	by_label = !as_enum && (f->flags & FUNNEL_ENUM) && (f->ladder != NULL || !FunnelIsEmpty(f));
-	if (by_label && f->ladder == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("this funnel was built over an enum by align 0.1.0, which did not keep its labels"),
-				 errhint("Name the enum: funnel_steps(f, NULL::my_stage).")));
+	if (by_label)
+		FunnelRequireLabels(f, "Name the enum: funnel_steps(f, NULL::my_stage).");
 	if (by_label)
 		map = NULL;
 	else

@@ -121,16 +121,10 @@ funnel_svg(PG_FUNCTION_ARGS)
 				right_x;
 
 	SvgReadOptions(PG_NARGS() > 1 ? PG_GETARG_JSONB_P(1) : NULL, "funnel_svg", funnel_svg_keys, &o);
-	if ((f->flags & FUNNEL_ENUM) && f->ladder == NULL && !FunnelIsEmpty(f))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("this funnel was built over an enum by align 0.1.0, which did not keep its labels"),
-				 errhint("Build the funnel again from its events (REFRESH the materialized view).")));
-	if (o.observed_only && (f->flags & FUNNEL_LEGACY))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("this funnel holds counts stored by align 0.1.0, which did not record which stages leads entered"),
-				 errhint("Build the funnel again from its events, or leave out \"stages\": \"observed\".")));
+	if (!FunnelIsEmpty(f))
+		FunnelRequireLabels(f, "Build the funnel again from its events (REFRESH the materialized view).");
+	if (o.observed_only)
+		FunnelRequireEntered(f, "Build the funnel again from its events, or leave out \"stages\": \"observed\".");
 
 	for (int s = 0; s < f->nstages; s++)
 	{
