@@ -263,7 +263,7 @@ peak_memory() {
 
 # --- the run ----------------------------------------------------------------------
 
-METRICS=(m1_reached m2_conversion m3_time_in_stage m4_handoff m5_speed_to_lead m6_window_funnel m7_working_speed_to_lead m8_pipeline_snapshot m9_attribution)
+METRICS=(m1_reached m2_conversion m3_time_in_stage m4_handoff m5_speed_to_lead m6_window_funnel m7_working_speed_to_lead m8_pipeline_snapshot m9_attribution m10_handoff_histogram)
 for m in "${METRICS[@]}"; do
     say "checking $m"
     check "$m" align
@@ -281,7 +281,7 @@ specs=("count||$Q/count.sql" "plain||$Q/m1_reached.plain.sql"
 avail m1_reached && specs+=("align||$Q/m1_reached.align.sql")
 time_group m1_reached "${specs[@]}"
 
-for m in m2_conversion m3_time_in_stage m4_handoff m5_speed_to_lead m6_window_funnel m7_working_speed_to_lead m8_pipeline_snapshot m9_attribution; do
+for m in m2_conversion m3_time_in_stage m4_handoff m5_speed_to_lead m6_window_funnel m7_working_speed_to_lead m8_pipeline_snapshot m9_attribution m10_handoff_histogram; do
     if [ -f "$Q/$m.plain.sql" ]; then
         specs=("plain||$Q/$m.plain.sql")
         avail "$m" && specs+=("align||$Q/$m.align.sql")

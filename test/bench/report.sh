@@ -104,6 +104,7 @@ report() {
     metric_row m7_working_speed_to_lead "(7) speed to lead in working hours, per channel" "" ""
     metric_row m8_pipeline_snapshot "(8) pipeline snapshot: stage counts, 52 weeks" "" ""
     metric_row m9_attribution "(9) attribution, linear, per campaign" "" ""
+    metric_row m10_handoff_histogram "(10) speed to lead in bins (handoff_histogram)" "" ""
 
     echo
     echo "plans: wall clock (ms) with the default settings, forced serial, and the parallel partial plan (2 workers)"
