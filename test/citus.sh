@@ -63,11 +63,7 @@ citus_build || { echo "citus: FAIL: $CITUS_ERROR"; exit 1; }
 export PATH="$CITUS_BIN:$PATH"
 
 # --- 2. a coordinator and two workers ------------------------------------
-if [ "$(id -u)" -eq 0 ]; then
-    export PGUSER=postgres
-else
-    export PGUSER=$(id -un)
-fi
+export PGUSER=$ALIGN_SUPERUSER
 export PGDATABASE=postgres PGHOST=127.0.0.1
 citus_cluster_start || { echo "citus: FAIL: $CITUS_ERROR"; exit 1; }
 

@@ -46,7 +46,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 chmod 755 "$work"
-if [ "$(id -u)" -eq 0 ]; then user=postgres; chown postgres: "$work"; else user=$(id -un); fi
+user=$ALIGN_SUPERUSER
+[ "$(id -u)" -ne 0 ] || chown postgres: "$work"
 db=align_cron
 cluster_init "$PGBIN" "$work" "$user"
 cluster_start "$PGBIN" "$work" \

@@ -112,6 +112,11 @@ cluster_start() {
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$opts" start >/dev/null 9<&-
 }
 
+# The bootstrap superuser of every throwaway cluster, whoever runs the
+# scripts (root or a user with sudo): test outputs name it (an enum's
+# owner in an error's detail), so it must not be the caller's login name.
+ALIGN_SUPERUSER=postgres
+
 # Starts a throwaway cluster; exports PGHOST/PGPORT/PGUSER/PGDATABASE for clients.
 # Extra server settings may be passed as arguments (-c name=value ...).
 align_start() {
@@ -120,12 +125,8 @@ align_start() {
     trap align_stop EXIT
     trap 'exit 130' INT TERM
     chmod 755 "$ALIGN_TMP"
-    if [ "$(id -u)" -eq 0 ]; then
-        chown postgres: "$ALIGN_TMP"
-        export PGUSER=postgres
-    else
-        export PGUSER=$(id -un)
-    fi
+    [ "$(id -u)" -ne 0 ] || chown postgres: "$ALIGN_TMP"
+    export PGUSER=$ALIGN_SUPERUSER
     say "starting a throwaway cluster in $ALIGN_TMP"
     cluster_init "$PGBIN" "$ALIGN_TMP" "$PGUSER" || return 1
     cluster_start "$PGBIN" "$ALIGN_TMP" \

@@ -52,7 +52,7 @@ old_pg=$work/cluster        # the second cluster: data, socket, log
 old_port=5433               # in its own socket directory, so no clash anyway
 old_priv=$work/pg          # the private PostgreSQL copy both libraries go to
 old_bin=$old_priv/usr/lib/postgresql/15/bin
-if [ "$(id -u)" -eq 0 ]; then old_user=postgres; else old_user=$(id -un); fi
+old_user=$ALIGN_SUPERUSER
 
 # Stops the second cluster, if it runs (fast between versions, immediate on exit).
 old_stop() {

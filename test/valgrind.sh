@@ -28,12 +28,8 @@ export ALIGN_TMP
 chmod 755 "$ALIGN_TMP"
 vglogs=$ALIGN_TMP/vg
 mkdir -p "$vglogs"
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R postgres: "$ALIGN_TMP"
-    export PGUSER=postgres
-else
-    export PGUSER=$(id -un)
-fi
+[ "$(id -u)" -ne 0 ] || chown -R postgres: "$ALIGN_TMP"
+export PGUSER=$ALIGN_SUPERUSER
 cleanup() {
     if [ -n "${vgpid:-}" ]; then
         as_owner "$PGBIN/pg_ctl" -D "$ALIGN_TMP/data" -m immediate -w -t 120 stop >/dev/null 2>&1 || true

@@ -299,11 +299,7 @@ dump_from_15() {
     return "$rc"
 }
 
-if [ "$(id -u)" -eq 0 ]; then
-    export PGUSER=postgres
-else
-    export PGUSER=$(id -un)
-fi
+export PGUSER=$ALIGN_SUPERUSER
 for v in "${VERSIONS[@]}"; do
     if [ -z "${SUITE[$v]:-}" ]; then
         echo "versions: unknown major $v (known: ${!SUITE[*]})" >&2
